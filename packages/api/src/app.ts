@@ -1,0 +1,30 @@
+import type { Server } from 'node:http';
+import type { Logger } from 'pino';
+import type { TokenSet } from './auth.js';
+import type { Config } from './config.js';
+import { createGraphQL } from './graphql.js';
+import { createHttpServer } from './http.js';
+import { isReady, type Orm } from './orm.js';
+
+export interface App {
+  yoga: ReturnType<typeof createGraphQL>;
+  server: Server;
+}
+
+/** Wires GraphQL and HTTP on an initialised ORM; used by `main.ts` and by the tests. */
+export function createApp(options: {
+  orm: Orm;
+  config: Config;
+  tokens: TokenSet;
+  logger: Logger;
+  webDir?: string;
+}): App {
+  const yoga = createGraphQL(options);
+  const server = createHttpServer({
+    yoga,
+    ready: () => isReady(options.orm),
+    logger: options.logger,
+    webDir: options.webDir,
+  });
+  return { yoga, server };
+}

@@ -1,0 +1,31 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import SchemaBuilder from '@pothos/core';
+import type { Config } from './config.js';
+
+export type TokenKind = 'admin' | 'ingest';
+
+export interface Context {
+  /** Forked per request: a resolver never touches the global EntityManager. */
+  em: EntityManager;
+  tokenKind: TokenKind;
+  /** Server clock at ingest (SPEC §3 `received_at`), one instant for the whole request. */
+  receivedAt: Date;
+  config: Config;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  DefaultFieldNullability: false;
+  DefaultInputFieldRequiredness: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date | string };
+    Date: { Input: string; Output: string };
+    JSON: { Input: unknown; Output: unknown };
+    ID: { Input: string; Output: string };
+  };
+}>({ defaultFieldNullability: false });
+
+builder.queryType({ description: 'Reads: KPIs and analyst queries (admin tokens only).' });
+builder.mutationType({
+  description: 'Writes: the `record*` ingest mutations (ingest or admin tokens).',
+});

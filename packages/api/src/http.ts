@@ -1,0 +1,143 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LIMITS } from '@cortex-telemetry/events';
+import type { Logger } from 'pino';
+import type { createGraphQL } from './graphql.js';
+
+/**
+ * The HTTP front: GraphQL, health probes and the built dashboard. The body is read here, not
+ * by Yoga, so an oversized request is refused with 413 before anything parses it.
+ */
+export const DEFAULT_WEB_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+};
+
+class PayloadTooLarge extends Error {}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw new PayloadTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new PayloadTooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function serveStatic(webDir: string, pathname: string, res: ServerResponse): Promise<void> {
+  const root = resolve(webDir);
+  let file = normalize(join(root, decodeURIComponent(pathname)));
+  if (!file.startsWith(root + sep) && file !== root) {
+    res.writeHead(404).end();
+    return;
+  }
+  const isFile = await stat(file).then(
+    (s) => s.isFile(),
+    () => false,
+  );
+  // single-page app: unknown paths without an extension get index.html
+  if (!isFile) {
+    if (extname(pathname) !== '') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+      return;
+    }
+    file = join(root, 'index.html');
+  }
+  if (!existsSync(file)) {
+    res
+      .writeHead(503, { 'content-type': 'text/plain' })
+      .end('The dashboard is not built yet: run `npx -y pnpm@12.4.2 build`.');
+    return;
+  }
+  const immutable = pathname.startsWith('/assets/');
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+    'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+  });
+  res.end(await readFile(file));
+}
+
+export function createHttpServer(options: {
+  yoga: ReturnType<typeof createGraphQL>;
+  ready: () => Promise<boolean>;
+  logger: Logger;
+  webDir?: string;
+}) {
+  const { yoga, ready, logger } = options;
+  const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+
+  return createServer(async (req, res) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    if (url.pathname !== '/health') {
+      res.once('finish', () => {
+        const ms = Math.round(performance.now() - started);
+        logger.info(
+          { method: req.method, path: url.pathname, status: res.statusCode, ms },
+          'request',
+        );
+      });
+    }
+    try {
+      if (url.pathname === '/health') return sendJson(res, 200, { status: 'ok' });
+      if (url.pathname === '/ready') {
+        const ok = await ready();
+        return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
+      }
+      if (url.pathname === '/graphql') {
+        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+        const body = hasBody ? await readBody(req, LIMITS.bodyBytes) : undefined;
+        const headers = new Headers();
+        for (const [k, v] of Object.entries(req.headers)) {
+          if (typeof v === 'string') headers.set(k, v);
+          else if (Array.isArray(v)) headers.set(k, v.join(', '));
+        }
+        const response = await yoga.fetch(`http://localhost${req.url}`, {
+          method: req.method,
+          headers,
+          body,
+        });
+        res.writeHead(response.status, Object.fromEntries(response.headers));
+        res.end(Buffer.from(await response.arrayBuffer()));
+        return;
+      }
+      if (req.method === 'GET' || req.method === 'HEAD')
+        return await serveStatic(webDir, url.pathname, res);
+      res.writeHead(405).end();
+    } catch (error) {
+      if (error instanceof PayloadTooLarge) {
+        res.setHeader('connection', 'close');
+        return sendJson(res, 413, {
+          errors: [
+            {
+              message: `request body: must be at most ${LIMITS.bodyBytes / 1024 / 1024} MiB; send smaller batches`,
+              extensions: { code: 'PAYLOAD_TOO_LARGE' },
+            },
+          ],
+        });
+      }
+      logger.error({ err: error, path: url.pathname }, 'request failed');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error' }] });
+    }
+  });
+}

@@ -1,0 +1,96 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { createApp } from './app.js';
+import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
+import { loadConfig } from './config.js';
+import { ensureDatabase } from './db/create-database.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { initORM, migrate } from './orm.js';
+import { seedDemoIfEmpty } from './seed/demo.js';
+
+const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = pino({ level: config.LOG_LEVEL, redact: ['headers.authorization', 'token'] });
+  const dataDir = config.DATA_DIR ?? join(REPO_ROOT, '.data');
+
+  let embedded: EmbeddedDatabase | null = null;
+  let databaseUrl = config.DATABASE_URL;
+  let tokens: TokenSet = {
+    ingest: config.TELEMETRY_INGEST_TOKENS,
+    admin: config.TELEMETRY_ADMIN_TOKENS,
+  };
+  const noTokens = tokens.ingest.length === 0 && tokens.admin.length === 0;
+  let generatedTokens = false;
+
+  if (databaseUrl && noTokens) {
+    logger.fatal(
+      'refusing to start: with DATABASE_URL set, configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS (comma-separated)',
+    );
+    process.exit(1);
+  }
+  if (!databaseUrl) {
+    logger.info({ dataDir }, 'starting embedded PostgreSQL');
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      onLog: (m) => logger.debug({ postgres: m.trim() }, 'postgres'),
+    });
+    await ensureDatabase(embedded.url('postgres'), 'cortex_telemetry');
+    databaseUrl = embedded.url('cortex_telemetry');
+    if (noTokens) {
+      tokens = await loadOrCreateLocalTokens(join(dataDir, 'tokens.json'));
+      generatedTokens = true;
+    }
+  }
+
+  const orm = await initORM(databaseUrl);
+  await migrate(orm);
+  logger.info('migrations applied');
+  if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);
+
+  const { server } = createApp({ orm, config, tokens, logger });
+  server.listen(config.PORT, config.HOST, () => {
+    const url = `http://localhost:${config.PORT}`;
+    logger.info({ url }, 'listening');
+    const lines = [
+      '',
+      `  Cortex Telemetry is running at ${url}`,
+      `  dashboard: ${url}/    GraphQL: ${url}/graphql`,
+    ];
+    if (generatedTokens) {
+      lines.push(
+        `  admin token:  ${tokens.admin[0]}`,
+        `  ingest token: ${tokens.ingest[0]}`,
+        `  (generated for the embedded database; kept in ${join(dataDir, 'tokens.json')})`,
+      );
+    }
+    process.stdout.write(`${lines.join('\n')}\n\n`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    const closed = new Promise<void>((done) => server.close(() => done()));
+    server.closeIdleConnections();
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    await closed;
+    clearTimeout(force);
+    await orm.close();
+    await embedded?.stop();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,66 @@
+import { builder } from '../../builder.js';
+import { PageInfoRef } from '../common.schema.js';
+import {
+  type FailedItemFilter,
+  type FailedItemRow,
+  listFailedItems,
+} from './failed-items.service.js';
+
+const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
+  description: 'An item that was rejected at ingest, kept with its reason so nothing is lost.',
+  fields: (t) => ({
+    id: t.exposeID('id', { description: 'Store id (increasing).' }),
+    receivedAt: t.field({
+      type: 'DateTime',
+      resolve: (r) => r.receivedAt,
+      description: 'Server clock at ingest.',
+    }),
+    pipeline: t.exposeString('pipeline', { description: '`event`, `error`, `trace` or `legacy`.' }),
+    mutation: t.exposeString('mutation', { description: 'The mutation that carried it.' }),
+    itemIndex: t.exposeInt('itemIndex', { description: 'Its position in the batch.' }),
+    reason: t.exposeString('reason', { description: 'The field and the rule it broke.' }),
+    payload: t.exposeString('payload', {
+      description: 'The item as received, serialised as JSON, cut at 64 KiB.',
+    }),
+    payloadTruncated: t.exposeBoolean('payloadTruncated', {
+      description: 'Whether `payload` was cut at 64 KiB (it is then not valid JSON).',
+    }),
+  }),
+});
+
+const FailedItemConnectionRef = builder
+  .objectRef<{
+    nodes: FailedItemRow[];
+    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+  }>('FailedItemConnection')
+  .implement({
+    description: 'A page of failed items, newest first.',
+    fields: (t) => ({
+      nodes: t.field({ type: [FailedItemRef], resolve: (c) => c.nodes, description: 'The items.' }),
+      pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo, description: 'Paging.' }),
+    }),
+  });
+
+builder.queryField('failedItems', (t) =>
+  t.field({
+    type: FailedItemConnectionRef,
+    description: 'Rejected ingest items with reason and payload, newest first (admin only).',
+    args: {
+      first: t.arg.int({ defaultValue: 50, description: 'Page size, 1–500.' }),
+      after: t.arg.string({ description: '`pageInfo.endCursor` of the previous page.' }),
+      pipeline: t.arg.string({
+        description: 'Only this pipeline (`event`, `error`, `trace`, `legacy`).',
+      }),
+      from: t.arg({ type: 'DateTime', description: 'Received at or after.' }),
+      to: t.arg({ type: 'DateTime', description: 'Received before.' }),
+    },
+    resolve: (_root, args, ctx) =>
+      listFailedItems(ctx.em, {
+        first: args.first ?? 50,
+        after: args.after ?? null,
+        pipeline: args.pipeline ?? null,
+        from: args.from ?? null,
+        to: args.to ?? null,
+      } satisfies FailedItemFilter),
+  }),
+);

@@ -1,0 +1,93 @@
+import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetry/events';
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
+import { builder } from '../builder.js';
+
+/** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
+builder.addScalarType('DateTime', DateTimeResolver);
+builder.addScalarType('JSON', JSONResolver);
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+const parseDay = (value: unknown): string => {
+  if (typeof value !== 'string' || !ISO_DAY.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new GraphQLError(
+      `Date: must be a calendar day YYYY-MM-DD (got ${JSON.stringify(value)})`,
+    );
+  }
+  return value;
+};
+builder.addScalarType(
+  'Date',
+  new GraphQLScalarType<string, string>({
+    name: 'Date',
+    description: 'A UTC calendar day, `YYYY-MM-DD`.',
+    serialize: (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : parseDay(v)),
+    parseValue: parseDay,
+    parseLiteral: (ast) => parseDay(ast.kind === Kind.STRING ? ast.value : null),
+  }),
+);
+
+const enumValues = <T extends string>(values: readonly T[], describe: (v: T) => string) =>
+  Object.fromEntries(values.map((v) => [v.toUpperCase(), { value: v, description: describe(v) }]));
+
+export const EventNameEnum = builder.enumType('CortexEventName', {
+  description:
+    'The 17 events of the Cortex catalog (SPEC §2); stored as the lower-case wire value.',
+  values: enumValues(EVENT_NAMES, (v) => `Wire value \`${v}\`.`) as Record<
+    string,
+    { value: (typeof EVENT_NAMES)[number] }
+  >,
+});
+
+export const ChannelEnum = builder.enumType('Channel', {
+  description: 'Where the event came from.',
+  values: enumValues(CHANNELS, (v) => `The Cortex ${v}.`) as Record<
+    string,
+    { value: (typeof CHANNELS)[number] }
+  >,
+});
+
+export const SeverityEnum = builder.enumType('Severity', {
+  description: 'Severity of an error.',
+  values: enumValues(SEVERITIES, (v) => `Severity \`${v}\`.`) as Record<
+    string,
+    { value: (typeof SEVERITIES)[number] }
+  >,
+});
+
+export const BetaPhaseEnum = builder.enumType('BetaPhase', {
+  description: 'Beta phase; stamped from `OPEN_BETA_STARTS_AT` when the client does not say.',
+  values: enumValues(BETA_PHASES, (v) => `The ${v.replace('_', ' ')}.`) as Record<
+    string,
+    { value: (typeof BETA_PHASES)[number] }
+  >,
+});
+
+/** Opaque keyset cursors: base64url of the sort key, never an offset (stable under inserts). */
+export const encodeCursor = (parts: (string | number)[]) =>
+  Buffer.from(JSON.stringify(parts)).toString('base64url');
+
+export function decodeCursor(cursor: string, argument = 'after'): (string | number)[] {
+  try {
+    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(parts)) return parts as (string | number)[];
+  } catch {
+    // fall through to the error below
+  }
+  throw new GraphQLError(`${argument}: not a cursor returned by this API`, {
+    extensions: { code: 'BAD_USER_INPUT', field: argument },
+  });
+}
+
+export const PageInfoRef = builder
+  .objectRef<{ endCursor: string | null; hasNextPage: boolean }>('PageInfo')
+  .implement({
+    description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
+    fields: (t) => ({
+      endCursor: t.exposeString('endCursor', {
+        nullable: true,
+        description: 'Cursor of the last item of this page; null when the page is empty.',
+      }),
+      hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
+    }),
+  });

@@ -1,0 +1,268 @@
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  LIMITS,
+  normaliseLegacy,
+  type ParsedError,
+  type ParsedEvent,
+  type ParsedTrace,
+  type Pipeline,
+  parseItem,
+  resolveIsPaidUser,
+  stackFingerprint,
+  stampPhase,
+  utf8Bytes,
+} from '@cortex-telemetry/events';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../errors.js';
+import {
+  insertErrorsSql,
+  insertEventsSql,
+  insertFailedItemsSql,
+  insertTracesSql,
+} from './ingest.sql.js';
+
+/**
+ * Ingest (SPEC §5): validate each item on its own, correct clock skew, stamp phase, then store
+ * the batch in one transaction: the good rows set-based, the bad ones in the failed-items store
+ * with their reason. A bad item never costs its neighbours; nothing is dropped silently.
+ */
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  errors: { index: number; message: string }[];
+}
+
+export interface IngestOptions {
+  receivedAt: Date;
+  sentAt: Date | null;
+  openBetaStartsAt: Date;
+  /** The mutation's name, kept with failed items so they can be replayed through it. */
+  mutation: string;
+  /** The argument holding the list, for error messages (`events`, `errors`, …). */
+  argument: string;
+}
+
+type Row = Record<string, unknown>;
+type Prepared = { pipeline: Pipeline; row: Row };
+
+interface Rejection {
+  index: number;
+  pipeline: Pipeline | 'legacy';
+  message: string;
+  raw: unknown;
+}
+
+const SQL: Record<Pipeline, string> = {
+  event: insertEventsSql,
+  error: insertErrorsSql,
+  trace: insertTracesSql,
+};
+
+function commonRow(
+  item: ParsedEvent | ParsedError | ParsedTrace,
+  id: string,
+  timestamp: Date,
+  o: IngestOptions,
+): Row {
+  return {
+    id,
+    timestamp: timestamp.toISOString(),
+    user_id_hash: item.userIdHash,
+    user_tier: item.userTier,
+    is_paid_user: resolveIsPaidUser(item.isPaidUser, item.userTier),
+    session_id: item.sessionId,
+    channel: item.channel,
+    phase: stampPhase(item.phase, timestamp, o.openBetaStartsAt),
+    project_id: item.projectId,
+    branch_id: item.branchId,
+    context_id: item.contextId,
+    client_version: item.clientVersion,
+    metadata: item.metadata,
+  };
+}
+
+export function computeStackHash(errorType: string, stackTrace: string | null): string {
+  return createHash('sha256')
+    .update(stackFingerprint(errorType, stackTrace))
+    .digest('hex')
+    .slice(0, 32);
+}
+
+/** Validates one item and builds its row, or says which field broke which rule. */
+function prepare(
+  pipeline: Pipeline,
+  raw: unknown,
+  o: IngestOptions,
+  fallbackId: () => string,
+): { ok: true; prepared: Prepared } | { ok: false; message: string } {
+  const parsed = parseItem(pipeline, raw);
+  if (!parsed.ok) return parsed;
+  const item = parsed.value;
+  const skewMs = o.sentAt ? o.receivedAt.getTime() - o.sentAt.getTime() : 0;
+  const timestamp = new Date(item.timestamp.getTime() + skewMs);
+  if (timestamp.getTime() - o.receivedAt.getTime() > LIMITS.futureToleranceMs) {
+    return {
+      ok: false,
+      message: `timestamp: must not be more than 1 hour in the future (was ${timestamp.toISOString()} after clock-skew correction, received ${o.receivedAt.toISOString()})`,
+    };
+  }
+  if (pipeline === 'event') {
+    const e = item as ParsedEvent;
+    const row = commonRow(e, e.eventId ?? fallbackId(), timestamp, o);
+    Object.assign(row, { event_name: e.eventName, result: e.result, duration_ms: e.durationMs });
+    return { ok: true, prepared: { pipeline, row } };
+  }
+  if (pipeline === 'error') {
+    const e = item as ParsedError;
+    const row = commonRow(e, e.errorId ?? fallbackId(), timestamp, o);
+    Object.assign(row, {
+      error_type: e.errorType,
+      error_message: e.errorMessage,
+      stack_trace: e.stackTrace,
+      stack_hash: e.stackHash ?? computeStackHash(e.errorType, e.stackTrace),
+      severity: e.severity,
+      related_event_name: e.relatedEventName,
+    });
+    return { ok: true, prepared: { pipeline, row } };
+  }
+  const t = item as ParsedTrace;
+  const row = commonRow(t, t.traceId ?? fallbackId(), timestamp, o);
+  Object.assign(row, {
+    operation_name: t.operationName,
+    duration_ms: t.durationMs,
+    success: t.success,
+    result_count: t.resultCount,
+  });
+  return { ok: true, prepared: { pipeline, row } };
+}
+
+function checkBatchSize(count: number, argument: string): void {
+  if (count > LIMITS.batchItems) {
+    throw badInput(
+      `${argument}: a batch carries at most ${LIMITS.batchItems} items (got ${count}); split it`,
+      argument,
+    );
+  }
+}
+
+function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
+  const text = JSON.stringify(raw, (_k, v) => (v instanceof Date ? v.toISOString() : v)) ?? 'null';
+  if (utf8Bytes(text) <= LIMITS.failedPayloadBytes) return { payload: text, truncated: false };
+  const cut = Buffer.from(text, 'utf8').subarray(0, LIMITS.failedPayloadBytes).toString('utf8');
+  return { payload: cut.replace(/\uFFFD$/, ''), truncated: true };
+}
+
+/** Items are grouped per source index so one legacy item producing two rows counts once. */
+async function store(
+  em: EntityManager,
+  groups: { index: number; items: Prepared[] }[],
+  rejections: Rejection[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  const receivedAt = o.receivedAt.toISOString();
+  const inserted = new Set<string>();
+  await em.transactional(async (tx) => {
+    const connection = tx.getConnection();
+    const ctx = tx.getTransactionContext();
+    for (const pipeline of ['event', 'error', 'trace'] as const) {
+      const rows = groups.flatMap((g) =>
+        g.items.filter((i) => i.pipeline === pipeline).map((i) => i.row),
+      );
+      if (rows.length === 0) continue;
+      const result = await connection.execute<{ id: string; user_id_hash: string }[]>(
+        SQL[pipeline],
+        [JSON.stringify(rows), receivedAt],
+        'all',
+        ctx,
+      );
+      for (const r of result) inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
+    }
+    if (rejections.length > 0) {
+      const failed = rejections.map((r) => ({
+        pipeline: r.pipeline,
+        mutation: o.mutation,
+        item_index: r.index,
+        reason: r.message,
+        ...(({ payload, truncated }) => ({ payload, payload_truncated: truncated }))(
+          failedPayload(r.raw),
+        ),
+      }));
+      await connection.execute(
+        insertFailedItemsSql,
+        [JSON.stringify(failed), receivedAt],
+        'run',
+        ctx,
+      );
+    }
+  });
+  let accepted = 0;
+  for (const g of groups) {
+    const stored = g.items.some((i) =>
+      inserted.has(`${i.pipeline}|${i.row.user_id_hash}|${i.row.id}`),
+    );
+    if (stored) accepted++;
+  }
+  return {
+    accepted,
+    duplicates: groups.length - accepted,
+    rejected: rejections.length,
+    errors: rejections.map((r) => ({ index: r.index, message: r.message })),
+  };
+}
+
+export async function ingestItems(
+  em: EntityManager,
+  pipeline: Pipeline,
+  items: readonly unknown[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  checkBatchSize(items.length, o.argument);
+  const groups: { index: number; items: Prepared[] }[] = [];
+  const rejections: Rejection[] = [];
+  items.forEach((raw, index) => {
+    const result = prepare(pipeline, raw, o, randomUUID);
+    if (result.ok) groups.push({ index, items: [result.prepared] });
+    else rejections.push({ index, pipeline, message: result.message, raw });
+  });
+  return store(em, groups, rejections, o);
+}
+
+/**
+ * Legacy v1 items carry no id, so a retry of the same payload would be stored twice. Their id
+ * is derived from the payload itself (and the pipeline), which makes legacy ingest idempotent.
+ */
+function legacyId(raw: unknown, pipeline: Pipeline): string {
+  const hex = createHash('sha256').update(pipeline).update(JSON.stringify(raw)).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+export async function ingestLegacy(
+  em: EntityManager,
+  items: readonly unknown[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  checkBatchSize(items.length, o.argument);
+  const groups: { index: number; items: Prepared[] }[] = [];
+  const rejections: Rejection[] = [];
+  items.forEach((raw, index) => {
+    const normalised = normaliseLegacy(raw);
+    if (!normalised.ok) {
+      rejections.push({ index, pipeline: 'legacy', message: normalised.reason, raw });
+      return;
+    }
+    const prepared: Prepared[] = [];
+    for (const produced of normalised.items) {
+      const result = prepare(produced.pipeline, produced.input, o, () =>
+        legacyId(raw, produced.pipeline),
+      );
+      if (!result.ok) {
+        rejections.push({ index, pipeline: 'legacy', message: result.message, raw });
+        return;
+      }
+      prepared.push(result.prepared);
+    }
+    groups.push({ index, items: prepared });
+  });
+  return store(em, groups, rejections, o);
+}

@@ -1,0 +1,99 @@
+import {
+  ACTIVITY_EVENTS,
+  DEPENDENCY_SIGNAL_EVENTS,
+  RESURRECTION_SIGNAL_EVENTS,
+} from '@cortex-telemetry/events';
+
+/**
+ * Set-based writes: one statement per pipeline per batch. Rows travel as one JSON parameter
+ * (`json_to_recordset`), conflicts on `(user_id_hash, id)` are skipped (idempotency), and the
+ * statement returns the keys it actually inserted so duplicates are counted, not stored.
+ */
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+const COMMON_COLUMNS = `id uuid, "timestamp" timestamptz, user_id_hash text, user_tier text,
+  is_paid_user boolean, session_id text, channel text, phase text, project_id text,
+  branch_id text, context_id text, client_version text, metadata jsonb`;
+const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, session_id, channel,
+  phase, project_id, branch_id, context_id, client_version, metadata`;
+
+/**
+ * Events also maintain the KPI rollups in the same statement (see the rollup migration): only
+ * rows that `inserted` returned are counted, so a duplicate never counts twice, and rows are
+ * upserted in key order so concurrent batches lock rollup rows in the same order.
+ */
+export const insertEventsSql = `
+with input as (
+  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS},
+    event_name text, result text, duration_ms integer)
+),
+inserted as (
+  insert into telemetry_events (${COMMON_NAMES}, received_at, event_name, result, duration_ms)
+  select ${COMMON_NAMES}, ?::timestamptz, event_name, result, duration_ms from input
+  on conflict do nothing
+  returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
+),
+user_days as (
+  insert into kpi_user_days as t
+    (user_id_hash, day, phase, channel, activity_events, resumed_from_context_events)
+  select user_id_hash, ("timestamp" at time zone 'UTC')::date, phase, channel,
+    count(*) filter (where event_name in (${sqlList(ACTIVITY_EVENTS)})),
+    count(*) filter (where event_name in (${sqlList(RESURRECTION_SIGNAL_EVENTS)}))
+  from inserted
+  where event_name in (${sqlList([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])})
+  group by 1, 2, 3, 4
+  order by 1, 2, 3, 4
+  on conflict (user_id_hash, day, phase, channel) do update set
+    activity_events = t.activity_events + excluded.activity_events,
+    resumed_from_context_events = t.resumed_from_context_events + excluded.resumed_from_context_events
+),
+session_days as (
+  insert into kpi_session_days as t
+    (user_id_hash, session_id, day, phase, channel, events, dependency_events)
+  select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date, phase, channel,
+    count(*), count(*) filter (where event_name in (${sqlList(DEPENDENCY_SIGNAL_EVENTS)}))
+  from inserted
+  where session_id <> ''
+  group by 1, 2, 3, 4, 5
+  order by 1, 2, 3, 4, 5
+  on conflict (user_id_hash, session_id, day, phase, channel) do update set
+    events = t.events + excluded.events,
+    dependency_events = t.dependency_events + excluded.dependency_events
+)
+select id, user_id_hash from inserted`;
+
+/** Parameters of every statement here, in order: the rows as JSON, then `received_at`. */
+export const insertErrorsSql = `
+with input as (
+  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS}, error_type text,
+    error_message text, stack_trace text, stack_hash text, severity text, related_event_name text)
+)
+insert into telemetry_errors (${COMMON_NAMES}, received_at, error_type, error_message,
+  stack_trace, stack_hash, severity, related_event_name)
+select ${COMMON_NAMES}, ?::timestamptz, error_type, error_message, stack_trace, stack_hash,
+  severity, related_event_name
+from input
+on conflict do nothing
+returning id, user_id_hash`;
+
+export const insertTracesSql = `
+with input as (
+  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS}, operation_name text,
+    duration_ms double precision, success boolean, result_count integer)
+)
+insert into telemetry_traces (${COMMON_NAMES}, received_at, operation_name, duration_ms, success,
+  result_count)
+select ${COMMON_NAMES}, ?::timestamptz, operation_name, duration_ms, success, result_count
+from input
+on conflict do nothing
+returning id, user_id_hash`;
+
+export const insertFailedItemsSql = `
+with input as (
+  select * from json_to_recordset(?::json) as r(pipeline text, mutation text, item_index integer,
+    reason text, payload text, payload_truncated boolean)
+)
+insert into telemetry_failed_items (pipeline, mutation, item_index, reason, payload,
+  payload_truncated, received_at)
+select pipeline, mutation, item_index, reason, payload, payload_truncated, ?::timestamptz
+from input`;

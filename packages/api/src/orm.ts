@@ -1,0 +1,44 @@
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Migration20261126040000 } from './migrations/Migration20261126040000.js';
+import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
+import { entities } from './modules/ingest/telemetry.entity.js';
+
+/**
+ * Migrations are listed here rather than discovered from a glob so the same code runs from
+ * `src` (tsx, vitest) and from `dist` (node) without path games.
+ */
+export const migrationsList = [
+  { name: 'Migration20261126040000', class: Migration20261126040000 },
+  { name: 'Migration20261126041000', class: Migration20261126041000 },
+];
+
+export async function initORM(clientUrl: string, options: { poolMax?: number } = {}) {
+  return MikroORM.init({
+    clientUrl,
+    entities,
+    extensions: [Migrator],
+    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    debug: false,
+    allowGlobalContext: false,
+    discovery: { warnWhenNoEntities: false },
+  });
+}
+
+export type Orm = Awaited<ReturnType<typeof initORM>>;
+
+export async function migrate(orm: Orm): Promise<void> {
+  await orm.getMigrator().up();
+}
+
+/** `/ready`: the database answers and no migration is pending. */
+export async function isReady(orm: Orm): Promise<boolean> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+    const pending = await orm.getMigrator().getPendingMigrations();
+    return pending.length === 0;
+  } catch {
+    return false;
+  }
+}

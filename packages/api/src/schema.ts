@@ -1,0 +1,10 @@
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { builder } from './builder.js';
+import './modules/common.schema.js';
+import './modules/ingest/ingest.schema.js';
+import './modules/admin/failed-items.schema.js';
+
+export const schema = builder.toSchema();
+
+/** The committed `packages/schema/schema.graphql`: sorted so diffs show real changes only. */
+export const printSortedSchema = () => `${printSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,0 +1,64 @@
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { Orm } from '../../src/orm.js';
+import { createTestDatabase } from './database.js';
+
+export const INGEST_TOKEN = 'test-ingest-token';
+export const ADMIN_TOKEN = 'test-admin-token';
+/** Fixed for every test: events from this instant on are stamped `open_beta`. */
+export const OPEN_BETA_STARTS_AT = '2026-10-01';
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+export interface TestApp {
+  orm: Orm;
+  baseUrl: string;
+  gql: <T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    token?: string | null,
+  ) => Promise<GraphQLResponse<T>>;
+  sql: <T = Record<string, any>>(query: string, params?: unknown[]) => Promise<T[]>;
+  close: () => Promise<void>;
+}
+
+/** The real server (HTTP on a random port) on a fresh database of its own. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({ OPEN_BETA_STARTS_AT, SEED_DEMO: '0', ...env });
+  const { server } = createApp({
+    orm: db.orm,
+    config,
+    tokens: { ingest: [INGEST_TOKEN], admin: [ADMIN_TOKEN] },
+    logger: pino({ level: 'silent' }),
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    orm: db.orm,
+    baseUrl,
+    gql: async (query, variables = {}, token = ADMIN_TOKEN) => {
+      const response = await fetch(`${baseUrl}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
+      return { status: response.status, ...body } as GraphQLResponse<any>;
+    },
+    sql: (query, params = []) => db.orm.em.getConnection().execute(query, params),
+    close: async () => {
+      await new Promise<void>((done) => server.close(() => done()));
+      await db.drop();
+    },
+  };
+}

@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import { inject } from 'vitest';
+import './provided.js';
+import { dropDatabase, ensureDatabase, withDatabase } from '../../src/db/create-database.js';
+import { initORM, migrate, type Orm } from '../../src/orm.js';
+
+/** A fresh, migrated database for one test file, so files can run in parallel. */
+export async function createTestDatabase(): Promise<{
+  orm: Orm;
+  url: string;
+  drop: () => Promise<void>;
+}> {
+  const serverUrl = inject('databaseUrl');
+  const name = `ct_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  await ensureDatabase(serverUrl, name);
+  const url = withDatabase(serverUrl, name);
+  const orm = await initORM(url, { poolMax: 5 });
+  await migrate(orm);
+  return {
+    orm,
+    url,
+    drop: async () => {
+      await orm.close(true);
+      await dropDatabase(serverUrl, name);
+    },
+  };
+}

@@ -1,0 +1,192 @@
+import { z } from 'zod';
+import { BETA_PHASES, CHANNELS, EVENT_NAMES, isPaidTier, SEVERITIES } from './catalog.js';
+
+/**
+ * Per-item rules of SPEC §3. GraphQL already checked types; these are the rules whose violation
+ * rejects one item only. Every message starts with the field name so clients can act on it.
+ */
+export const LIMITS = {
+  userIdHash: 128,
+  userTier: 32,
+  sessionId: 128,
+  scopeId: 128,
+  clientVersion: 64,
+  metadataBytes: 16 * 1024,
+  result: 32,
+  errorType: 256,
+  errorMessageBytes: 8 * 1024,
+  stackTraceBytes: 64 * 1024,
+  stackHash: 128,
+  operationName: 256,
+  futureToleranceMs: 60 * 60 * 1000,
+  batchItems: 1000,
+  bodyBytes: 2 * 1024 * 1024,
+  failedPayloadBytes: 64 * 1024,
+} as const;
+
+const encoder = new TextEncoder();
+export const utf8Bytes = (s: string): number => encoder.encode(s).length;
+
+const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .max(max, { message: `must be at most ${max} characters` })
+    .nullish()
+    .transform((v) => v ?? null);
+
+const maxBytes = (max: number) =>
+  z.string().refine((s) => utf8Bytes(s) <= max, {
+    message: `must be at most ${max / 1024} KiB (UTF-8)`,
+  });
+
+const id = z
+  .string()
+  .regex(UUID, { message: 'must be a UUID' })
+  .nullish()
+  .transform((v) => (v ? v.toLowerCase() : null));
+
+const metadata = z
+  .unknown()
+  .optional()
+  .refine((v) => v == null || (typeof v === 'object' && !Array.isArray(v)), {
+    message: 'must be a JSON object',
+  })
+  .refine((v) => v == null || utf8Bytes(JSON.stringify(v)) <= LIMITS.metadataBytes, {
+    message: `must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`,
+  })
+  .transform((v) => (v == null ? null : (v as Record<string, unknown>)));
+
+const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {
+  message: 'must be an ISO-8601 date-time',
+});
+
+const common = {
+  timestamp: timestamp
+    .transform((v) => (v instanceof Date ? v : new Date(v)))
+    .refine((d) => !Number.isNaN(d.getTime()), { message: 'must be a valid date-time' }),
+  userIdHash: z.string().regex(USER_ID_HASH, {
+    message: 'must be 1–128 characters of [A-Za-z0-9_.:-] (a hash, never an e-mail)',
+  }),
+  userTier: optionalText(LIMITS.userTier),
+  isPaidUser: z
+    .boolean()
+    .nullish()
+    .transform((v) => v ?? null),
+  sessionId: optionalText(LIMITS.sessionId).transform((v) => v ?? ''),
+  channel: z.enum(CHANNELS, { message: `must be one of ${CHANNELS.join(', ')}` }),
+  phase: z
+    .enum(BETA_PHASES, { message: `must be one of ${BETA_PHASES.join(', ')}` })
+    .nullish()
+    .transform((v) => v ?? null),
+  projectId: optionalText(LIMITS.scopeId),
+  branchId: optionalText(LIMITS.scopeId),
+  contextId: optionalText(LIMITS.scopeId),
+  clientVersion: optionalText(LIMITS.clientVersion),
+  metadata,
+};
+
+const eventName = z.enum(EVENT_NAMES, { message: 'must be one of the 17 catalog events' });
+
+export const eventInputSchema = z.object({
+  eventId: id,
+  eventName,
+  result: optionalText(LIMITS.result).transform((v) => v ?? 'success'),
+  durationMs: z
+    .number()
+    .int({ message: 'must be an integer' })
+    .min(0, { message: 'must be ≥ 0' })
+    .nullish()
+    .transform((v) => v ?? null),
+  ...common,
+});
+
+export const errorInputSchema = z.object({
+  errorId: id,
+  errorType: z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(LIMITS.errorType, { message: `must be at most ${LIMITS.errorType} characters` }),
+  errorMessage: maxBytes(LIMITS.errorMessageBytes),
+  stackTrace: maxBytes(LIMITS.stackTraceBytes)
+    .nullish()
+    .transform((v) => v ?? null),
+  stackHash: optionalText(LIMITS.stackHash),
+  severity: z.enum(SEVERITIES, { message: `must be one of ${SEVERITIES.join(', ')}` }),
+  relatedEventName: eventName.nullish().transform((v) => v ?? null),
+  ...common,
+});
+
+export const traceInputSchema = z.object({
+  traceId: id,
+  operationName: z
+    .string()
+    .min(1, { message: 'must not be empty' })
+    .max(LIMITS.operationName, { message: `must be at most ${LIMITS.operationName} characters` }),
+  durationMs: z
+    .number()
+    .finite({ message: 'must be a finite number' })
+    .min(0, { message: 'must be ≥ 0' }),
+  success: z.boolean(),
+  resultCount: z
+    .number()
+    .int({ message: 'must be an integer' })
+    .min(0, { message: 'must be ≥ 0' })
+    .nullish()
+    .transform((v) => v ?? null),
+  ...common,
+});
+
+export type EventInput = z.input<typeof eventInputSchema>;
+export type ErrorInput = z.input<typeof errorInputSchema>;
+export type TraceInput = z.input<typeof traceInputSchema>;
+export type ParsedEvent = z.output<typeof eventInputSchema>;
+export type ParsedError = z.output<typeof errorInputSchema>;
+export type ParsedTrace = z.output<typeof traceInputSchema>;
+
+export const PIPELINES = ['event', 'error', 'trace'] as const;
+export type Pipeline = (typeof PIPELINES)[number];
+
+export const inputSchemas = {
+  event: eventInputSchema,
+  error: errorInputSchema,
+  trace: traceInputSchema,
+} as const;
+export type ParsedItem<P extends Pipeline> = z.output<(typeof inputSchemas)[P]>;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
+
+/** Formats a zod failure as `field: rule; field: rule` (names the field and the rule). */
+export function formatIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.length > 0 ? issue.path.join('.') : '(item)';
+      return `${path}: ${issue.message}`;
+    })
+    .join('; ');
+}
+
+export function parseItem<P extends Pipeline>(
+  pipeline: P,
+  raw: unknown,
+): ParseResult<ParsedItem<P>> {
+  const parsed = inputSchemas[pipeline].safeParse(raw);
+  if (!parsed.success) return { ok: false, message: formatIssues(parsed.error) };
+  return { ok: true, value: parsed.data as ParsedItem<P> };
+}
+
+/** SPEC §3: `is_paid_user` when given, else true iff the tier is a paid one. */
+export function resolveIsPaidUser(isPaidUser: boolean | null, tier: string | null): boolean {
+  return isPaidUser ?? isPaidTier(tier);
+}
+
+/** SPEC §3: phase when given, else `open_beta` from `OPEN_BETA_STARTS_AT` on. */
+export function stampPhase(
+  given: (typeof BETA_PHASES)[number] | null,
+  timestamp: Date,
+  openBetaStartsAt: Date,
+): (typeof BETA_PHASES)[number] {
+  return given ?? (timestamp.getTime() >= openBetaStartsAt.getTime() ? 'open_beta' : 'closed_beta');
+}
