@@ -51,7 +51,8 @@ export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
   );
   const nodes: FailedItemRow[] = rows.slice(0, f.first).map((r) => ({
     id: String(r.id),
-    receivedAt: r.received_at as Date,
+    // raw rows carry timestamps as text (MikroORM keeps pg from parsing them)
+    receivedAt: new Date(String(r.received_at)),
     pipeline: String(r.pipeline),
     mutation: String(r.mutation),
     itemIndex: Number(r.item_index),

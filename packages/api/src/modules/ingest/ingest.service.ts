@@ -196,12 +196,11 @@ async function store(
       );
     }
   });
+  // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
   let accepted = 0;
   for (const g of groups) {
-    const stored = g.items.some((i) =>
-      inserted.has(`${i.pipeline}|${i.row.user_id_hash}|${i.row.id}`),
-    );
-    if (stored) accepted++;
+    const keys = g.items.map((i) => `${i.pipeline}|${i.row.user_id_hash}|${i.row.id}`);
+    if (keys.filter((k) => inserted.delete(k)).length > 0) accepted++;
   }
   return {
     accepted,
