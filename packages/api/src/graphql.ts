@@ -10,12 +10,14 @@ import type { Orm } from './orm.js';
 import { schema } from './schema.js';
 
 /**
- * Query limits (graphql-armor). `ignoreIntrospection: false` closes the known bypass where a
- * field or fragment named `__schema` is exempt from depth and cost checks; the limits still fit
- * GraphiQL's own introspection query, which is the deepest legitimate document.
+ * Query limits (graphql-armor). Depth is counted for introspection too (`ignoreIntrospection:
+ * false`), so neither a deep `__schema` selection nor an operation or fragment *named* `__schema`
+ * (the known way around depth limits) escapes it; the limit still fits GraphiQL's own
+ * introspection query, the deepest legitimate document. The cost limit exempts only a real
+ * `__schema` field (armor checks the node kind), whose size the depth limit already bounds.
  */
 export const QUERY_LIMITS = {
-  maxDepth: 13,
+  maxDepth: 15,
   maxAliases: 15,
   maxTokens: 50_000,
   maxCost: 20000,
@@ -98,7 +100,8 @@ export function createGraphQL(options: {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: (request) => kinds.get(request) === 'admin',
+    graphiql: (request) =>
+      tokenKind(tokens, bearerToken(request.headers.get('authorization'))) === 'admin',
     logging: {
       debug: (...a) => logger.debug({ yoga: a }, 'yoga'),
       info: (...a) => logger.info({ yoga: a }, 'yoga'),
@@ -117,7 +120,7 @@ export function createGraphQL(options: {
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
         maxTokens: { n: QUERY_LIMITS.maxTokens },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: false },
+        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
         maxDirectives: { n: QUERY_LIMITS.maxDirectives },
         blockFieldSuggestion: { enabled: true },
       }),
