@@ -45,7 +45,7 @@ async function main(): Promise<void> {
     }
   }
 
-  const orm = await initORM(databaseUrl);
+  const orm = await initORM(databaseUrl, { log: (m) => logger.debug({ orm: m }, 'orm') });
   await migrate(orm);
   logger.info('migrations applied');
   if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);

@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migration20261126040000 } from './migrations/Migration20261126040000.js';
 import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
+import { Migration20261126052000 } from './migrations/Migration20261126052000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -11,9 +12,13 @@ import { entities } from './modules/ingest/telemetry.entity.js';
 export const migrationsList = [
   { name: 'Migration20261126040000', class: Migration20261126040000 },
   { name: 'Migration20261126041000', class: Migration20261126041000 },
+  { name: 'Migration20261126052000', class: Migration20261126052000 },
 ];
 
-export async function initORM(clientUrl: string, options: { poolMax?: number } = {}) {
+export async function initORM(
+  clientUrl: string,
+  options: { poolMax?: number; log?: (message: string) => void } = {},
+) {
   return MikroORM.init({
     clientUrl,
     entities,
@@ -21,6 +26,7 @@ export async function initORM(clientUrl: string, options: { poolMax?: number } =
     migrations: { migrationsList, transactional: true, allOrNothing: true },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
+    logger: options.log ?? (() => {}),
     allowGlobalContext: false,
     discovery: { warnWhenNoEntities: false },
   });
