@@ -24,7 +24,8 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     token?: string | null,
   ) => Promise<GraphQLResponse<T>>;
-  sql: <T = Record<string, any>>(query: string, params?: unknown[]) => Promise<T[]>;
+  /** Raw rows (timestamps come back as text); `any` keeps fixtures terse in assertions. */
+  sql: <T = any>(query: string, params?: unknown[]) => Promise<T[]>;
   close: () => Promise<void>;
 }
 
