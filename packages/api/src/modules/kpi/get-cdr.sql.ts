@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
+import type { KpiWindow } from './window.js';
+
+/*
+ * SPEC §4.2 — CDR. "A session is a pair (user, session_id) with a non-empty session_id (the
+ * same session_id under two users is two sessions). `sessions` = sessions with at least one
+ * event (any of the 17) in the window; `dependentSessions` = sessions with a `context_loaded`
+ * or `context_resumed` in the window; `rate` = dependentSessions / sessions (null if 0).
+ * Series: the same rule with the window replaced by one day — a session with events on two
+ * days counts on both, and is dependent on a day only if its `context_loaded`/`context_resumed`
+ * falls on that day; a day without sessions has 0 sessions and a null rate."
+ *
+ * kpi_session_days holds only non-empty session ids, one row per session, UTC day, phase and
+ * channel, so the filters are a WHERE and a session-day is the group of its rows.
+ */
+const sql = `
+with session_days as (
+  select user_id_hash, session_id, day, bool_or(dependency_events > 0) as dependent
+  from kpi_session_days
+  where events > 0 and day >= :startDay::date and day < :endDay::date and ${filterSql()}
+  group by user_id_hash, session_id, day
+),
+sessions as (
+  select bool_or(dependent) as dependent
+  from session_days
+  group by user_id_hash, session_id
+),
+per_day as (
+  select day, count(*) as sessions, count(*) filter (where dependent) as dependent_sessions
+  from session_days
+  group by day
+)
+select
+  (select count(*) from sessions)::int as sessions,
+  (select count(*) filter (where dependent) from sessions)::int as dependent_sessions,
+  (select coalesce(json_agg(json_build_object(
+      'day', to_char(day, 'YYYY-MM-DD'),
+      'sessions', sessions,
+      'dependentSessions', dependent_sessions) order by day), '[]'::json)
+   from per_day) as series`;
+
+export interface CdrRow {
+  sessions: number;
+  dependent_sessions: number;
+  /** Days with at least one session only; the service zero-fills the rest. */
+  series: { day: string; sessions: number; dependentSessions: number }[];
+}
+
+export const getCdr = async (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
+  (
+    await runKpiQuery<CdrRow>(em, sql, {
+      startDay: window.startDay,
+      endDay: window.endDay,
+      ...filter,
+    })
+  )[0] as CdrRow;

@@ -1,0 +1,62 @@
+import { badInput } from '../../errors.js';
+
+/**
+ * The KPI window of SPEC §4: `windowEnd` is 00:00 UTC of the day after `asOf`'s UTC day
+ * (exclusive), `windowStart` is `windowEnd − days`. Days are handed to SQL as `YYYY-MM-DD`
+ * so rollups (keyed by UTC day) and raw timestamps use the same boundaries.
+ */
+export interface KpiWindow {
+  from: Date;
+  to: Date;
+  days: number;
+  /** First day of the window, `YYYY-MM-DD`. */
+  startDay: string;
+  /** The day after the last day of the window (exclusive), `YYYY-MM-DD`. */
+  endDay: string;
+}
+
+const DAY_MS = 86_400_000;
+/** `toISOString` leaves four-digit years outside this range, and PostgreSQL has no year 0. */
+const EARLIEST = Date.UTC(1, 0, 1);
+const LATEST = Date.UTC(9999, 11, 31);
+
+export const isoDay = (instant: Date | number) => new Date(instant).toISOString().slice(0, 10);
+
+function checkRange(argument: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw badInput(`${argument}: must be between ${min} and ${max} (got ${value})`, argument);
+  }
+  return value;
+}
+
+export const checkDays = (days: number) => checkRange('days', days, 1, 366);
+export const checkInactiveDays = (k: number) => checkRange('inactiveDays', k, 1, 365);
+
+export function kpiWindow(days: number, asOf: Date): KpiWindow {
+  checkDays(days);
+  if (Number.isNaN(asOf.getTime())) throw badInput('asOf: must be a valid instant', 'asOf');
+  const asOfDay = Date.UTC(asOf.getUTCFullYear(), asOf.getUTCMonth(), asOf.getUTCDate());
+  const to = asOfDay + DAY_MS;
+  const from = to - days * DAY_MS;
+  if (from < EARLIEST || to > LATEST) {
+    throw badInput(
+      `asOf: the ${days}-day window must lie between 0001-01-01 and 9999-12-31 (got ${asOf.toISOString()})`,
+      'asOf',
+    );
+  }
+  return {
+    from: new Date(from),
+    to: new Date(to),
+    days,
+    startDay: isoDay(from),
+    endDay: isoDay(to),
+  };
+}
+
+/** `days` after (negative: before) the given `YYYY-MM-DD`. */
+export const shiftDay = (day: string, days: number) => isoDay(Date.parse(day) + days * DAY_MS);
+
+/** Every day of the window, ascending: the x-axis of each series. */
+export function windowDays(window: KpiWindow): string[] {
+  return Array.from({ length: window.days }, (_, i) => isoDay(window.from.getTime() + i * DAY_MS));
+}
