@@ -44,11 +44,14 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
   const name = text(raw.event_name) ?? text(raw.event_type);
   if (!name) return fail('event_type: required (or a non-empty event_name)');
 
+  // a v2 `channel` overrides the v1 `service`; the refusal names whichever field was used
+  const sourceField = text(raw.channel) ? 'channel' : 'service';
   const source = text(raw.channel) ?? text(raw.service);
   if (!source) return fail('service: required (one of mcp, server, extension, web, website)');
-  const channel = SERVICE_CHANNELS[source.toLowerCase()];
+  const key = source.toLowerCase();
+  const channel = Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
   if (!channel) {
-    return fail(`service: '${source}' is not one of mcp, server, extension, web, website`);
+    return fail(`${sourceField}: '${source}' is not one of mcp, server, extension, web, website`);
   }
 
   const timestamp = legacyTimestamp(raw.timestamp);
@@ -112,7 +115,7 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
             durationMs: duration,
             success: result !== 'error',
             resultCount: resultCount ?? null,
-            metadata: withTool({ ...baseMetadata }),
+            metadata: withTool({ ...baseMetadata, ...eventData }),
           },
         });
       }

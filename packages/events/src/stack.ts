@@ -10,39 +10,56 @@ const FIREFOX_FRAME = /^\s*(.*?)@(.*)$/;
 const PYTHON_FRAME = /^\s*File\s+"(.*?)",\s+line\s+\d+(?:,\s+in\s+(.*))?$/;
 
 function normalisePath(location: string): string {
-  let path = location
+  const path = location
     .replace(/:\d+(?::\d+)?$/, '')
     .replace(/^(?:file|webpack|https?):\/\/[^/]*/, '')
-    .replace(/[?#].*$/, '');
+    .replace(/[?#].*$/, '')
+    // before the node_modules cut, so a Windows machine groups with the others
+    .replace(/\\/g, '/');
   const nodeModules = path.lastIndexOf('node_modules/');
   if (nodeModules >= 0) return path.slice(nodeModules);
-  path = path.replace(/\\/g, '/');
   const base = path.slice(path.lastIndexOf('/') + 1);
-  // bundlers add content hashes (`index-3f9a2c1b.js`): a new release must not split the group
-  return base.replace(/[-.][0-9a-f]{6,}(?=\.\w+$)/i, '');
+  // bundlers add content hashes (webpack `main.3f9a2c1b.js`, Vite/Rollup `index-BPvgi06x.js`):
+  // a new release must not split the group
+  return base
+    .replace(/[-.][0-9a-f]{6,}(?=\.\w+$)/i, '')
+    .replace(/[-.](?=[\w-]{0,7}[0-9A-Z])[\w-]{8}(?=\.\w+$)/, '');
 }
 
-function normaliseFrame(line: string): string | null {
+type Frame = { text: string; python: boolean };
+
+function normaliseFrame(line: string): Frame | null {
   const python = PYTHON_FRAME.exec(line);
-  if (python) return `${python[2]?.trim() ?? '?'} ${normalisePath(python[1] ?? '')}`;
+  if (python) {
+    return { text: `${python[2]?.trim() ?? '?'} ${normalisePath(python[1] ?? '')}`, python: true };
+  }
   const v8 = V8_FRAME.exec(line);
   if (v8 && /^\s*at\s/.test(line)) {
-    return `${v8[1]?.trim() || '?'} ${normalisePath(v8[2] ?? '')}`;
+    return { text: `${v8[1]?.trim() || '?'} ${normalisePath(v8[2] ?? '')}`, python: false };
   }
   const firefox = FIREFOX_FRAME.exec(line);
-  if (firefox && /:\d+/.test(firefox[2] ?? '')) {
-    return `${firefox[1]?.trim() || '?'} ${normalisePath(firefox[2] ?? '')}`;
+  // a V8 first line (`Error: no route to db@host:5432`) is the message, not a frame
+  if (firefox && /:\d+/.test(firefox[2] ?? '') && !/:\s/.test(firefox[1] ?? '')) {
+    return {
+      text: `${firefox[1]?.trim() || '?'} ${normalisePath(firefox[2] ?? '')}`,
+      python: false,
+    };
   }
   return null;
 }
 
 /** The text hashed into `stack_hash`: error type plus up to five normalised frames. */
 export function stackFingerprint(errorType: string, stackTrace: string | null): string {
-  const frames: string[] = [];
-  for (const line of (stackTrace ?? '').split('\n')) {
-    const frame = normaliseFrame(line);
-    if (frame) frames.push(frame);
-    if (frames.length === FINGERPRINT_FRAMES) break;
-  }
-  return [errorType.trim(), ...frames].join('\n');
+  const frames = (stackTrace ?? '')
+    .split(/\r?\n/)
+    .map(normaliseFrame)
+    .filter((frame): frame is Frame => frame !== null);
+  // Python prints the most recent call last: its top frames are at the bottom
+  const top = frames.some((frame) => frame.python)
+    ? frames
+        .filter((frame) => frame.python)
+        .slice(-FINGERPRINT_FRAMES)
+        .reverse()
+    : frames.slice(0, FINGERPRINT_FRAMES);
+  return [errorType.trim(), ...top.map((frame) => frame.text)].join('\n');
 }

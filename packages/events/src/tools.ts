@@ -46,7 +46,10 @@ export function eventsForToolCall(
   tool: string,
   outcome: { success: boolean } & Partial<ToolOutcome>,
 ): EventName[] {
-  const rule: ToolEventRule = (TOOL_EVENTS as Record<string, ToolEventRule>)[tool] ?? OTHER_TOOL;
+  // own keys only: a tool named `constructor` or `toString` is just another tool
+  const rule: ToolEventRule = Object.hasOwn(TOOL_EVENTS, tool)
+    ? (TOOL_EVENTS as Record<string, ToolEventRule>)[tool]!
+    : OTHER_TOOL;
   const after = outcome.success
     ? rule.onSuccess({
         autoCreated: outcome.autoCreated ?? false,
