@@ -1,0 +1,206 @@
+import {
+  ACTIVITY_EVENTS,
+  DEPENDENCY_SIGNAL_EVENTS,
+  EVENT_NAMES,
+  RESURRECTION_SIGNAL_EVENTS,
+} from '@cortex-telemetry/events';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import type { Orm } from '../src/orm.js';
+import { demoItems, type SeedSummary, seedDemoIfEmpty } from '../src/seed/demo.js';
+import { ERROR_TEMPLATES } from '../src/seed/demo-catalog.js';
+import { createTestDatabase } from './helpers/database.js';
+
+/**
+ * The demo seed on a fresh database: the population the dashboards promise (~40 closed-beta
+ * testers, ~1,500 open-beta users), every catalog event, real error groups and traces, a no-op
+ * second run, and KPI rollups that agree with the raw events they were maintained from.
+ */
+const NOW = new Date('2026-11-26T12:00:00.000Z');
+const OPEN_BETA_STARTS_AT = '2026-10-01';
+const config = loadConfig({ OPEN_BETA_STARTS_AT, SEED_DEMO: '1' });
+const logger = pino({ level: 'silent' });
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+let orm: Orm;
+let summary: SeedSummary;
+const sql = <T = Record<string, any>>(query: string, params: unknown[] = []) =>
+  orm.em.fork().getConnection().execute<T[]>(query, params);
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  orm = db.orm;
+  summary = await seedDemoIfEmpty(orm, config, logger, { now: NOW });
+}, 180_000);
+afterAll(async () => db?.drop());
+
+describe('seedDemoIfEmpty', () => {
+  it('seeds a modest demo through the ingest path, nothing rejected', async () => {
+    expect(summary.seeded).toBe(true);
+    expect(summary.events).toBeGreaterThan(100_000);
+    expect(summary.events + summary.errors + summary.traces).toBeLessThan(300_000);
+    const [failed] = await sql('select count(*)::int as n from telemetry_failed_items');
+    expect(failed?.n).toBe(0);
+  });
+
+  it('has ~40 closed-beta and ~1,500 open-beta users, stamped from the timestamp', async () => {
+    const rows = await sql<{ phase: string; users: number }>(
+      'select phase, count(distinct user_id_hash)::int as users from telemetry_events group by phase',
+    );
+    const users = Object.fromEntries(rows.map((r) => [r.phase, r.users]));
+    expect(users.closed_beta).toBeGreaterThanOrEqual(35);
+    expect(users.closed_beta).toBeLessThanOrEqual(45);
+    expect(users.open_beta).toBeGreaterThanOrEqual(1_400);
+    expect(users.open_beta).toBeLessThanOrEqual(1_600);
+    const [misfiled] = await sql(
+      `select count(*)::int as n from telemetry_events
+       where phase <> case when "timestamp" >= ?::timestamptz then 'open_beta' else 'closed_beta' end`,
+      [OPEN_BETA_STARTS_AT],
+    );
+    expect(misfiled?.n).toBe(0);
+  });
+
+  it('covers the last 90 days up to now, never the future', async () => {
+    const [span] = await sql(
+      `select min("timestamp") as first, max("timestamp") as last, count(distinct received_at)::int as received
+       from telemetry_events`,
+    );
+    expect(new Date(span?.last).getTime()).toBeLessThanOrEqual(NOW.getTime());
+    const days = (NOW.getTime() - new Date(span?.first).getTime()) / 86_400_000;
+    expect(days).toBeGreaterThan(80);
+    expect(days).toBeLessThan(90);
+    expect(span?.received).toBe(1);
+  });
+
+  it('uses every one of the 17 catalog events', async () => {
+    const rows = await sql<{ event_name: string }>(
+      'select distinct event_name from telemetry_events order by 1',
+    );
+    expect(rows.map((r) => r.event_name)).toEqual([...EVENT_NAMES].sort());
+  });
+
+  it('has resurrections, conversions and some cancellations', async () => {
+    const [r] = await sql(
+      `select
+         count(distinct user_id_hash) filter (where event_name = 'session_resumed_from_context')::int as resumed,
+         count(distinct user_id_hash) filter (where event_name = 'paid_subscription_started')::int as converted,
+         count(distinct user_id_hash) filter (where event_name = 'paid_subscription_canceled')::int as canceled
+       from telemetry_events`,
+    );
+    expect(r?.resumed).toBeGreaterThan(50);
+    expect(r?.converted).toBeGreaterThan(30);
+    expect(r?.converted).toBeLessThan(300);
+    expect(r?.canceled).toBeGreaterThan(0);
+    expect(r?.canceled).toBeLessThan(r?.converted);
+  });
+
+  it('groups errors into a few recurring stack hashes with several severities', async () => {
+    const [e] = await sql(
+      `select count(*)::int as errors, count(distinct stack_hash)::int as groups,
+         count(distinct severity)::int as severities, count(distinct client_version)::int as versions
+       from telemetry_errors`,
+    );
+    expect(e?.errors).toBeGreaterThan(200);
+    // each bug recurs across releases and machines yet stays one group
+    expect(e?.groups).toBe(ERROR_TEMPLATES.length);
+    expect(e?.severities).toBe(4);
+    expect(e?.versions).toBeGreaterThan(3);
+  });
+
+  it('has traces of the MCP tools with realistic latencies', async () => {
+    const rows = await sql<{ operation_name: string; p50: number; p95: number }>(
+      `select operation_name,
+         percentile_cont(0.5) within group (order by duration_ms) as p50,
+         percentile_cont(0.95) within group (order by duration_ms) as p95
+       from telemetry_traces group by 1`,
+    );
+    const byTool = Object.fromEntries(rows.map((r) => [r.operation_name, r]));
+    expect(Object.keys(byTool)).toEqual(
+      expect.arrayContaining(['search_context', 'get_active_summary', 'update_memory']),
+    );
+    expect(byTool.search_context?.p50).toBeGreaterThan(80);
+    expect(byTool.search_context?.p50).toBeLessThan(250);
+    expect(byTool.search_context?.p95).toBeGreaterThan(byTool.search_context?.p50 ?? 0);
+    expect(byTool.sync_to_cloud?.p50).toBeGreaterThan(byTool.list_contexts?.p50 ?? Infinity);
+  });
+
+  it('keeps kpi_user_days and kpi_session_days equal to GROUP BYs of the raw events', async () => {
+    const userDays = `
+      select user_id_hash, ("timestamp" at time zone 'UTC')::date as day, phase, channel,
+        count(*) filter (where event_name in (${list(ACTIVITY_EVENTS)}))::int as activity_events,
+        count(*) filter (where event_name in (${list(RESURRECTION_SIGNAL_EVENTS)}))::int
+          as resumed_from_context_events
+      from telemetry_events
+      where event_name in (${list([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])})
+      group by 1, 2, 3, 4`;
+    const userRollup = `select user_id_hash, day, phase, channel, activity_events,
+      resumed_from_context_events from kpi_user_days`;
+    const sessionDays = `
+      select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date as day, phase, channel,
+        count(*)::int as events,
+        count(*) filter (where event_name in (${list(DEPENDENCY_SIGNAL_EVENTS)}))::int as dependency_events
+      from telemetry_events where session_id <> '' group by 1, 2, 3, 4, 5`;
+    const sessionRollup = `select user_id_hash, session_id, day, phase, channel, events,
+      dependency_events from kpi_session_days`;
+    for (const [raw, rollup] of [
+      [userDays, userRollup],
+      [sessionDays, sessionRollup],
+    ] as const) {
+      const [diff] = await sql(
+        `select (select count(*) from (${raw} except ${rollup}) a)::int as missing,
+                (select count(*) from (${rollup} except ${raw}) b)::int as extra,
+                (select count(*) from (${rollup}) c)::int as rows`,
+      );
+      expect(diff).toMatchObject({ missing: 0, extra: 0 });
+      expect(diff?.rows).toBeGreaterThan(1_000);
+    }
+  });
+
+  it('does nothing the second time', async () => {
+    const count = async () =>
+      sql(`select (select count(*) from telemetry_events)::int as events,
+             (select count(*) from telemetry_errors)::int as errors,
+             (select count(*) from telemetry_traces)::int as traces,
+             (select sum(activity_events) from kpi_user_days)::int as activity,
+             (select sum(events) from kpi_session_days)::int as session_events`);
+    const before = await count();
+    const again = await seedDemoIfEmpty(orm, config, logger, { now: NOW });
+    expect(again.seeded).toBe(false);
+    expect(await count()).toEqual(before);
+    expect(before[0]).toMatchObject({
+      events: summary.events,
+      errors: summary.errors,
+      traces: summary.traces,
+    });
+  });
+});
+
+describe('demoItems', () => {
+  const small = { closed: 3, open: 25 };
+  const generate = (seed: number, now = NOW) => [
+    ...demoItems({ now, seed, openBetaStartsAt: new Date(OPEN_BETA_STARTS_AT), users: small }),
+  ];
+
+  it('is deterministic for a seed and a day, and differs between seeds', () => {
+    const first = generate(7);
+    expect(first.length).toBeGreaterThan(100);
+    expect(generate(7)).toEqual(first);
+    expect(generate(8)).not.toEqual(first);
+  });
+
+  it('splits the window in half when the open beta starts outside it', () => {
+    const items = [
+      ...demoItems({
+        now: NOW,
+        seed: 7,
+        openBetaStartsAt: new Date('2027-06-01'),
+        users: { closed: 0, open: 25 },
+      }),
+    ];
+    const firstMs = Math.min(...items.map((i) => (i.item.timestamp as Date).getTime()));
+    const windowStart = Date.UTC(2026, 7, 29); // 89 days before 2026-11-26
+    expect((firstMs - windowStart) / 86_400_000).toBeGreaterThanOrEqual(45);
+  });
+});
