@@ -56,6 +56,7 @@ describe('LIMITS (SPEC §3, §5)', () => {
       stackTraceBytes: 65536,
       operationName: 256,
       futureToleranceMs: 3_600_000,
+      maxInt: 2_147_483_647,
       batchItems: 1000,
       bodyBytes: 2 * 1024 * 1024,
       failedPayloadBytes: 65536,
@@ -125,6 +126,20 @@ describe.each(PIPELINES)('fields common to all pipelines: %s', (pipeline) => {
     });
     it.each(['yesterday', '', '2026-13-45T99:00:00Z'])('rejects %j', (value) => {
       expect(reject(pipeline, { timestamp: value })).toMatch(/^timestamp: /);
+    });
+    it('accepts years 0001 to 9999, what PostgreSQL timestamptz holds', () => {
+      expect(accept(pipeline, { timestamp: '0001-01-01T00:00:00Z' }).timestamp).toEqual(
+        new Date('0001-01-01T00:00:00Z'),
+      );
+      expect(accept(pipeline, { timestamp: '9999-12-31T23:59:59.999Z' }).timestamp).toEqual(
+        new Date('9999-12-31T23:59:59.999Z'),
+      );
+    });
+    it('rejects year 0000, earlier dates and years past 9999', () => {
+      const MESSAGE = 'timestamp: must be between 0001-01-01 and 9999-12-31';
+      expect(reject(pipeline, { timestamp: '0000-12-31T23:59:59Z' })).toBe(MESSAGE);
+      expect(reject(pipeline, { timestamp: new Date(-8e15) })).toBe(MESSAGE);
+      expect(reject(pipeline, { timestamp: '9999-12-31T23:59:59-01:00' })).toBe(MESSAGE);
     });
     it('rejects an invalid Date and a missing timestamp', () => {
       expect(reject(pipeline, { timestamp: new Date(Number.NaN) })).toMatch(/^timestamp: /);
@@ -260,6 +275,27 @@ describe.each(PIPELINES)('fields common to all pipelines: %s', (pipeline) => {
     });
   });
 
+  describe('NUL characters (PostgreSQL text and jsonb cannot hold them)', () => {
+    const MESSAGE = 'must not contain NUL (\\u0000) characters';
+    it.each(['userTier', 'sessionId', 'projectId', 'branchId', 'contextId', 'clientVersion'])(
+      'rejects one in %s',
+      (field) => {
+        expect(reject(pipeline, { [field]: 'a\u0000b' })).toBe(`${field}: ${MESSAGE}`);
+      },
+    );
+    it('rejects one in a metadata value or key, at any depth', () => {
+      expect(reject(pipeline, { metadata: { a: 'x\u0000' } })).toBe(`metadata: ${MESSAGE}`);
+      expect(reject(pipeline, { metadata: { 'k\u0000': 1 } })).toBe(`metadata: ${MESSAGE}`);
+      expect(reject(pipeline, { metadata: { a: [{ b: '\u0000' }] } })).toBe(`metadata: ${MESSAGE}`);
+    });
+    it('accepts the six characters \\u0000 written out', () => {
+      expect(accept(pipeline, { sessionId: '\\u0000', metadata: { a: '\\u0000' } })).toMatchObject({
+        sessionId: '\\u0000',
+        metadata: { a: '\\u0000' },
+      });
+    });
+  });
+
   it('lists every violation, each starting with its field name', () => {
     const message = reject(pipeline, { userIdHash: 'a@b', sessionId: 's'.repeat(129) });
     const parts = message.split('; ');
@@ -285,6 +321,19 @@ describe('events pipeline', () => {
         'eventName: must be one of the 17 catalog events',
       );
     }
+  });
+
+  it('rejects a NUL character in result', () => {
+    expect(reject('event', { result: 'ok\u0000' })).toBe(
+      'result: must not contain NUL (\\u0000) characters',
+    );
+  });
+
+  it('durationMs: at most 2147483647 (PostgreSQL integer)', () => {
+    expect(accept('event', { durationMs: 2_147_483_647 }).durationMs).toBe(2_147_483_647);
+    expect(reject('event', { durationMs: 2_147_483_648 })).toBe(
+      'durationMs: must be at most 2147483647',
+    );
   });
 
   it("defaults result to 'success'", () => {
@@ -367,6 +416,15 @@ describe('errors pipeline', () => {
     expect(accept('error', { stackTrace: null }).stackTrace).toBeNull();
   });
 
+  it.each(['errorType', 'errorMessage', 'stackTrace', 'stackHash'])(
+    'rejects a NUL character in %s',
+    (field) => {
+      expect(reject('error', { [field]: 'a\u0000b' })).toBe(
+        `${field}: must not contain NUL (\\u0000) characters`,
+      );
+    },
+  );
+
   it('keeps a given stackHash', () => {
     expect(accept('error', { stackHash: 'abc123' }).stackHash).toBe('abc123');
   });
@@ -424,6 +482,20 @@ describe('traces pipeline', () => {
     expect(accept('trace', { success: false }).success).toBe(false);
     expect(reject('trace', { success: undefined })).toMatch(/^success: /);
     expect(reject('trace', { success: 'true' })).toMatch(/^success: /);
+  });
+
+  it('rejects a NUL character in operationName', () => {
+    expect(reject('trace', { operationName: 'a\u0000b' })).toBe(
+      'operationName: must not contain NUL (\\u0000) characters',
+    );
+  });
+
+  it('resultCount: at most 2147483647 (PostgreSQL integer); durationMs is a double', () => {
+    expect(accept('trace', { resultCount: 2_147_483_647 }).resultCount).toBe(2_147_483_647);
+    expect(reject('trace', { resultCount: 2_147_483_648 })).toBe(
+      'resultCount: must be at most 2147483647',
+    );
+    expect(accept('trace', { durationMs: 3e9 }).durationMs).toBe(3e9);
   });
 
   it('resultCount: an integer ≥ 0, optional', () => {

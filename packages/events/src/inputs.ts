@@ -19,6 +19,8 @@ export const LIMITS = {
   stackHash: 128,
   operationName: 256,
   futureToleranceMs: 60 * 60 * 1000,
+  /** PostgreSQL `integer`: a larger value would fail the whole batch's insert, not one item. */
+  maxInt: 2_147_483_647,
   batchItems: 1000,
   bodyBytes: 2 * 1024 * 1024,
   failedPayloadBytes: 64 * 1024,
@@ -30,15 +32,29 @@ export const utf8Bytes = (s: string): number => encoder.encode(s).length;
 const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000: such a value would fail the whole batch's insert,
+ * so it is a rule of the item instead.
+ */
+const NO_NUL = { message: 'must not contain NUL (\\u0000) characters' };
+const text = () => z.string().refine((s) => !s.includes('\0'), NO_NUL);
+const hasNul = (v: unknown): boolean => {
+  if (typeof v === 'string') return v.includes('\0');
+  if (Array.isArray(v)) return v.some(hasNul);
+  if (v !== null && typeof v === 'object') {
+    return Object.entries(v).some(([key, value]) => key.includes('\0') || hasNul(value));
+  }
+  return false;
+};
+
 const optionalText = (max: number) =>
-  z
-    .string()
+  text()
     .max(max, { message: `must be at most ${max} characters` })
     .nullish()
     .transform((v) => v ?? null);
 
 const maxBytes = (max: number) =>
-  z.string().refine((s) => utf8Bytes(s) <= max, {
+  text().refine((s) => utf8Bytes(s) <= max, {
     message: `must be at most ${max / 1024} KiB (UTF-8)`,
   });
 
@@ -57,16 +73,33 @@ const metadata = z
   .refine((v) => v == null || utf8Bytes(JSON.stringify(v)) <= LIMITS.metadataBytes, {
     message: `must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`,
   })
+  .refine((v) => !hasNul(v), NO_NUL)
   .transform((v) => (v == null ? null : (v as Record<string, unknown>)));
 
 const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {
   message: 'must be an ISO-8601 date-time',
 });
+/** What PostgreSQL `timestamptz` and a 4-digit ISO year both hold. */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+const count = () =>
+  z
+    .number()
+    .int({ message: 'must be an integer' })
+    .min(0, { message: 'must be ≥ 0' })
+    .max(LIMITS.maxInt, { message: `must be at most ${LIMITS.maxInt}` });
 
 const common = {
   timestamp: timestamp
     .transform((v) => (v instanceof Date ? v : new Date(v)))
-    .refine((d) => !Number.isNaN(d.getTime()), { message: 'must be a valid date-time' }),
+    .refine((d) => !Number.isNaN(d.getTime()), { message: 'must be a valid date-time' })
+    .refine(
+      (d) => Number.isNaN(d.getTime()) || (d.getTime() >= EARLIEST && d.getTime() <= LATEST),
+      {
+        message: 'must be between 0001-01-01 and 9999-12-31',
+      },
+    ),
   userIdHash: z.string().regex(USER_ID_HASH, {
     message: 'must be 1–128 characters of [A-Za-z0-9_.:-] (a hash, never an e-mail)',
   }),
@@ -94,10 +127,7 @@ export const eventInputSchema = z.object({
   eventId: id,
   eventName,
   result: optionalText(LIMITS.result).transform((v) => v ?? 'success'),
-  durationMs: z
-    .number()
-    .int({ message: 'must be an integer' })
-    .min(0, { message: 'must be ≥ 0' })
+  durationMs: count()
     .nullish()
     .transform((v) => v ?? null),
   ...common,
@@ -105,8 +135,7 @@ export const eventInputSchema = z.object({
 
 export const errorInputSchema = z.object({
   errorId: id,
-  errorType: z
-    .string()
+  errorType: text()
     .min(1, { message: 'must not be empty' })
     .max(LIMITS.errorType, { message: `must be at most ${LIMITS.errorType} characters` }),
   errorMessage: maxBytes(LIMITS.errorMessageBytes),
@@ -121,8 +150,7 @@ export const errorInputSchema = z.object({
 
 export const traceInputSchema = z.object({
   traceId: id,
-  operationName: z
-    .string()
+  operationName: text()
     .min(1, { message: 'must not be empty' })
     .max(LIMITS.operationName, { message: `must be at most ${LIMITS.operationName} characters` }),
   durationMs: z
@@ -130,10 +158,7 @@ export const traceInputSchema = z.object({
     .finite({ message: 'must be a finite number' })
     .min(0, { message: 'must be ≥ 0' }),
   success: z.boolean(),
-  resultCount: z
-    .number()
-    .int({ message: 'must be an integer' })
-    .min(0, { message: 'must be ≥ 0' })
+  resultCount: count()
     .nullish()
     .transform((v) => v ?? null),
   ...common,

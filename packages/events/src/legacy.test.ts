@@ -278,8 +278,8 @@ describe('tool_call (SPEC §5)', () => {
         sessionId: 's1',
       },
     });
-    // the general rule: event_data merged into metadata, tool_name into metadata.tool_name
-    expect(trace?.input.metadata).toEqual({ result_count: 3, tool_name: 'search_context' });
+    // event_data went to the event; the trace carries result_count in its own column
+    expect(trace?.input.metadata).toEqual({ tool_name: 'search_context' });
     for (const item of produced) expect(parsed(item).ok).toBe(true);
   });
 
@@ -422,6 +422,18 @@ describe('anything else → a refusal with a reason (SPEC §2, §5)', () => {
     );
   });
 
+  it('quotes the refused value without NUL characters and bounded in length', () => {
+    expect(refusal({ ...V1, event_type: 'bad\u0000name' })).toBe(
+      "event_type: 'bad\\u0000name' is not in the event catalog (kept so it can be replayed once the catalog covers it)",
+    );
+    expect(refusal({ ...V1, service: 'x\u0000' })).toBe(
+      "service: 'x\\u0000' is not one of mcp, server, extension, web, website",
+    );
+    const reason = refusal({ ...V1, event_type: 'n'.repeat(5000) });
+    expect(reason).toContain(`'${'n'.repeat(128)}…'`);
+    expect(reason.length).toBeLessThan(300);
+  });
+
   it.each([[null], [[]], ['context_loaded'], [42], [undefined]])('non-object item %j', (raw) => {
     expect(refusal(raw)).toBe('(item): must be a JSON object');
   });
@@ -483,6 +495,36 @@ describe('legacy outputs pass through parseItem (same rules as v2)', () => {
   it('catches an unknown v2 phase', () => {
     const result = parsed(only({ ...V1, phase: 'ga' }));
     expect(result).toEqual({ ok: false, message: 'phase: must be one of closed_beta, open_beta' });
+  });
+
+  it('catches a duration or result count too large for PostgreSQL integer', () => {
+    const produced = items({
+      ...V1,
+      event_type: 'tool_call',
+      tool_name: 't',
+      duration_ms: 3e9,
+      event_data: { result_count: 3e9 },
+    });
+    expect(produced.map((item) => parsed(item))).toEqual([
+      { ok: false, message: 'durationMs: must be at most 2147483647' },
+      { ok: false, message: 'resultCount: must be at most 2147483647' },
+    ]);
+  });
+
+  it('catches an epoch timestamp before year 1', () => {
+    const result = parsed(only({ ...V1, timestamp: -1e11 }));
+    expect(result).toEqual({
+      ok: false,
+      message: 'timestamp: must be between 0001-01-01 and 9999-12-31',
+    });
+  });
+
+  it('catches NUL characters in an error message', () => {
+    const result = parsed(only({ ...V1, event_type: 'error', error_message: 'bad\u0000byte' }));
+    expect(result).toEqual({
+      ok: false,
+      message: 'errorMessage: must not contain NUL (\\u0000) characters',
+    });
   });
 
   it('catches a negative tool_call duration in both items', () => {

@@ -35,6 +35,12 @@ function legacyTimestamp(v: unknown): Date | string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A value quoted in a reason: bounded, and without NUL, which PostgreSQL text cannot hold. */
+function shown(value: string): string {
+  const safe = value.replace(/\0/g, '\\u0000');
+  return safe.length > 128 ? `${safe.slice(0, 128)}…` : safe;
+}
+
 function fail(reason: string): LegacyResult {
   return { ok: false, reason };
 }
@@ -51,7 +57,9 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
   const key = source.toLowerCase();
   const channel = Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
   if (!channel) {
-    return fail(`${sourceField}: '${source}' is not one of mcp, server, extension, web, website`);
+    return fail(
+      `${sourceField}: '${shown(source)}' is not one of mcp, server, extension, web, website`,
+    );
   }
 
   const timestamp = legacyTimestamp(raw.timestamp);
@@ -115,7 +123,7 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
             durationMs: duration,
             success: result !== 'error',
             resultCount: resultCount ?? null,
-            metadata: withTool({ ...baseMetadata, ...eventData }),
+            metadata: withTool({ ...baseMetadata }),
           },
         });
       }
@@ -165,7 +173,7 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
     }
     default:
       return fail(
-        `event_type: '${name}' is not in the event catalog (kept so it can be replayed once the catalog covers it)`,
+        `event_type: '${shown(name)}' is not in the event catalog (kept so it can be replayed once the catalog covers it)`,
       );
   }
 }
