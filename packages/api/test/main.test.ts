@@ -1,0 +1,129 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.js';
+import { createTestDatabase } from './helpers/database.js';
+
+/** The real entry point as a process: refusal without tokens, readiness, graceful SIGTERM. */
+const API_DIR = fileURLToPath(new URL('..', import.meta.url));
+
+function startMain(env: Record<string, string>): {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+} {
+  // node with tsx's loader (not the tsx CLI, which wraps the process and relays signals itself)
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: API_DIR,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => {
+    output += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    output += String(d);
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready: ${url}`);
+}
+
+let db: Awaited<ReturnType<typeof createTestDatabase>>;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db?.drop());
+
+describe('main', () => {
+  it('refuses to start on an external database without tokens, naming the variables', async () => {
+    const run = startMain({ DATABASE_URL: db.url });
+    expect(await run.exited).toBe(1);
+    expect(run.output()).toContain('configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS');
+  });
+
+  it('serves, then on SIGTERM finishes the in-flight request before exiting', async () => {
+    const port = await freePort();
+    const run = startMain({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TELEMETRY_INGEST_TOKENS: 'ingest-a,ingest-b',
+      TELEMETRY_ADMIN_TOKENS: 'admin-a',
+      SEED_DEMO: '0',
+    });
+    await waitForReady(`http://127.0.0.1:${port}/ready`);
+    expect(run.output()).not.toContain('ingest-a'); // tokens are never logged
+
+    const body = JSON.stringify({
+      query: 'mutation ($e: EventInput!) { recordEvent(event: $e) { accepted } }',
+      variables: {
+        e: {
+          eventName: 'SESSION_STARTED',
+          timestamp: '2026-11-20T10:00:00Z',
+          userIdHash: 'u_main',
+          channel: 'WEB',
+        },
+      },
+    });
+    const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/graphql',
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            authorization: 'Bearer ingest-b',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => {
+            text += String(d);
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('error', reject);
+      // half the body now, SIGTERM while the request is in flight, the rest afterwards
+      req.write(body.slice(0, 40), () => {
+        setTimeout(() => {
+          run.child.kill('SIGTERM');
+          setTimeout(() => req.end(body.slice(40)), 300);
+        }, 100);
+      });
+    });
+    const response = await answer.catch((e) => {
+      throw new Error(`${e}\n${run.output()}`);
+    });
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ data: { recordEvent: { accepted: 1 } } });
+    expect(await run.exited).toBe(0);
+    expect(run.output()).toContain('shutting down');
+    const rows = await db.orm.em
+      .getConnection()
+      .execute("select count(*)::int as n from telemetry_events where user_id_hash = 'u_main'");
+    expect(rows[0]?.n).toBe(1);
+  });
+});
