@@ -1,0 +1,41 @@
+import { Client, type CombinedError, cacheExchange, fetchExchange, mapExchange } from '@urql/vue';
+import { useAuth } from './composables/useAuth';
+
+export const UNAUTHORIZED_MESSAGE =
+  'The server no longer accepts your token (401 Unauthorized). Sign in again with an admin token.';
+export const FORBIDDEN_MESSAGE =
+  'This token may only send telemetry (an ingest token). Sign in with an admin token.';
+
+/** What the server said about the token, if the error is about the token at all. */
+export function tokenProblem(error: CombinedError): 'unauthorized' | 'forbidden' | null {
+  if (error.response?.status === 401) return 'unauthorized';
+  const codes = error.graphQLErrors.map((e) => e.extensions?.code);
+  if (codes.includes('UNAUTHENTICATED')) return 'unauthorized';
+  if (codes.includes('FORBIDDEN')) return 'forbidden';
+  return null;
+}
+
+export function createUrqlClient(): Client {
+  const auth = useAuth();
+  return new Client({
+    url: '/graphql',
+    preferGetMethod: false,
+    fetchOptions: () => {
+      const token = auth.token.value;
+      return token ? { headers: { authorization: `Bearer ${token}` } } : {};
+    },
+    exchanges: [
+      cacheExchange,
+      mapExchange({
+        onError(error) {
+          // a token that stopped working mid-session (rotated, revoked) ends the session
+          if (!auth.signedIn.value) return;
+          const problem = tokenProblem(error);
+          if (problem === 'unauthorized') auth.signOut(UNAUTHORIZED_MESSAGE);
+          else if (problem === 'forbidden') auth.signOut(FORBIDDEN_MESSAGE);
+        },
+      }),
+      fetchExchange,
+    ],
+  });
+}
