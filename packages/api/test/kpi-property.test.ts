@@ -1,0 +1,264 @@
+import { EVENT_NAMES } from '@cortex-telemetry/events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import {
+  type RefEvent,
+  type RefQuery,
+  referenceCdr,
+  referenceDauWau,
+  referenceKpis,
+  referencePaidConversion,
+  referenceResurrection,
+} from './kpi-reference.js';
+
+/**
+ * Property test of the KPI engine: seeded random histories (gaps, shared and empty session
+ * ids, sessions across channels, same-instant subscription start/cancel, events on window
+ * boundaries) go in through the real `recordEvents`, and every KPI answer must equal the
+ * in-memory reference of SPEC §4 for several windows and filters.
+ */
+const SEEDS = [1, 7, 42, 2026];
+const DAY_MS = 86_400_000;
+const FIRST_DAY = Date.UTC(2026, 7, 20) / DAY_MS; // 2026-08-20
+const DATA_DAYS = 60;
+
+const COMBOS: RefQuery[] = [
+  { days: 7, asOf: new Date('2026-09-10T12:00:00Z') },
+  { days: 30, asOf: new Date('2026-10-18T23:59:59.999Z'), phase: 'open_beta' },
+  { days: 1, asOf: new Date('2026-09-25T00:00:00.000Z'), channel: 'server' },
+  {
+    days: 90,
+    asOf: new Date('2026-10-30T08:00:00Z'),
+    phase: 'closed_beta',
+    channel: 'extension',
+    inactiveDays: 3,
+  },
+  { days: 14, asOf: new Date('2026-09-30T23:00:00Z'), inactiveDays: 1 },
+  { days: 60, asOf: new Date('2026-10-18T10:00:00Z'), channel: 'web', inactiveDays: 10 },
+  { days: 366, asOf: new Date('2026-10-05T00:00:00Z'), inactiveDays: 365 },
+  {
+    days: 21,
+    asOf: new Date('2026-09-19T05:00:00Z'),
+    phase: 'open_beta',
+    channel: 'server',
+    inactiveDays: 2,
+  },
+  { days: 7, asOf: new Date('2026-08-10T00:00:00Z') },
+];
+
+/** Instants where "strictly before" and day bucketing matter: each combo's window edges. */
+const BOUNDARIES = COMBOS.flatMap((q) => {
+  const end = (Math.floor(q.asOf.getTime() / DAY_MS) + 1) * DAY_MS;
+  return [end - q.days * DAY_MS, end];
+});
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface GeneratedEvent extends RefEvent {
+  eventId: string;
+}
+
+function generateHistory(seed: number): GeneratedEvent[] {
+  const random = mulberry32(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const uuid = () =>
+    'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () =>
+      Math.floor(random() * 16).toString(16),
+    );
+  const channels = ['extension', 'server', 'web'];
+  const events: GeneratedEvent[] = [];
+  const add = (e: Omit<GeneratedEvent, 'eventId' | 'phase'> & { phase?: string }) => {
+    // mostly the phase the date implies, sometimes the other one, as clients may say so
+    const byDate = e.timestamp.getTime() >= Date.UTC(2026, 9, 1) ? 'open_beta' : 'closed_beta';
+    const other = byDate === 'open_beta' ? 'closed_beta' : 'open_beta';
+    events.push({ eventId: uuid(), ...e, phase: e.phase ?? (random() < 0.85 ? byDate : other) });
+  };
+  const timeOn = (day: number) => {
+    const r = random();
+    if (r < 0.05) return new Date(day * DAY_MS);
+    if (r < 0.1) return new Date((day + 1) * DAY_MS - 1);
+    return new Date(day * DAY_MS + Math.floor(random() * DAY_MS));
+  };
+
+  for (let u = 0; u < 20; u++) {
+    const user = `u${u}`;
+    const activeRate = 0.15 + random() * 0.6;
+    let idle = 0;
+    for (let day = FIRST_DAY; day < FIRST_DAY + DATA_DAYS; day++) {
+      if (random() < 0.06) idle = 1 + Math.floor(random() * 14); // a gap of up to two weeks
+      if (idle > 0) {
+        idle--;
+        continue;
+      }
+      if (random() > activeRate) continue;
+      const sessions = 1 + Math.floor(random() * 3);
+      for (let s = 0; s < sessions; s++) {
+        const r = random();
+        // u0 and u1 share one session id: two sessions by SPEC §4
+        const sessionId =
+          r < 0.12 ? '' : u < 2 && r < 0.3 ? 'shared-session' : `s-${u}-${Math.floor(r * 6)}`;
+        const channel = pick(channels);
+        const count = 1 + Math.floor(random() * 6);
+        for (let i = 0; i < count; i++) {
+          // mostly the session's channel, sometimes another: a session spanning channels
+          const eventChannel = random() < 0.85 ? channel : pick(channels);
+          const eventName = random() < 0.35 ? 'server_operation_called' : pick(EVENT_NAMES);
+          add({
+            eventName,
+            timestamp: timeOn(day),
+            userIdHash: user,
+            sessionId,
+            channel: eventChannel,
+          });
+        }
+      }
+    }
+  }
+
+  // subscriptions: starts, cancels, re-starts, a start and a cancel at the same instant
+  for (let u = 0; u < 20; u++) {
+    const userIdHash = `u${u}`;
+    const moves = Math.floor(random() * 4);
+    for (let m = 0; m < moves; m++) {
+      const r = random();
+      const timestamp =
+        r < 0.3 ? new Date(pick(BOUNDARIES)) : timeOn(FIRST_DAY + Math.floor(random() * DATA_DAYS));
+      const base = { timestamp, userIdHash, sessionId: '', channel: pick(channels) };
+      if (r < 0.2 || random() < 0.5) add({ ...base, eventName: 'paid_subscription_started' });
+      if (r < 0.2 || random() < 0.4) add({ ...base, eventName: 'paid_subscription_canceled' });
+    }
+  }
+  return events;
+}
+
+const RECORD_EVENTS = /* GraphQL */ `
+  mutation ($events: [EventInput!]!) {
+    recordEvents(events: $events) { accepted duplicates rejected errors { index message } }
+  }`;
+
+const WINDOW = 'window { from to days }';
+const CDR = `${WINDOW} rate sessions dependentSessions series { day rate sessions dependentSessions }`;
+const RESURRECTION = `${WINDOW} inactiveDays rate resurrectedUsers activeUsers viaContextUsers
+  series { day resurrectedUsers activeUsers }`;
+const DAU_WAU = `${WINDOW} dau avgDau wau mau stickiness series { day dau wau mau }`;
+const PAID = `${WINDOW} rate conversions eligibleUsers cancellations paidUsersAtEnd
+  series { day conversions cancellations }`;
+
+const KPI_QUERY = /* GraphQL */ `
+  query ($days: Int, $asOf: DateTime, $phase: BetaPhase, $channel: Channel, $inactiveDays: Int) {
+    cdr(days: $days, asOf: $asOf, phase: $phase, channel: $channel) { ${CDR} }
+    resurrection(days: $days, asOf: $asOf, phase: $phase, channel: $channel,
+      inactiveDays: $inactiveDays) { ${RESURRECTION} }
+    dauWau(days: $days, asOf: $asOf, phase: $phase, channel: $channel) { ${DAU_WAU} }
+    paidConversion(days: $days, asOf: $asOf, phase: $phase, channel: $channel) { ${PAID} }
+    kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {
+      ${WINDOW}
+      cdr { ${CDR} } resurrection { ${RESURRECTION} } dauWau { ${DAU_WAU} }
+      paidConversion { ${PAID} }
+    }
+  }`;
+
+/** Rates and means are compared to 12 digits, counts and days exactly. */
+function closeFloats(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isInteger(value)) return expect.closeTo(value, 12);
+  if (Array.isArray(value)) return value.map(closeFloats);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, closeFloats(v)]));
+  }
+  return value;
+}
+
+const describeCombo = (q: RefQuery) =>
+  `days=${q.days} asOf=${q.asOf.toISOString()} phase=${q.phase ?? '-'} channel=${q.channel ?? '-'} inactiveDays=${q.inactiveDays ?? '-'}`;
+
+describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
+  let app: TestApp;
+  const history = generateHistory(seed);
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    const wire = history.map((e) => ({
+      eventId: e.eventId,
+      eventName: e.eventName.toUpperCase(),
+      timestamp: e.timestamp.toISOString(),
+      userIdHash: e.userIdHash,
+      // an absent session id and an empty one are the same thing
+      ...(e.sessionId === '' && e.eventId < '8' ? {} : { sessionId: e.sessionId }),
+      channel: e.channel.toUpperCase(),
+      phase: e.phase.toUpperCase(),
+    }));
+    for (let i = 0; i < wire.length; i += 1000) {
+      const res = await app.gql(RECORD_EVENTS, { events: wire.slice(i, i + 1000) }, INGEST_TOKEN);
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.recordEvents.rejected).toBe(0);
+    }
+    const [stored] = await app.sql<{ n: string }>('select count(*) as n from telemetry_events');
+    expect(Number(stored?.n)).toBe(history.length);
+  });
+  afterAll(async () => app?.close());
+
+  it('covers the cases it claims to', () => {
+    const names = new Set(history.map((e) => e.eventName));
+    expect(names.size).toBe(17);
+    expect(history.some((e) => e.sessionId === '')).toBe(true);
+    const sharedBy = new Set(
+      history.filter((e) => e.sessionId === 'shared-session').map((e) => e.userIdHash),
+    );
+    expect(sharedBy.size).toBe(2);
+    const monetization = history.filter((e) => e.eventName.startsWith('paid_subscription'));
+    const instants = monetization.map((e) => `${e.userIdHash}|${e.timestamp.toISOString()}`);
+    expect(new Set(instants).size).toBeLessThan(instants.length);
+    expect(new Set(history.map((e) => e.phase)).size).toBe(2);
+    expect(new Set(history.map((e) => e.channel)).size).toBe(3);
+  });
+
+  it.each(COMBOS.map((q) => [describeCombo(q), q] as const))('%s', async (_label, q) => {
+    const res = await app.gql(KPI_QUERY, {
+      days: q.days,
+      asOf: q.asOf.toISOString(),
+      phase: q.phase?.toUpperCase(),
+      channel: q.channel?.toUpperCase(),
+      inactiveDays: q.inactiveDays,
+    });
+    expect(res.errors).toBeUndefined();
+    const expected = {
+      cdr: referenceCdr(history, q),
+      resurrection: referenceResurrection(history, q),
+      dauWau: referenceDauWau(history, q),
+      paidConversion: referencePaidConversion(history, q),
+      kpis: referenceKpis(history, q),
+    };
+    expect(res.data).toEqual(closeFloats(expected));
+  });
+
+  it('uses the SPEC §6 defaults for days and inactiveDays', async () => {
+    const asOf = new Date('2026-09-28T09:30:00Z');
+    const res = await app.gql(
+      `query ($asOf: DateTime) {
+        cdr(asOf: $asOf) { ${CDR} }
+        resurrection(asOf: $asOf) { ${RESURRECTION} }
+        dauWau(asOf: $asOf) { ${DAU_WAU} }
+        paidConversion(asOf: $asOf) { ${PAID} }
+      }`,
+      { asOf: asOf.toISOString() },
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data).toEqual(
+      closeFloats({
+        cdr: referenceCdr(history, { days: 7, asOf }),
+        resurrection: referenceResurrection(history, { days: 30, asOf, inactiveDays: 7 }),
+        dauWau: referenceDauWau(history, { days: 7, asOf }),
+        paidConversion: referencePaidConversion(history, { days: 30, asOf }),
+      }),
+    );
+  });
+});
