@@ -4,6 +4,7 @@ import './modules/common.schema.js';
 import './modules/ingest/ingest.schema.js';
 import './modules/admin/failed-items.schema.js';
 import './modules/kpi/kpi.schema.js';
+import './modules/analytics/analytics.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,129 @@
+import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/events';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../errors.js';
+import {
+  type EventCountDimension,
+  getErrorGroups,
+  getEventCounts,
+  getTraceStats,
+} from './aggregates.sql.js';
+import { aggregateWindow, checkNonEmptyList, checkPageSize } from './arguments.js';
+import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
+
+/** Aggregates over `[from, to)` (default: the 30 days before now, at most 366 days). */
+type DbRow = Record<string, unknown>;
+
+export interface EventCountRow {
+  day: string | null;
+  eventName: EventName | null;
+  channel: Channel | null;
+  phase: BetaPhase | null;
+  userTier: string | null;
+  count: number;
+  users: number;
+}
+
+export interface ErrorGroupRow {
+  stackHash: string;
+  errorType: string;
+  sampleMessage: string;
+  count: number;
+  usersAffected: number;
+  firstSeen: Date;
+  lastSeen: Date;
+  worstSeverity: Severity;
+}
+
+export interface TraceStatsRow {
+  operationName: string;
+  count: number;
+  successRate: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+/** Resolves the window into the filter, so every aggregate reads exactly `[from, to)`. */
+function windowed(filter: RowFilter, now: Date): RowFilter {
+  return { ...filter, ...aggregateWindow(filter.from, filter.to, now) };
+}
+
+const orNull = <T>(v: unknown) => (v == null ? null : (v as T));
+
+export async function eventCounts(
+  em: EntityManager,
+  groupBy: readonly EventCountDimension[],
+  filter: RowFilter,
+  now: Date,
+): Promise<EventCountRow[]> {
+  if (groupBy.length === 0) throw badInput('groupBy: must name at least one dimension', 'groupBy');
+  const repeated = groupBy.find((d, i) => groupBy.indexOf(d) !== i);
+  if (repeated) throw badInput(`groupBy: ${repeated} is listed more than once`, 'groupBy');
+  checkNonEmptyList(filter.eventNames ?? null, 'eventName');
+  const { conditions, params } = filterConditions(windowed(filter, now));
+  const rows = await em
+    .getConnection()
+    .execute<DbRow[]>(getEventCounts(groupBy, whereClause(conditions)), params);
+  return rows.map((r) => ({
+    day: orNull<string>(r.day),
+    eventName: orNull<EventName>(r.event_name),
+    channel: orNull<Channel>(r.channel),
+    phase: orNull<BetaPhase>(r.phase),
+    userTier: orNull<string>(r.user_tier),
+    count: Number(r.count),
+    users: Number(r.users),
+  }));
+}
+
+export async function errorGroups(
+  em: EntityManager,
+  first: number,
+  filter: RowFilter,
+  now: Date,
+): Promise<ErrorGroupRow[]> {
+  checkPageSize(first);
+  checkNonEmptyList(filter.severities ?? null, 'severity');
+  const scoped = windowed(filter, now);
+  const groups = filterConditions(scoped);
+  const latest = filterConditions(scoped, 'e.');
+  const rows = await em
+    .getConnection()
+    .execute<DbRow[]>(
+      getErrorGroups(whereClause(groups.conditions), whereClause(latest.conditions)),
+      [...groups.params, first, ...latest.params],
+    );
+  return rows.map((r) => ({
+    stackHash: String(r.stack_hash),
+    errorType: String(r.error_type),
+    sampleMessage: String(r.error_message),
+    count: Number(r.count),
+    usersAffected: Number(r.users_affected),
+    firstSeen: new Date(String(r.first_seen)),
+    lastSeen: new Date(String(r.last_seen)),
+    worstSeverity: r.worst_severity as Severity,
+  }));
+}
+
+export async function traceStats(
+  em: EntityManager,
+  filter: RowFilter,
+  now: Date,
+): Promise<TraceStatsRow[]> {
+  const { conditions, params } = filterConditions(windowed(filter, now));
+  const rows = await em
+    .getConnection()
+    .execute<DbRow[]>(getTraceStats(whereClause(conditions)), params);
+  return rows.map((r) => {
+    const [p50, p95, p99] = (r.percentiles as unknown[]).map(Number);
+    return {
+      operationName: String(r.operation_name),
+      count: Number(r.count),
+      successRate: Number(r.success_rate),
+      p50: p50 ?? 0,
+      p95: p95 ?? 0,
+      p99: p99 ?? 0,
+      max: Number(r.max_duration_ms),
+    };
+  });
+}
