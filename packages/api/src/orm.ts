@@ -23,7 +23,8 @@ export async function initORM(
     clientUrl,
     entities,
     extensions: [Migrator],
-    migrations: { migrationsList, transactional: true, allOrNothing: true },
+    // migrations are hand-written SQL; no schema snapshot is written next to them at run time
+    migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
     logger: options.log ?? (() => {}),
