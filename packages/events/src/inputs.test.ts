@@ -275,8 +275,8 @@ describe.each(PIPELINES)('fields common to all pipelines: %s', (pipeline) => {
     });
   });
 
-  describe('NUL characters (PostgreSQL text and jsonb cannot hold them)', () => {
-    const MESSAGE = 'must not contain NUL (\\u0000) characters';
+  describe('NUL and unpaired surrogates (PostgreSQL text and jsonb cannot hold them)', () => {
+    const MESSAGE = 'must not contain NUL (\\u0000) or unpaired surrogate characters';
     it.each(['userTier', 'sessionId', 'projectId', 'branchId', 'contextId', 'clientVersion'])(
       'rejects one in %s',
       (field) => {
@@ -287,6 +287,20 @@ describe.each(PIPELINES)('fields common to all pipelines: %s', (pipeline) => {
       expect(reject(pipeline, { metadata: { a: 'x\u0000' } })).toBe(`metadata: ${MESSAGE}`);
       expect(reject(pipeline, { metadata: { 'k\u0000': 1 } })).toBe(`metadata: ${MESSAGE}`);
       expect(reject(pipeline, { metadata: { a: [{ b: '\u0000' }] } })).toBe(`metadata: ${MESSAGE}`);
+    });
+    it.each(['\ud800', 'x\udc00', 'x\ude00\ud83d'])(
+      'rejects the unpaired surrogate in %j',
+      (value) => {
+        expect(reject(pipeline, { sessionId: value })).toBe(`sessionId: ${MESSAGE}`);
+        expect(reject(pipeline, { metadata: { a: value } })).toBe(`metadata: ${MESSAGE}`);
+        expect(reject(pipeline, { metadata: { [value]: 1 } })).toBe(`metadata: ${MESSAGE}`);
+      },
+    );
+    it('accepts well-formed astral characters (surrogate pairs)', () => {
+      expect(accept(pipeline, { sessionId: 's😀', metadata: { '😀': '𝄞' } })).toMatchObject({
+        sessionId: 's😀',
+        metadata: { '😀': '𝄞' },
+      });
     });
     it('accepts the six characters \\u0000 written out', () => {
       expect(accept(pipeline, { sessionId: '\\u0000', metadata: { a: '\\u0000' } })).toMatchObject({
@@ -325,7 +339,7 @@ describe('events pipeline', () => {
 
   it('rejects a NUL character in result', () => {
     expect(reject('event', { result: 'ok\u0000' })).toBe(
-      'result: must not contain NUL (\\u0000) characters',
+      'result: must not contain NUL (\\u0000) or unpaired surrogate characters',
     );
   });
 
@@ -420,7 +434,7 @@ describe('errors pipeline', () => {
     'rejects a NUL character in %s',
     (field) => {
       expect(reject('error', { [field]: 'a\u0000b' })).toBe(
-        `${field}: must not contain NUL (\\u0000) characters`,
+        `${field}: must not contain NUL (\\u0000) or unpaired surrogate characters`,
       );
     },
   );
@@ -486,7 +500,7 @@ describe('traces pipeline', () => {
 
   it('rejects a NUL character in operationName', () => {
     expect(reject('trace', { operationName: 'a\u0000b' })).toBe(
-      'operationName: must not contain NUL (\\u0000) characters',
+      'operationName: must not contain NUL (\\u0000) or unpaired surrogate characters',
     );
   });
 

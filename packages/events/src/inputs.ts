@@ -33,18 +33,20 @@ const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * PostgreSQL text and jsonb cannot hold U+0000: such a value would fail the whole batch's insert,
- * so it is a rule of the item instead.
+ * PostgreSQL text and jsonb hold neither U+0000 nor an unpaired UTF-16 surrogate (which JSON
+ * carries as `\ud800`): such a value would fail the whole batch's insert, so it is a rule of
+ * the item instead. In `u` mode a well-formed surrogate pair is one code point, not `\p{Cs}`.
  */
-const NO_NUL = { message: 'must not contain NUL (\\u0000) characters' };
-const text = () => z.string().refine((s) => !s.includes('\0'), NO_NUL);
-const hasNul = (v: unknown): boolean => {
-  if (typeof v === 'string') return v.includes('\0');
-  if (Array.isArray(v)) return v.some(hasNul);
+const UNSTORABLE = /\0|\p{Cs}/u;
+const STORABLE = { message: 'must not contain NUL (\\u0000) or unpaired surrogate characters' };
+const text = () => z.string().refine((s) => !UNSTORABLE.test(s), STORABLE);
+const isStorable = (v: unknown): boolean => {
+  if (typeof v === 'string') return !UNSTORABLE.test(v);
+  if (Array.isArray(v)) return v.every(isStorable);
   if (v !== null && typeof v === 'object') {
-    return Object.entries(v).some(([key, value]) => key.includes('\0') || hasNul(value));
+    return Object.entries(v).every(([key, value]) => !UNSTORABLE.test(key) && isStorable(value));
   }
-  return false;
+  return true;
 };
 
 const optionalText = (max: number) =>
@@ -73,7 +75,7 @@ const metadata = z
   .refine((v) => v == null || utf8Bytes(JSON.stringify(v)) <= LIMITS.metadataBytes, {
     message: `must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`,
   })
-  .refine((v) => !hasNul(v), NO_NUL)
+  .refine(isStorable, STORABLE)
   .transform((v) => (v == null ? null : (v as Record<string, unknown>)));
 
 const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {

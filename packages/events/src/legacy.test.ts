@@ -429,6 +429,13 @@ describe('anything else → a refusal with a reason (SPEC §2, §5)', () => {
     expect(refusal({ ...V1, service: 'x\u0000' })).toBe(
       "service: 'x\\u0000' is not one of mcp, server, extension, web, website",
     );
+    expect(refusal({ ...V1, service: 'x\udc00' })).toBe(
+      "service: 'x\\udc00' is not one of mcp, server, extension, web, website",
+    );
+    // cut by code point: 127 letters then an emoji stays whole
+    expect(refusal({ ...V1, event_type: `${'n'.repeat(127)}😀😀` })).toContain(
+      `'${'n'.repeat(127)}😀…'`,
+    );
     const reason = refusal({ ...V1, event_type: 'n'.repeat(5000) });
     expect(reason).toContain(`'${'n'.repeat(128)}…'`);
     expect(reason.length).toBeLessThan(300);
@@ -523,7 +530,7 @@ describe('legacy outputs pass through parseItem (same rules as v2)', () => {
     const result = parsed(only({ ...V1, event_type: 'error', error_message: 'bad\u0000byte' }));
     expect(result).toEqual({
       ok: false,
-      message: 'errorMessage: must not contain NUL (\\u0000) characters',
+      message: 'errorMessage: must not contain NUL (\\u0000) or unpaired surrogate characters',
     });
   });
 

@@ -35,10 +35,14 @@ function legacyTimestamp(v: unknown): Date | string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A value quoted in a reason: bounded, and without NUL, which PostgreSQL text cannot hold. */
+/** A value quoted in a reason: bounded, and only characters PostgreSQL text can hold. */
 function shown(value: string): string {
-  const safe = value.replace(/\0/g, '\\u0000');
-  return safe.length > 128 ? `${safe.slice(0, 128)}…` : safe;
+  const safe = value.replace(
+    /\0|\p{Cs}/gu,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  const chars = Array.from(safe); // by code point, so a cut never splits a surrogate pair
+  return chars.length > 128 ? `${chars.slice(0, 128).join('')}…` : safe;
 }
 
 function fail(reason: string): LegacyResult {
