@@ -341,3 +341,25 @@ describe('recordTrace / recordTraces', () => {
     });
   });
 });
+
+describe('failedItems paging', () => {
+  it('walks pages in numeric id order across digit boundaries (9 → 10), none twice', async () => {
+    // 12 bad items in one request share received_at, so order falls to the id: 12 rows beyond
+    // those already stored push ids past 9 → 10, where a text sort would put '10' before '9'
+    const bad = Array.from({ length: 12 }, (_, i) => event({ userIdHash: `bad user ${i}` }));
+    const since = new Date(Date.now() - 5).toISOString(); // only this request's failures
+    const res = await app.gql(RECORD_EVENTS, { events: bad }, INGEST_TOKEN);
+    expect(res.data?.recordEvents.rejected).toBe(12);
+    const query = `query ($after: String) { failedItems(first: 5, after: $after, from: "${since}") {
+      nodes { itemIndex mutation } pageInfo { endCursor hasNextPage } } }`;
+    const seen: number[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 5; page++) {
+      const r: any = await app.gql(query, { after });
+      seen.push(...r.data.failedItems.nodes.map((n: { itemIndex: number }) => n.itemIndex));
+      after = r.data.failedItems.pageInfo.endCursor;
+      if (!r.data.failedItems.pageInfo.hasNextPage) break;
+    }
+    expect(seen).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+  });
+});

@@ -44,9 +44,9 @@ export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
     params.push(receivedAt, id);
   }
   const rows = await em.getConnection().execute<Record<string, unknown>[]>(
-    `select id::text, received_at, pipeline, mutation, item_index, reason, payload, payload_truncated
+    `select id::text as id, received_at, pipeline, mutation, item_index, reason, payload, payload_truncated
      from telemetry_failed_items ${where.length ? `where ${where.join(' and ')}` : ''}
-     order by received_at desc, id desc limit ?`,
+     order by received_at desc, telemetry_failed_items.id desc limit ?`,
     [...params, f.first + 1],
   );
   const nodes: FailedItemRow[] = rows.slice(0, f.first).map((r) => ({
