@@ -222,6 +222,18 @@ describe('recordEvent / recordEvents', () => {
     expect(res.data?.recordEvents).toEqual(ok(1));
   });
 
+  it('rejects only the item a wild sentAt pushes before year 1, storing the rest', async () => {
+    // sentAt in the year 9000: every timestamp moves back ~7,000 years; 1500 lands before year 1
+    const sentAt = '9000-01-01T00:00:00.000Z';
+    const ok1 = event({ userIdHash: 'u_wild', timestamp: '9000-01-01T00:00:00.000Z' });
+    const old = event({ userIdHash: 'u_wild', timestamp: '1500-01-01T00:00:00.000Z' });
+    const res = await app.gql(RECORD_EVENTS, { events: [ok1, old], sentAt }, INGEST_TOKEN);
+    expect(res.data?.recordEvents).toMatchObject({ accepted: 1, rejected: 1 });
+    expect(res.data?.recordEvents.errors[0].message).toMatch(
+      /^timestamp: must not be before 0001-01-01 after clock-skew correction/,
+    );
+  });
+
   it('refuses a batch over 1,000 items as a whole, naming the argument', async () => {
     const events = Array.from({ length: 1001 }, () => event({ userIdHash: 'u_big' }));
     const res = await app.gql(RECORD_EVENTS, { events }, INGEST_TOKEN);

@@ -82,7 +82,8 @@ const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {
   message: 'must be an ISO-8601 date-time',
 });
 /** What PostgreSQL `timestamptz` and a 4-digit ISO year both hold. */
-const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+/** The instants PostgreSQL's timestamptz and JavaScript both represent. */
+export const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
 const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 const count = () =>

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
+  EARLIEST,
   LIMITS,
   normaliseLegacy,
   type ParsedError,
@@ -101,6 +102,13 @@ function prepare(
   const item = parsed.value;
   const skewMs = o.sentAt ? o.receivedAt.getTime() - o.sentAt.getTime() : 0;
   const timestamp = new Date(item.timestamp.getTime() + skewMs);
+  // a wild `sentAt` can shift a valid timestamp out of what PostgreSQL stores: this item only
+  if (!(timestamp.getTime() >= EARLIEST)) {
+    return {
+      ok: false,
+      message: `timestamp: must not be before 0001-01-01 after clock-skew correction (sentAt shifted it by ${skewMs} ms)`,
+    };
+  }
   if (timestamp.getTime() - o.receivedAt.getTime() > LIMITS.futureToleranceMs) {
     return {
       ok: false,
