@@ -45,13 +45,22 @@ with active as (
     and "timestamp" < $2::timestamptz and ${FILTERS}
 ),
 days as (${WINDOW_DAYS}),
+-- each active day counts for itself and the 29 days after it; nearest says how long ago
+coverage as (
+  select a.user_id_hash, a.day + o as day, min(o) as nearest
+  from active a cross join generate_series(0, 29) o
+  where a.day + o >= ($1::timestamptz at time zone 'UTC')::date
+    and a.day + o < ($2::timestamptz at time zone 'UTC')::date
+  group by 1, 2
+),
+per_day as (
+  select day, count(*) filter (where nearest = 0)::int as dau,
+    count(*) filter (where nearest < 7)::int as wau, count(*)::int as mau
+  from coverage group by day
+),
 series as (
-  select d.day,
-    count(distinct a.user_id_hash) filter (where a.day = d.day)::int as dau,
-    count(distinct a.user_id_hash) filter (where a.day > d.day - 7)::int as wau,
-    count(distinct a.user_id_hash)::int as mau
-  from days d left join active a on a.day between d.day - 29 and d.day
-  group by d.day
+  select d.day, coalesce(p.dau, 0) as dau, coalesce(p.wau, 0) as wau, coalesce(p.mau, 0) as mau
+  from days d left join per_day p using (day)
 )
 select json_build_object(
   'dau', (select dau from series order by day desc limit 1),
@@ -101,26 +110,26 @@ gaps as (
 ),
 in_window as (select * from gaps where day >= ($1::timestamptz at time zone 'UTC')::date),
 resurrected as (select user_id_hash, day from in_window where idle_days >= $5::int),
-via_context as (
-  select distinct r.user_id_hash from resurrected r
-  where exists (
-    select 1 from telemetry_events e
-    where e.user_id_hash = r.user_id_hash and e.event_name in (${RESUMED})
-      and e."timestamp" >= r.day::timestamp at time zone 'UTC'
-      and e."timestamp" < (r.day + 1)::timestamp at time zone 'UTC'
-      and ($3::text is null or e.phase = $3::text) and ($4::text is null or e.channel = $4::text))
+resumed as (
+  select distinct user_id_hash, ${DAY} as day from telemetry_events
+  where event_name in (${RESUMED}) and ${IN_WINDOW} and ${FILTERS}
 ),
 days as (${WINDOW_DAYS}),
+per_day as (
+  select day, count(*) filter (where idle_days >= $5::int)::int as resurrected_users,
+    count(*)::int as active_users
+  from in_window group by day
+),
 series as (
-  select d.day,
-    (select count(*) from resurrected r where r.day = d.day)::int as resurrected_users,
-    (select count(*) from in_window w where w.day = d.day)::int as active_users
-  from days d
+  select d.day, coalesce(p.resurrected_users, 0) as resurrected_users,
+    coalesce(p.active_users, 0) as active_users
+  from days d left join per_day p using (day)
 ),
 total as (
   select (select count(distinct user_id_hash) from resurrected)::int as resurrected_users,
     (select count(distinct user_id_hash) from in_window)::int as active_users,
-    (select count(*) from via_context)::int as via_context_users
+    (select count(distinct user_id_hash) from resurrected join resumed using (user_id_hash, day))::int
+      as via_context_users
 )
 select json_build_object(
   'inactiveDays', $5::int,
@@ -170,10 +179,12 @@ cancels as (
 ),
 days as (${WINDOW_DAYS}),
 series as (
-  select d.day,
-    (select count(*) from conversions c where c.first_day = d.day)::int as conversions,
-    (select count(*) from cancels c where c.day = d.day)::int as cancellations
+  select d.day, coalesce(c.conversions, 0) as conversions,
+    coalesce(x.cancellations, 0) as cancellations
   from days d
+  left join (select first_day as day, count(*)::int as conversions from conversions
+    group by 1) c using (day)
+  left join (select day, count(*)::int as cancellations from cancels group by 1) x using (day)
 ),
 total as (
   select (select count(*) from conversions)::int as conversions,

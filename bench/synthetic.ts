@@ -148,8 +148,9 @@ export function* syntheticEvents(options: SyntheticOptions): Generator<Synthetic
     const counts = perDay.map((w) => Math.max(1, Math.floor((budget * w) / perDaySum)));
     let rest = budget - counts.reduce((a, b) => a + b, 0);
     for (let i = 0; rest !== 0; i = (i + 1) % counts.length) {
-      if (rest > 0) counts[i]!++, rest--;
-      else if (counts[i]! > 1) counts[i]!--, rest++;
+      const step = rest > 0 ? 1 : counts[i]! > 1 ? -1 : 0;
+      counts[i]! += step;
+      rest -= step;
     }
 
     const subscribes = random() < 0.05;

@@ -1,4 +1,5 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 import {
@@ -180,12 +181,22 @@ function closeFloats(value: unknown): unknown {
 const describeCombo = (q: RefQuery) =>
   `days=${q.days} asOf=${q.asOf.toISOString()} phase=${q.phase ?? '-'} channel=${q.channel ?? '-'} inactiveDays=${q.inactiveDays ?? '-'}`;
 
+/** The bench's naive SQL (bench/ is outside this package's rootDir: loaded at run time). */
+interface NaiveSql {
+  naiveKpi: (db: pg.Pool, kpi: string, p: Record<string, unknown>) => Promise<unknown>;
+  naiveWindow: (asOf: Date, days: number) => { windowStart: Date; windowEnd: Date };
+}
+const loadNaiveSql = async () =>
+  (await import(new URL('../../../bench/kpi-naive.sql.ts', import.meta.url).href)) as NaiveSql;
+
 describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
   let app: TestApp;
+  let pool: pg.Pool;
   const history = generateHistory(seed);
 
   beforeAll(async () => {
     app = await startTestApp();
+    pool = new pg.Pool({ connectionString: app.orm.config.get('clientUrl'), max: 2 });
     const wire = history.map((e) => ({
       eventId: e.eventId,
       eventName: e.eventName.toUpperCase(),
@@ -204,7 +215,10 @@ describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
     const [stored] = await app.sql<{ n: string }>('select count(*) as n from telemetry_events');
     expect(Number(stored?.n)).toBe(history.length);
   });
-  afterAll(async () => app?.close());
+  afterAll(async () => {
+    await pool?.end();
+    await app?.close();
+  });
 
   it('covers the cases it claims to', () => {
     const names = new Set(history.map((e) => e.eventName));
@@ -239,6 +253,31 @@ describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
     };
     expect(res.data).toEqual(closeFloats(expected));
   });
+
+  it.each(COMBOS.map((q) => [describeCombo(q), q] as const))(
+    'the KPI bench naive SQL agrees too: %s',
+    async (_label, q) => {
+      const { naiveKpi, naiveWindow } = await loadNaiveSql();
+      const params = {
+        ...naiveWindow(q.asOf, q.days),
+        phase: q.phase ?? null,
+        channel: q.channel ?? null,
+        inactiveDays: q.inactiveDays ?? 7,
+      };
+      const expected = {
+        cdr: referenceCdr(history, q),
+        resurrection: referenceResurrection(history, q),
+        dauWau: referenceDauWau(history, q),
+        paidConversion: referencePaidConversion(history, q),
+      };
+      const actual: Record<string, unknown> = {};
+      for (const kpi of Object.keys(expected)) actual[kpi] = await naiveKpi(pool, kpi, params);
+      const withoutWindow = Object.fromEntries(
+        Object.entries(expected).map(([kpi, { window: _w, ...rest }]) => [kpi, rest]),
+      );
+      expect(actual).toEqual(closeFloats(withoutWindow));
+    },
+  );
 
   it('uses the SPEC §6 defaults for days and inactiveDays', async () => {
     const asOf = new Date('2026-09-28T09:30:00Z');
