@@ -126,6 +126,10 @@ describe('argument rules of the analyst queries', () => {
       'a list cursor with a bad time',
       encodeCursor(['k1', 'yesterday', '00000000-0000-4000-8000-000000000001', 'u']),
     ],
+    [
+      'a list cursor with an impossible date',
+      encodeCursor(['k1', '2026-13-45T00:00:00.000Z', '00000000-0000-4000-8000-000000000001', 'u']),
+    ],
   ])('a bad cursor (%s)', async (_name, after) => {
     expect(
       await badInput('query ($after: String) { traces(after: $after) { nodes { id } } }', {

@@ -13,7 +13,7 @@ import { commonFilter, commonFilterArgs } from './filter-args.js';
 
 /** Aggregates over a window `[from, to)`: by default the 30 days before now, at most 366. */
 const WINDOW_NOTE =
-  'The window is [from, to): by default the 30 days before now; with one bound given the other is 30 days away; at most 366 days.';
+  'The window is [from, to): `to` defaults to now and `from` to 30 days before `to`; at most 366 days.';
 
 const EventCountDimensionEnum = builder.enumType('EventCountDimension', {
   description: 'A key `eventCounts` can group by.',

@@ -24,8 +24,8 @@ export function checkRange(from: Date | null, to: Date | null): void {
 }
 
 /**
- * The window of an aggregate: `[from, to)`, by default the 30 days before now; with only one
- * bound given the other is 30 days away from it.
+ * The window of an aggregate, `[from, to)`: `to` defaults to now, `from` to 30 days before `to`,
+ * so the default is the last 30 days and "since X" reads up to now.
  */
 export function aggregateWindow(
   from: Date | null,
@@ -72,6 +72,7 @@ export function decodeListCursor(after: string): ListKey {
     rest.length === 0 &&
     typeof timestamp === 'string' &&
     ISO_INSTANT.test(timestamp) &&
+    !Number.isNaN(Date.parse(timestamp)) &&
     typeof id === 'string' &&
     UUID.test(id) &&
     typeof userIdHash === 'string'
