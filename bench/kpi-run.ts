@@ -1,0 +1,280 @@
+import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp } from '../packages/api/src/app.js';
+import { loadConfig } from '../packages/api/src/config.js';
+import {
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '../packages/api/src/db/create-database.js';
+import { startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
+import { initORM, migrate } from '../packages/api/src/orm.js';
+import {
+  type NaiveKpi,
+  naiveKpi,
+  naiveWindow,
+  type Queryable,
+  rebuildRollupsSql,
+} from './kpi-naive.sql.js';
+import { DEFAULT_LAST_DAY, syntheticEvents } from './synthetic.js';
+
+/** The KPI benchmark itself; `kpi.bench.ts` is the entry (see there for the options). */
+const apiRequire = createRequire(new URL('../packages/api/package.json', import.meta.url));
+const pg = apiRequire('pg') as {
+  Pool: new (o: {
+    connectionString: string;
+    max: number;
+  }) => Queryable & {
+    end(): Promise<void>;
+  };
+};
+const { pino } = apiRequire('pino') as { pino: (o: { level: string }) => any };
+
+const env = process.env;
+const RUNS = Number(env.BENCH_RUNS ?? 20);
+const WARMUP = Number(env.BENCH_WARMUP ?? 3);
+// the naive scans take seconds each at 10M events: fewer repetitions keep the run bounded
+const NAIVE_RUNS = Number(env.BENCH_NAIVE_RUNS ?? 5);
+const NAIVE_WARMUP = Number(env.BENCH_NAIVE_WARMUP ?? 1);
+const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
+const AS_OF = new Date(`${DEFAULT_LAST_DAY}T12:00:00Z`);
+const CHUNK = 20_000;
+/**
+ * One chunk travels as a single TSV text parameter split server-side: much cheaper than
+ * pg's array-literal encoding, and no synthetic value contains a tab or a newline.
+ */
+const INSERT = `insert into telemetry_events ("id", "timestamp", user_id_hash, user_tier, is_paid_user,
+  session_id, channel, phase, event_name)
+select f[1]::uuid, f[2]::timestamptz, f[3], f[4], f[5]::boolean, f[6], f[7], f[8], f[9]
+from (select string_to_array(line, E'\\t') as f from unnest(string_to_array($1, E'\\n')) line) rows`;
+
+const sizes = (): number[] => {
+  const args = process.argv.slice(2).filter((a) => /^\d+$/.test(a));
+  const list = args.length > 0 ? args : (env.BENCH_EVENTS?.split(',') ?? []);
+  return list.length > 0 ? list.map(Number) : [1_000_000, 10_000_000];
+};
+
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  console.log(`  ${label}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return result;
+}
+
+/** Secondary indexes and the primary key are dropped for the load and rebuilt once after it. */
+async function load(db: Queryable, events: number): Promise<void> {
+  const indexes = (
+    await db.query(`select indexname, indexdef from pg_indexes
+      where tablename = 'telemetry_events' and indexname <> 'telemetry_events_pkey'`)
+  ).rows as { indexname: string; indexdef: string }[];
+  const [pkey] = (
+    await db.query(`select pg_get_constraintdef(oid) as def from pg_constraint
+      where conname = 'telemetry_events_pkey'`)
+  ).rows as { def: string }[];
+  for (const i of indexes) await db.query(`drop index ${i.indexname}`);
+  await db.query('alter table telemetry_events drop constraint telemetry_events_pkey');
+
+  await timed(`insert ${events.toLocaleString('en')} events`, async () => {
+    const inFlight = new Set<Promise<unknown>>();
+    let lines: string[] = [];
+    const flush = async () => {
+      const done: Promise<unknown> = db
+        .query(INSERT, [lines.join('\n')])
+        .then(() => inFlight.delete(done));
+      lines = [];
+      inFlight.add(done);
+      // two statements at a time keep both cores busy while the next chunk is generated
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+    };
+    for (const e of syntheticEvents({ events, users: users(events) })) {
+      lines.push(
+        `${e.eventId}\t${e.timestamp.toISOString()}\t${e.userIdHash}\t${e.userTier}\t${e.isPaidUser}\t${e.sessionId}\t${e.channel}\t${e.phase}\t${e.eventName}`,
+      );
+      if (lines.length === CHUNK) await flush();
+    }
+    if (lines.length > 0) await flush();
+    await Promise.all(inFlight);
+  });
+  await timed('rebuild primary key and indexes', async () => {
+    await db.query("set maintenance_work_mem = '512MB'");
+    await db.query(
+      `alter table telemetry_events add constraint telemetry_events_pkey ${pkey!.def}`,
+    );
+    for (const i of indexes) await db.query(i.indexdef);
+  });
+  await timed('rebuild kpi rollups', async () => {
+    await db.query("set work_mem = '256MB'");
+    await db.query('truncate kpi_user_days, kpi_session_days');
+    for (const statement of rebuildRollupsSql) await db.query(statement);
+  });
+  await timed('analyze', () => db.query('analyze'));
+}
+
+const users = (events: number) =>
+  Number(env.BENCH_USERS ?? Math.min(50_000, Math.max(1_000, Math.round(events / 20))));
+
+const FIELDS: Record<NaiveKpi, string> = {
+  cdr: 'rate sessions dependentSessions series { day rate sessions dependentSessions }',
+  resurrection: `inactiveDays rate resurrectedUsers activeUsers viaContextUsers
+    series { day resurrectedUsers activeUsers }`,
+  dauWau: 'dau avgDau wau mau stickiness series { day dau wau mau }',
+  paidConversion: `rate conversions eligibleUsers cancellations paidUsersAtEnd
+    series { day conversions cancellations }`,
+};
+const KPIS = Object.keys(FIELDS) as NaiveKpi[];
+
+interface Case {
+  label: string;
+  field: NaiveKpi | 'kpis';
+  days: number;
+  phase?: 'open_beta';
+  channel?: 'extension';
+}
+
+const CASES: Case[] = [
+  { label: 'kpis(days: 30)', field: 'kpis', days: 30 },
+  {
+    label: 'kpis(30, open_beta, extension)',
+    field: 'kpis',
+    days: 30,
+    phase: 'open_beta',
+    channel: 'extension',
+  },
+  ...KPIS.flatMap((field) =>
+    [7, 30, 90].map((days) => ({ label: `${field}(days: ${days})`, field, days })),
+  ),
+];
+
+function document(c: Case): string {
+  const args = `days: ${c.days}, asOf: "${AS_OF.toISOString()}"${c.phase ? `, phase: ${c.phase.toUpperCase()}` : ''}${c.channel ? `, channel: ${c.channel.toUpperCase()}` : ''}`;
+  const body =
+    c.field === 'kpis' ? KPIS.map((k) => `${k} { ${FIELDS[k]} }`).join(' ') : FIELDS[c.field];
+  return `{ result: ${c.field}(${args}) { ${body} } }`;
+}
+
+async function naive(db: Queryable, c: Case): Promise<any> {
+  const p = {
+    ...naiveWindow(AS_OF, c.days),
+    phase: c.phase ?? null,
+    channel: c.channel ?? null,
+    inactiveDays: 7,
+  };
+  if (c.field !== 'kpis') return naiveKpi(db, c.field, p);
+  const all: Record<string, unknown> = {};
+  for (const k of KPIS) all[k] = await naiveKpi(db, k, p);
+  return all;
+}
+
+/** Exact for counts and days; rates and means to 1e-9 (SQL and JS round differently). */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'number' && typeof b === 'number')
+    return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((v, i) => same(v, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object') {
+    const keys = Object.keys(a);
+    return (
+      keys.length === Object.keys(b).length && keys.every((k) => same((a as any)[k], (b as any)[k]))
+    );
+  }
+  return a === b;
+}
+
+async function measure(work: () => Promise<unknown>, runs: number, warmup: number) {
+  let last: unknown;
+  for (let i = 0; i < warmup; i++) last = await work();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    last = await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((x, y) => x - y);
+  const at = (q: number) => times[Math.max(0, Math.ceil(q * times.length) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95), last };
+}
+
+async function runSize(serverUrl: string, events: number): Promise<void> {
+  const name = `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
+  console.log(
+    `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
+  );
+  await ensureDatabase(serverUrl, name);
+  const url = withDatabase(serverUrl, name);
+  const orm = await initORM(url, { poolMax: 4 });
+  const db = new pg.Pool({ connectionString: url, max: 2 });
+  const config = loadConfig({ SEED_DEMO: '0' });
+  const { server } = createApp({
+    orm,
+    config,
+    tokens: { ingest: [], admin: [ADMIN] },
+    logger: pino({ level: 'silent' }),
+  });
+  try {
+    await migrate(orm);
+    await load(db, events);
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const engine = async (query: string) => {
+      const response = await fetch(endpoint, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+        body: JSON.stringify({ query }),
+      });
+      const body = (await response.json()) as { data?: { result: any }; errors?: unknown[] };
+      if (body.errors) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+      return body.data!.result;
+    };
+
+    const ms = (v: number) => v.toFixed(1).padStart(9);
+    console.log(
+      `\n  ${'query'.padEnd(34)}${'engine p50'.padStart(11)}${'p95'.padStart(9)}${'naive p50'.padStart(11)}${'p95'.padStart(9)}${'naive/engine'.padStart(14)}  answers`,
+    );
+    let allMatch = true;
+    for (const c of CASES) {
+      const query = document(c);
+      const e = await measure(() => engine(query), RUNS, WARMUP);
+      const n = await measure(() => naive(db, c), NAIVE_RUNS, NAIVE_WARMUP);
+      const answer = e.last as Record<string, any>;
+      const stripped =
+        c.field === 'kpis' ? Object.fromEntries(KPIS.map((k) => [k, answer[k]])) : answer;
+      const match = same(stripped, n.last);
+      allMatch &&= match;
+      console.log(
+        `  ${c.label.padEnd(34)}${ms(e.p50)}ms${ms(e.p95)}${ms(n.p50)}ms${ms(n.p95)}${`${(n.p50 / e.p50).toFixed(1)}×`.padStart(14)}  ${match ? 'MATCH' : 'MISMATCH'}`,
+      );
+      if (!match && env.BENCH_VERBOSE)
+        console.log(JSON.stringify({ engine: stripped, naive: n.last }));
+    }
+    console.log(
+      `\n  engine: GraphQL over HTTP, ${RUNS} runs after ${WARMUP} warm-ups; naive: SQL on telemetry_events only, ${NAIVE_RUNS} runs after ${NAIVE_WARMUP}; ratio of p50s`,
+    );
+    console.log(
+      `  answers: ${allMatch ? 'all MATCH' : 'MISMATCH found (BENCH_VERBOSE=1 prints them)'}`,
+    );
+    if (!allMatch) process.exitCode = 1;
+  } finally {
+    await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()));
+    await db.end();
+    await orm.close(true);
+    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+  }
+}
+
+export async function runKpiBench(): Promise<void> {
+  let stop: (() => Promise<void>) | undefined;
+  let serverUrl = env.DATABASE_URL;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres({ dataDir: join(tmpdir(), 'cortex-bench-pg') });
+    serverUrl = embedded.url('postgres');
+    stop = embedded.stop;
+  }
+  try {
+    for (const events of sizes()) await runSize(serverUrl, events);
+  } finally {
+    await stop?.();
+  }
+}

@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `pnpm bench:kpi [events…]` (or BENCH_EVENTS=100000,1000000): for each size, a fresh database
+ * bulk-loaded with synthetic events, rollups rebuilt with ingest's aggregation, then p50/p95 of
+ * the KPI queries through the real GraphQL server beside the naive SQL over the raw table, in
+ * the same run, with a check that both give the same answers. BENCH_RUNS / BENCH_WARMUP tune
+ * the engine's repetitions (default 20 after 3), BENCH_NAIVE_RUNS / BENCH_NAIVE_WARMUP the naive
+ * ones (5 after 1), BENCH_USERS the user count (default events / 20, 1k–50k), BENCH_KEEP_DB=1
+ * keeps the database.
+ *
+ * The root script runs plain `tsx`, which would resolve the workspace packages to possibly stale
+ * `dist/` builds, so this entry re-runs itself with the `source` export condition first.
+ */
+if (process.env.BENCH_KPI_SOURCE === '1') {
+  const { runKpiBench } = await import('./kpi-run.js');
+  await runKpiBench();
+} else {
+  const child = spawn(
+    process.execPath,
+    [
+      ...process.execArgv,
+      '--conditions=source',
+      fileURLToPath(import.meta.url),
+      ...process.argv.slice(2),
+    ],
+    { stdio: 'inherit', env: { ...process.env, BENCH_KPI_SOURCE: '1' } },
+  );
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
