@@ -178,6 +178,16 @@ function closeFloats(value: unknown): unknown {
   return value;
 }
 
+/** The same instant written with a local offset: the engine must take asOf's UTC day. */
+function withOffset(instant: Date, offsetMinutes: number): string {
+  const local = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString().slice(0, -1);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  return `${local}${sign}${hh}:${String(abs % 60).padStart(2, '0')}`;
+}
+const OFFSETS = [0, 330, -480];
+
 const describeCombo = (q: RefQuery) =>
   `days=${q.days} asOf=${q.asOf.toISOString()} phase=${q.phase ?? '-'} channel=${q.channel ?? '-'} inactiveDays=${q.inactiveDays ?? '-'}`;
 
@@ -238,7 +248,7 @@ describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
   it.each(COMBOS.map((q) => [describeCombo(q), q] as const))('%s', async (_label, q) => {
     const res = await app.gql(KPI_QUERY, {
       days: q.days,
-      asOf: q.asOf.toISOString(),
+      asOf: withOffset(q.asOf, OFFSETS[COMBOS.indexOf(q) % OFFSETS.length]!),
       phase: q.phase?.toUpperCase(),
       channel: q.channel?.toUpperCase(),
       inactiveDays: q.inactiveDays,
