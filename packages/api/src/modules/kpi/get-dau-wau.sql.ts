@@ -9,40 +9,42 @@ import { type KpiWindow, shiftDay } from './window.js';
  *
  * An active day p makes its user count in WAU for days [p, p+7) and in MAU for [p, p+30).
  * Each user's coverage is cut into disjoint intervals — an active day only adds the part its
- * previous active day q did not cover, [max(p, q+7), p+7) — so WAU(d) is a running sum of +1/−1
- * marks: one sorted pass over the rollup rows of [windowStart−29, windowEnd), no per-day
- * recount. Marks at or after windowEnd are dropped; earlier days only feed the running sums.
+ * previous active day q did not cover, [max(p, q+7), p+7) — so WAU(d) = (intervals started by
+ * d) − (intervals ended by d), and every interval ends 7 days after its active day:
+ * WAU(d) = Σ starts(x ≤ d) − Σ DAU(x ≤ d−7), likewise MAU with 30. One sorted pass over the
+ * rollup rows of [windowStart−29, windowEnd) and three small group-bys; no per-day recount.
  */
 const sql = `
-with active_days as (
+with active_days as materialized (
   select user_id_hash, day, lag(day) over (partition by user_id_hash order by day) as previous_day
   from kpi_user_days
   where activity_events > 0 and day >= :lookbackDay::date and day < :endDay::date
     and ${filterSql()}
   group by user_id_hash, day
 ),
-marks as (
-  select m.day, sum(m.dau) as dau, sum(m.wau) as wau, sum(m.mau) as mau
-  from active_days a
-  cross join lateral (values
-    (a.day, 1, 0, 0),
-    (greatest(a.day, a.previous_day + 7), 0, 1, 0),
-    (a.day + 7, 0, -1, 0),
-    (greatest(a.day, a.previous_day + 30), 0, 0, 1),
-    (a.day + 30, 0, 0, -1)
-  ) as m(day, dau, wau, mau)
-  where m.day < :endDay::date
-  group by m.day
+dau as (
+  select day, count(*) as users from active_days group by day
+),
+wau_starts as (
+  select greatest(day, previous_day + 7) as day, count(*) as users from active_days group by 1
+),
+mau_starts as (
+  select greatest(day, previous_day + 30) as day, count(*) as users from active_days group by 1
 ),
 series as (
-  select d.day, coalesce(m.dau, 0) as dau,
-    sum(coalesce(m.wau, 0)) over (order by d.day) as wau,
-    sum(coalesce(m.mau, 0)) over (order by d.day) as mau
+  select d.day, coalesce(a.users, 0) as dau,
+    sum(coalesce(w.users, 0)) over running - coalesce(sum(coalesce(a.users, 0))
+      over (order by d.day rows between unbounded preceding and 7 preceding), 0) as wau,
+    sum(coalesce(m.users, 0)) over running - coalesce(sum(coalesce(a.users, 0))
+      over (order by d.day rows between unbounded preceding and 30 preceding), 0) as mau
   from (
     select g::date as day
     from generate_series(:lookbackDay::date, :endDay::date - 1, interval '1 day') as g
   ) as d
-  left join marks m on m.day = d.day
+  left join dau a using (day)
+  left join wau_starts w using (day)
+  left join mau_starts m using (day)
+  window running as (order by d.day)
 )
 select to_char(day, 'YYYY-MM-DD') as day, dau::int as dau, wau::int as wau, mau::int as mau
 from series

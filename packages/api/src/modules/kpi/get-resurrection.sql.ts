@@ -30,7 +30,7 @@ with active_days as (
 window_days as materialized (
   select * from active_days where day >= :startDay::date
 ),
-resurrected as (
+resurrected as materialized (
   select user_id_hash, day, resumed_from_context
   from window_days
   where previous_day is not null and day - previous_day - 1 >= :inactiveDays
@@ -43,15 +43,21 @@ resurrected as (
       and h.activity_events > 0 and ${filterSql('h.')})
 ),
 per_day as (
-  select w.day, count(*) as active_users, count(r.user_id_hash) as resurrected_users
-  from window_days w
-  left join resurrected r using (user_id_hash, day)
-  group by w.day
+  select day, sum(active_users) as active_users, sum(resurrected_users) as resurrected_users
+  from (
+    select day, count(*) as active_users, 0 as resurrected_users from window_days group by day
+    union all
+    select day, 0, count(*) from resurrected group by day
+  ) as counts
+  group by day
 )
 select
-  (select count(distinct user_id_hash) from window_days)::int as active_users,
-  (select count(distinct user_id_hash) from resurrected)::int as resurrected_users,
-  (select count(distinct user_id_hash) from resurrected where resumed_from_context)::int
+  (select count(*) from (select distinct user_id_hash from window_days) as u)::int
+    as active_users,
+  (select count(*) from (select distinct user_id_hash from resurrected) as u)::int
+    as resurrected_users,
+  (select count(*) from (
+    select distinct user_id_hash from resurrected where resumed_from_context) as u)::int
     as via_context_users,
   (select coalesce(json_agg(json_build_object(
       'day', to_char(day, 'YYYY-MM-DD'),

@@ -24,11 +24,25 @@ export function bindNamed(sql: string, values: Record<string, unknown>): [string
   return [text, params];
 }
 
+/**
+ * Per-query settings, local to the KPI's own read-only transaction: enough `work_mem` for the
+ * window's sorts and hash aggregates to stay in memory, and no JIT, whose compile time costs
+ * more than it saves on queries this size.
+ */
+const KPI_SETTINGS = "select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
+
 export function runKpiQuery<T>(
   em: EntityManager,
   sql: string,
   values: Record<string, unknown>,
 ): Promise<T[]> {
   const [text, params] = bindNamed(sql, values);
-  return em.getConnection().execute<T[]>(text, params);
+  const connection = em.getConnection();
+  return connection.transactional(
+    async (trx) => {
+      await connection.execute(KPI_SETTINGS, [], 'all', trx);
+      return connection.execute<T[]>(text, params, 'all', trx);
+    },
+    { readOnly: true },
+  );
 }
