@@ -1,9 +1,8 @@
-import { EVENT_NAMES } from '@cortex-telemetry/events';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { generateHistory } from './kpi-history.js';
 import {
-  type RefEvent,
   type RefQuery,
   referenceCdr,
   referenceDauWau,
@@ -20,8 +19,6 @@ import {
  */
 const SEEDS = [1, 7, 42, 2026];
 const DAY_MS = 86_400_000;
-const FIRST_DAY = Date.UTC(2026, 7, 20) / DAY_MS; // 2026-08-20
-const DATA_DAYS = 60;
 
 const COMBOS: RefQuery[] = [
   { days: 7, asOf: new Date('2026-09-10T12:00:00Z') },
@@ -52,94 +49,6 @@ const BOUNDARIES = COMBOS.flatMap((q) => {
   const end = (Math.floor(q.asOf.getTime() / DAY_MS) + 1) * DAY_MS;
   return [end - q.days * DAY_MS, end];
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface GeneratedEvent extends RefEvent {
-  eventId: string;
-}
-
-function generateHistory(seed: number): GeneratedEvent[] {
-  const random = mulberry32(seed);
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
-  const uuid = () =>
-    'xxxxxxxx-xxxx-4xxx-8xxx-xxxxxxxxxxxx'.replace(/x/g, () =>
-      Math.floor(random() * 16).toString(16),
-    );
-  const channels = ['extension', 'server', 'web'];
-  const events: GeneratedEvent[] = [];
-  const add = (e: Omit<GeneratedEvent, 'eventId' | 'phase'> & { phase?: string }) => {
-    // mostly the phase the date implies, sometimes the other one, as clients may say so
-    const byDate = e.timestamp.getTime() >= Date.UTC(2026, 9, 1) ? 'open_beta' : 'closed_beta';
-    const other = byDate === 'open_beta' ? 'closed_beta' : 'open_beta';
-    events.push({ eventId: uuid(), ...e, phase: e.phase ?? (random() < 0.85 ? byDate : other) });
-  };
-  const timeOn = (day: number) => {
-    const r = random();
-    if (r < 0.05) return new Date(day * DAY_MS);
-    if (r < 0.1) return new Date((day + 1) * DAY_MS - 1);
-    return new Date(day * DAY_MS + Math.floor(random() * DAY_MS));
-  };
-
-  for (let u = 0; u < 20; u++) {
-    const user = `u${u}`;
-    const activeRate = 0.15 + random() * 0.6;
-    let idle = 0;
-    for (let day = FIRST_DAY; day < FIRST_DAY + DATA_DAYS; day++) {
-      if (random() < 0.06) idle = 1 + Math.floor(random() * 14); // a gap of up to two weeks
-      if (idle > 0) {
-        idle--;
-        continue;
-      }
-      if (random() > activeRate) continue;
-      const sessions = 1 + Math.floor(random() * 3);
-      for (let s = 0; s < sessions; s++) {
-        const r = random();
-        // u0 and u1 share one session id: two sessions by SPEC §4
-        const sessionId =
-          r < 0.12 ? '' : u < 2 && r < 0.3 ? 'shared-session' : `s-${u}-${Math.floor(r * 6)}`;
-        const channel = pick(channels);
-        const count = 1 + Math.floor(random() * 6);
-        for (let i = 0; i < count; i++) {
-          // mostly the session's channel, sometimes another: a session spanning channels
-          const eventChannel = random() < 0.85 ? channel : pick(channels);
-          const eventName = random() < 0.35 ? 'server_operation_called' : pick(EVENT_NAMES);
-          add({
-            eventName,
-            timestamp: timeOn(day),
-            userIdHash: user,
-            sessionId,
-            channel: eventChannel,
-          });
-        }
-      }
-    }
-  }
-
-  // subscriptions: starts, cancels, re-starts, a start and a cancel at the same instant
-  for (let u = 0; u < 20; u++) {
-    const userIdHash = `u${u}`;
-    const moves = Math.floor(random() * 4);
-    for (let m = 0; m < moves; m++) {
-      const r = random();
-      const timestamp =
-        r < 0.3 ? new Date(pick(BOUNDARIES)) : timeOn(FIRST_DAY + Math.floor(random() * DATA_DAYS));
-      const base = { timestamp, userIdHash, sessionId: '', channel: pick(channels) };
-      if (r < 0.2 || random() < 0.5) add({ ...base, eventName: 'paid_subscription_started' });
-      if (r < 0.2 || random() < 0.4) add({ ...base, eventName: 'paid_subscription_canceled' });
-    }
-  }
-  return events;
-}
 
 const RECORD_EVENTS = /* GraphQL */ `
   mutation ($events: [EventInput!]!) {
@@ -202,7 +111,7 @@ const loadNaiveSql = async () =>
 describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
   let app: TestApp;
   let pool: pg.Pool;
-  const history = generateHistory(seed);
+  const history = generateHistory(seed, BOUNDARIES);
 
   beforeAll(async () => {
     app = await startTestApp();

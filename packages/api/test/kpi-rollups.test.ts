@@ -1,6 +1,7 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { mulberry32 } from './kpi-history.js';
 
 /**
  * The rollups ingest maintains (kpi_user_days, kpi_session_days) must always equal the same
@@ -40,17 +41,6 @@ const RECORD_EVENTS = /* GraphQL */ `
   mutation ($events: [EventInput!]!) {
     recordEvents(events: $events) { accepted duplicates rejected }
   }`;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type WireEvent = Record<string, string>;
 
