@@ -1,0 +1,135 @@
+import { createRequire } from 'node:module';
+import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
+import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
+
+/**
+ * The raw baselines of the ingest bench: the same rows written straight into PostgreSQL,
+ * without HTTP, GraphQL or validation. COPY FROM STDIN is done with a ~40-line submittable on
+ * `pg` itself (what pg-copy-streams does), so the bench needs no extra dependency.
+ */
+
+// `pg` is a dependency of the api package, not of the repo root where the bench lives
+const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
+
+export interface PgClient {
+  connect(): Promise<void>;
+  end(): Promise<void>;
+  query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
+  query<T extends object>(submittable: T): T;
+  on(event: 'error', listener: (error: Error) => void): void;
+}
+const pg = requireFromApi('pg') as {
+  Client: new (config: { connectionString: string }) => PgClient;
+};
+
+export async function connect(url: string): Promise<PgClient> {
+  const client = new pg.Client({ connectionString: url });
+  // a connection dropped while idle (database dropped at the end) must not crash the bench
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}
+
+interface CopyConnection {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
+/** A pg "submittable" speaking the COPY-in sub-protocol for one in-memory payload. */
+class CopyIn {
+  private error: Error | null = null;
+  private rows = 0;
+  readonly done: Promise<number>;
+  private settle!: { resolve: (rows: number) => void; reject: (e: Error) => void };
+
+  constructor(
+    private readonly text: string,
+    private readonly payload: Buffer,
+  ) {
+    this.done = new Promise((resolve, reject) => {
+      this.settle = { resolve, reject };
+    });
+  }
+  submit(connection: CopyConnection): void {
+    connection.query(this.text);
+  }
+  handleCopyInResponse(connection: CopyConnection): void {
+    connection.sendCopyFromChunk(this.payload);
+    connection.endCopyFrom();
+  }
+  handleCommandComplete(message: { text: string }): void {
+    this.rows = Number(message.text.split(' ')[1] ?? 0);
+  }
+  handleError(error: Error): void {
+    this.error = error;
+  }
+  /** PostgreSQL always ends with ReadyForQuery, after an error too. */
+  handleReadyForQuery(): void {
+    if (this.error) this.settle.reject(this.error);
+    else this.settle.resolve(this.rows);
+  }
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handlePortalSuspended(): void {}
+  handleEmptyQuery(): void {}
+  handleCopyData(): void {}
+}
+
+const COPY_SQL = `copy telemetry_events (${EVENT_COLUMNS.map((c) => `"${c}"`).join(', ')}) from stdin`;
+
+export function copyBatch(client: PgClient, payload: Buffer): Promise<number> {
+  return client.query(new CopyIn(COPY_SQL, payload)).done;
+}
+
+/** The service's events statement minus the rollup CTEs: the table alone, same semantics. */
+const INSERT_ONLY_SQL = `
+insert into telemetry_events (id, "timestamp", received_at, user_id_hash, user_tier, is_paid_user,
+  session_id, channel, phase, event_name, result)
+select id, "timestamp", $2::timestamptz, user_id_hash, user_tier, is_paid_user, session_id,
+  channel, phase, event_name, result
+from json_to_recordset($1::json) as r(id uuid, "timestamp" timestamptz, user_id_hash text,
+  user_tier text, is_paid_user boolean, session_id text, channel text, phase text,
+  event_name text, result text)
+on conflict do nothing`;
+
+/** The exact statement `ingestItems` runs (rollups included), with knex `?` turned into `$n`. */
+let n = 0;
+const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
+
+/**
+ * How the statements travel: as bind parameters, or inlined into the SQL text as escaped
+ * literals, which is what MikroORM's `execute(sql, params)` does (`Platform.formatQuery`).
+ */
+export type InsertMode = 'table only' | 'rollups' | 'rollups, inlined';
+
+const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
+const { escapeLiteral } = requireFromDriver('pg/lib/utils.js') as {
+  escapeLiteral: (s: string) => string;
+};
+
+export async function insertBatch(
+  client: PgClient,
+  json: string,
+  mode: InsertMode,
+): Promise<number> {
+  if (mode === 'rollups, inlined') {
+    const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
+    let i = 0;
+    const result = await client.query(insertEventsSql.replace(/\?/g, () => values[i++]!));
+    return result.rowCount ?? 0;
+  }
+  const sql = mode === 'rollups' ? WITH_ROLLUPS_SQL : INSERT_ONLY_SQL;
+  const result = await client.query(sql, [json, RECEIVED_AT]);
+  return result.rowCount ?? 0;
+}
+
+/** Each run starts on empty tables, so no path pays for the previous one's rows. */
+export async function resetTables(client: PgClient): Promise<void> {
+  await client.query(
+    'truncate telemetry_events, kpi_user_days, kpi_session_days, telemetry_failed_items',
+  );
+  await client.query('vacuum analyze telemetry_events, kpi_user_days, kpi_session_days');
+  // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)
+  await client.query('checkpoint').catch(() => undefined);
+}

@@ -1,0 +1,182 @@
+import type { ProfileSummary } from './ingest-profile.js';
+import type { StageTimes } from './ingest-stages.js';
+
+/** The printed result of the ingest bench: throughput, ratios, rollup cost, server profile. */
+export interface ServerStats {
+  requests: number;
+  requestMs: number;
+  queries: number;
+  sqlMs: number;
+  cpuMs: number;
+}
+
+export interface RunResult {
+  path:
+    | 'raw COPY'
+    | 'raw INSERT (table only)'
+    | 'raw INSERT + rollups'
+    | 'raw INSERT + rollups, inlined'
+    | 'API recordEvents';
+  clients: number;
+  rows: number;
+  ms: number;
+  /** Busy share of all cores during the run (PostgreSQL, server and clients together). */
+  cpu: number;
+  server?: ServerStats;
+}
+
+export interface Report {
+  events: number;
+  batch: number;
+  pgVersion: string;
+  embedded: boolean;
+  cores: number;
+  results: RunResult[];
+  profile: { rows: number; ms: number; summary: ProfileSummary } | null;
+  stages: StageTimes;
+}
+
+const GOAL = 0.5;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+const pct = (n: number) => `${(n * 100).toFixed(0)}%`;
+const signed = (n: number) => `${n >= 0 ? '+' : ''}${pct(n)}`;
+const rate = (r: RunResult) => (r.rows / r.ms) * 1000;
+
+function table(head: string[], rows: string[][], right: boolean[]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (right[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ')} |`;
+  const rule = `|${widths.map((w, i) => (right[i] ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  return [line(head), rule, ...rows.map(line)].join('\n');
+}
+
+export function printReport(report: Report): void {
+  const out: string[] = [];
+  const find = (path: RunResult['path'], clients: number) =>
+    report.results.find((r) => r.path === path && r.clients === clients);
+  out.push(
+    '',
+    `Ingest benchmark: ${int(report.events)} events per path, batches of ${report.batch}, ` +
+      `PostgreSQL ${report.pgVersion} (${report.embedded ? 'embedded' : 'DATABASE_URL server'}), ` +
+      `${report.cores} cores, Node ${process.version}; empty tables before each path`,
+    '',
+    table(
+      ['path', 'clients', 'seconds', 'rows/s', 'vs raw COPY', 'CPU busy'],
+      report.results.map((r) => {
+        const copy = find('raw COPY', r.clients);
+        return [
+          r.path,
+          String(r.clients),
+          (r.ms / 1000).toFixed(2),
+          int(rate(r)),
+          copy ? pct(rate(r) / rate(copy)) : '',
+          pct(r.cpu),
+        ];
+      }),
+      [false, true, true, true, true, true],
+    ),
+    '',
+  );
+
+  for (const clients of new Set(report.results.map((r) => r.clients))) {
+    const copy = find('raw COPY', clients);
+    const tableOnly = find('raw INSERT (table only)', clients);
+    const rollups = find('raw INSERT + rollups', clients);
+    const inlined = find('raw INSERT + rollups, inlined', clients);
+    const api = find('API recordEvents', clients);
+    if (!copy || !tableOnly || !rollups || !api) continue;
+    const ratio = rate(api) / rate(copy);
+    out.push(
+      `${clients} clients: API = ${pct(ratio)} of raw COPY ` +
+        `(goal ≥ ${pct(GOAL)}: ${ratio >= GOAL ? 'met' : 'NOT met'}); ` +
+        `API = ${pct(rate(api) / rate(rollups))} of the same statement sent raw`,
+      `  KPI rollups: raw INSERT ${int(rate(tableOnly))} → ${int(rate(rollups))} rows/s with rollups ` +
+        `(${signed(rollups.ms / tableOnly.ms - 1)} time per row); ` +
+        `COPY vs INSERT table-only: ${(rate(copy) / rate(tableOnly)).toFixed(2)}×`,
+    );
+    if (inlined) {
+      out.push(
+        `  parameters inlined as SQL literals (as MikroORM execute sends them; the cost is the ` +
+          `escaping on one Node thread): ${int(rate(rollups))} → ${int(rate(inlined))} rows/s ` +
+          `(${signed(inlined.ms / rollups.ms - 1)} time per row)`,
+      );
+    }
+  }
+
+  const apiRuns = report.results.filter((r) => r.server && r.server.requests > 0);
+  if (apiRuns.length > 0) {
+    out.push(
+      '',
+      `API time per batch of ${report.batch}, server side (mean per request; SQL = BEGIN + INSERT … + COMMIT round trips):`,
+      '',
+      table(
+        [
+          'clients',
+          'request ms',
+          'SQL ms',
+          'rest (JSON, GraphQL, zod, rows, queueing) ms',
+          'server CPU ms/batch',
+          'server CPU µs/event',
+        ],
+        apiRuns.map((r) => {
+          const s = r.server!;
+          return [
+            String(r.clients),
+            (s.requestMs / s.requests).toFixed(1),
+            (s.sqlMs / s.requests).toFixed(1),
+            ((s.requestMs - s.sqlMs) / s.requests).toFixed(1),
+            (s.cpuMs / s.requests).toFixed(1),
+            ((s.cpuMs * 1000) / r.rows).toFixed(1),
+          ];
+        }),
+        [true, true, true, true, true, true],
+      ),
+    );
+  }
+
+  const stageTotal = report.stages.stages.reduce((s, x) => s + x.ms, 0);
+  out.push(
+    '',
+    `Node CPU per batch of ${report.batch} by stage (one thread, no I/O, mean of ${report.stages.batches} batches):`,
+    '',
+    table(
+      ['stage', 'ms/batch', 'µs/event', 'share'],
+      report.stages.stages.map((x) => [
+        x.stage,
+        x.ms.toFixed(2),
+        ((x.ms * 1000) / report.batch).toFixed(1),
+        pct(x.ms / stageTotal),
+      ]),
+      [false, true, true, true],
+    ),
+  );
+
+  if (report.profile) {
+    const { summary, rows, ms } = report.profile;
+    const busy = summary.areas
+      .filter((a) => !a.area.startsWith('idle'))
+      .reduce((s, a) => s + a.ms, 0);
+    out.push(
+      '',
+      `Server CPU profile (V8 profiler on the warm server, ${int(rows)} events, 4 clients, ${(ms / 1000).toFixed(1)} s wall; ` +
+        `Node busy ${int(busy)} ms = ${((busy / rows) * 1000).toFixed(1)} µs/event), self time by area:`,
+      '',
+      table(
+        ['area', 'ms', 'share of busy'],
+        summary.areas
+          .filter((a) => !a.area.startsWith('idle'))
+          .map((a) => [a.area, int(a.ms), pct(a.ms / busy)]),
+        [false, true, true],
+      ),
+      '',
+      'Top functions by self time:',
+      '',
+      table(
+        ['function', 'where', 'ms', 'share of busy'],
+        summary.top.map((f) => [f.fn, f.where, int(f.ms), pct(f.ms / busy)]),
+        [false, false, true, true],
+      ),
+    );
+  }
+  process.stdout.write(`${out.join('\n')}\n\n`);
+}

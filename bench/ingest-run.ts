@@ -1,0 +1,291 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { Agent, request } from 'node:http';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import {
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '../packages/api/src/db/create-database.js';
+import { type EmbeddedDatabase, startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
+import { summariseProfile } from './ingest-profile.js';
+import { connect, copyBatch, insertBatch, type PgClient, resetTables } from './ingest-raw.js';
+import { printReport, type RunResult, type ServerStats } from './ingest-report.js';
+import {
+  apiBody,
+  BENCH_INGEST_TOKEN,
+  batches,
+  benchEvents,
+  copyText,
+  recordsetJson,
+} from './ingest-rows.js';
+import { measureStages } from './ingest-stages.js';
+
+/** The orchestration of the ingest bench (see ingest.bench.ts for what it measures). */
+const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
+const BATCH = 500;
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '4,8').split(',').map(Number);
+const PROFILE = process.env.BENCH_PROFILE !== '0';
+const PROFILE_EVENTS = Math.min(EVENTS, 100_000);
+
+interface Server {
+  port: number;
+  child: ChildProcess;
+  stats: () => Promise<ServerStats>;
+  profile: (action: 'start' | 'stop', path?: string) => Promise<void>;
+  stop: () => Promise<void>;
+}
+
+async function startServer(databaseUrl: string): Promise<Server> {
+  const child = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), {
+    execArgv: process.execArgv,
+    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T>(type: string) =>
+    new Promise<T>((resolve, reject) => {
+      const onMessage = (m: { type: string } & T) => {
+        if (m.type !== type) return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+        resolve(m);
+      };
+      const onExit = (code: number | null) => reject(new Error(`server exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const { port } = await next<{ port: number }>('ready');
+  return {
+    port,
+    child,
+    stats: async () => {
+      const reply = next<{ stats: ServerStats }>('stats');
+      child.send({ type: 'stats' });
+      return (await reply).stats;
+    },
+    profile: async (action, path) => {
+      const reply = next(action === 'start' ? 'profiling' : 'profile');
+      child.send({ type: `profile-${action}`, path });
+      await reply;
+    },
+    stop: async () => {
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}
+
+/** Busy share of all cores over an interval: other work on the box shows up here. */
+function cpuMeter(): () => number {
+  const sample = () =>
+    cpus().reduce(
+      (acc, c) => {
+        const { idle, ...busy } = c.times;
+        const b = Object.values(busy).reduce((s, v) => s + v, 0);
+        return { busy: acc.busy + b, total: acc.total + b + idle };
+      },
+      { busy: 0, total: 0 },
+    );
+  const start = sample();
+  return () => {
+    const end = sample();
+    return (end.busy - start.busy) / Math.max(1, end.total - start.total);
+  };
+}
+
+/** `clients` workers take the next batch until none is left; returns wall time and rows stored. */
+async function drive(
+  clients: number,
+  count: number,
+  send: (index: number, slot: number) => Promise<number>,
+): Promise<{ ms: number; stored: number; cpu: number }> {
+  let next = 0;
+  let stored = 0;
+  const cpu = cpuMeter();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, slot) => {
+      for (let i = next++; i < count; i = next++) {
+        // not `stored += await …`: that reads `stored` before the await and loses updates
+        const rows = await send(i, slot);
+        stored += rows;
+      }
+    }),
+  );
+  return { ms: performance.now() - started, stored, cpu: cpu() };
+}
+
+function postBatch(agent: Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        port,
+        host: '127.0.0.1',
+        path: '/graphql',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          authorization: `Bearer ${BENCH_INGEST_TOKEN}`,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const parsed = JSON.parse(text) as { data?: { recordEvents?: { accepted: number } } };
+          const accepted = parsed.data?.recordEvents?.accepted;
+          if (res.statusCode !== 200 || accepted === undefined) {
+            reject(new Error(`recordEvents failed (${res.statusCode}): ${text.slice(0, 300)}`));
+          } else resolve(accepted);
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function withClients<T>(url: string, n: number, use: (c: PgClient[]) => Promise<T>) {
+  const clients = await Promise.all(Array.from({ length: n }, () => connect(url)));
+  try {
+    return await use(clients);
+  } finally {
+    await Promise.all(clients.map((c) => c.end()));
+  }
+}
+
+export async function runIngestBench(): Promise<void> {
+  const log = (m: string) => process.stderr.write(`[bench:ingest] ${m}\n`);
+  const scratch = await mkdtemp(join(tmpdir(), 'ct-bench-ingest-'));
+  // as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the dir
+  await chmod(scratch, 0o755);
+  let embedded: EmbeddedDatabase | null = null;
+  let serverUrl = process.env.DATABASE_URL;
+  const dbName = `ct_bench_ingest_${randomBytes(4).toString('hex')}`;
+  let created = false;
+  let server: Server | null = null;
+  let admin: PgClient | null = null;
+  try {
+    if (!serverUrl) {
+      log('DATABASE_URL unset: starting an embedded PostgreSQL');
+      embedded = await startEmbeddedPostgres({ dataDir: join(scratch, 'pg') });
+      serverUrl = embedded.url('postgres');
+    }
+    await ensureDatabase(serverUrl, dbName);
+    created = true;
+    const url = withDatabase(serverUrl, dbName);
+    const t = performance.now();
+    const events = benchEvents(EVENTS);
+    const groups = batches(events, BATCH);
+    const bodies = groups.map(apiBody);
+    const recordsets = groups.map(recordsetJson);
+    const copies = groups.map(copyText);
+    log(
+      `${events.length} events in ${groups.length} batches of ${BATCH}, payloads built in ${Math.round(performance.now() - t)} ms`,
+    );
+
+    server = await startServer(url);
+    admin = await connect(url);
+    const db = admin;
+    const pgVersion = (
+      (await admin.query('show server_version')).rows[0] as { server_version: string }
+    ).server_version;
+    const results: RunResult[] = [];
+    const record = async (
+      path: RunResult['path'],
+      clients: number,
+      run: () => Promise<{ ms: number; stored: number; cpu: number }>,
+    ) => {
+      await resetTables(db);
+      const r = await run();
+      const [{ n }] = (await db.query('select count(*)::int as n from telemetry_events')).rows as [
+        { n: number },
+      ];
+      if (n !== events.length || r.stored !== events.length) {
+        throw new Error(
+          `${path} stored ${n} rows (reported ${r.stored}), expected ${events.length}`,
+        );
+      }
+      results.push({ path, clients, rows: n, ms: r.ms, cpu: r.cpu });
+      log(`${path.padEnd(30)} ${clients} clients: ${Math.round((n / r.ms) * 1000)} rows/s`);
+    };
+
+    // warm-up: JIT, plan caches and connection pools, so the first measured path is not penalised
+    await withClients(url, 1, async ([pg]) => {
+      for (const json of recordsets.slice(0, 10)) await insertBatch(pg!, json, 'rollups');
+    });
+    const warm = new Agent({ keepAlive: true, maxSockets: 4 });
+    await drive(4, Math.min(20, bodies.length), (i) => postBatch(warm, server!.port, bodies[i]!));
+    warm.destroy();
+
+    for (const clients of CONCURRENCY) {
+      await withClients(url, clients, async (pgs) => {
+        await record('raw COPY', clients, () =>
+          drive(clients, copies.length, (i, s) => copyBatch(pgs[s]!, copies[i]!)),
+        );
+        await record('raw INSERT (table only)', clients, () =>
+          drive(clients, recordsets.length, (i, s) =>
+            insertBatch(pgs[s]!, recordsets[i]!, 'table only'),
+          ),
+        );
+        await record('raw INSERT + rollups', clients, () =>
+          drive(clients, recordsets.length, (i, s) =>
+            insertBatch(pgs[s]!, recordsets[i]!, 'rollups'),
+          ),
+        );
+        await record('raw INSERT + rollups, inlined', clients, () =>
+          drive(clients, recordsets.length, (i, s) =>
+            insertBatch(pgs[s]!, recordsets[i]!, 'rollups, inlined'),
+          ),
+        );
+      });
+      const agent = new Agent({ keepAlive: true, maxSockets: clients });
+      await server.stats();
+      await record('API recordEvents', clients, () =>
+        drive(clients, bodies.length, (i) => postBatch(agent, server!.port, bodies[i]!)),
+      );
+      results[results.length - 1]!.server = await server.stats();
+      agent.destroy();
+    }
+
+    let profile = null;
+    if (PROFILE) {
+      // the same warm server, so the profile shows steady-state ingest, not start-up
+      await resetTables(db);
+      const path = join(scratch, 'server.cpuprofile');
+      await server.profile('start');
+      const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+      const count = Math.ceil(PROFILE_EVENTS / BATCH);
+      const run = await drive(4, count, (i) => postBatch(agent, server!.port, bodies[i]!));
+      agent.destroy();
+      await server.profile('stop', path);
+      profile = { rows: run.stored, ms: run.ms, summary: await summariseProfile(path) };
+      log(`profile run: ${Math.round((run.stored / run.ms) * 1000)} rows/s under the profiler`);
+    }
+    const stages = measureStages(bodies);
+    printReport({
+      stages,
+      events: events.length,
+      batch: BATCH,
+      pgVersion,
+      embedded: embedded !== null,
+      cores: cpus().length,
+      results,
+      profile,
+    });
+  } finally {
+    await admin?.end().catch(() => undefined);
+    await server?.stop().catch(() => undefined);
+    if (created && serverUrl) await dropDatabase(serverUrl, dbName).catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    await rm(scratch, { recursive: true, force: true });
+  }
+}

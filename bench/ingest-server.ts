@@ -1,0 +1,104 @@
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { createApp } from '../packages/api/src/app.js';
+import { loadConfig } from '../packages/api/src/config.js';
+import { initORM, migrate } from '../packages/api/src/orm.js';
+import { BENCH_INGEST_TOKEN } from './ingest-rows.js';
+
+/**
+ * The real server for the ingest bench, in its own process (as in production, the clients'
+ * work does not share its event loop). Started by ingest.bench.ts over IPC, which can switch the
+ * V8 CPU profiler on for one run. It times each HTTP request and each SQL round trip so the bench can say how
+ * much of a batch is PostgreSQL and how much is the Node side (JSON, GraphQL, zod, rows).
+ */
+
+const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
+type Callback = (...args: unknown[]) => void;
+type PgModule = {
+  Client: { prototype: { query: (this: unknown, ...args: unknown[]) => unknown } };
+};
+// MikroORM's driver brings its own `pg` (another version than the api's), so patch that one
+const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
+const pg = requireFromDriver('pg') as PgModule;
+
+type Logger = Parameters<typeof createApp>[0]['logger'];
+const { pino } = requireFromApi('pino') as { pino: (options: { level: string }) => Logger };
+
+const stats = { requests: 0, requestMs: 0, queries: 0, sqlMs: 0 };
+
+// MikroORM's knex calls pg with a callback; time every round trip (BEGIN, INSERT, COMMIT)
+const originalQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
+  const last = args[args.length - 1];
+  if (typeof last !== 'function') return originalQuery.apply(this, args);
+  const started = performance.now();
+  args[args.length - 1] = (...result: unknown[]) => {
+    stats.queries++;
+    stats.sqlMs += performance.now() - started;
+    (last as Callback)(...result);
+  };
+  return originalQuery.apply(this, args);
+};
+
+/** Profiling only the measured run, not the start-up (module loading dwarfs a short run). */
+const inspector = new Session();
+async function startProfile(): Promise<void> {
+  inspector.connect();
+  await inspector.post('Profiler.enable');
+  await inspector.post('Profiler.start');
+  process.send?.({ type: 'profiling' });
+}
+async function stopProfile(path: string): Promise<void> {
+  const { profile } = await inspector.post('Profiler.stop');
+  await writeFile(path, JSON.stringify(profile));
+  inspector.disconnect();
+  process.send?.({ type: 'profile', path });
+}
+
+async function main(): Promise<void> {
+  const url = process.env.BENCH_DATABASE_URL;
+  if (!url || !process.send) throw new Error('ingest-server is started by ingest.bench.ts');
+  const orm = await initORM(url);
+  await migrate(orm);
+  const config = loadConfig({ OPEN_BETA_STARTS_AT: '2026-10-01', SEED_DEMO: '0' });
+  const { server } = createApp({
+    orm,
+    config,
+    tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [] },
+    logger: pino({ level: 'silent' }),
+  });
+  server.on('request', (_req, res) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      stats.requests++;
+      stats.requestMs += performance.now() - started;
+    });
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  let cpuSince = process.cpuUsage();
+  process.on('message', (message: { type: string; path?: string }) => {
+    if (message.type === 'stats') {
+      const cpu = process.cpuUsage(cpuSince);
+      process.send?.({ type: 'stats', stats: { ...stats, cpuMs: (cpu.user + cpu.system) / 1000 } });
+      Object.assign(stats, { requests: 0, requestMs: 0, queries: 0, sqlMs: 0 });
+      cpuSince = process.cpuUsage();
+    }
+    if (message.type === 'profile-start') void startProfile();
+    if (message.type === 'profile-stop') void stopProfile(message.path ?? 'server.cpuprofile');
+    if (message.type === 'stop') {
+      server.closeAllConnections();
+      server.close(() => {
+        void orm.close().finally(() => process.exit(0));
+      });
+    }
+  });
+  process.send({ type: 'ready', port: (server.address() as AddressInfo).port });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`ingest-server: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

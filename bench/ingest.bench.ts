@@ -1,0 +1,32 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * `pnpm bench:ingest`: events/s through `recordEvents` (HTTP to the real server, in its own
+ * process) beside the same rows written straight into PostgreSQL, at the same concurrency, in
+ * the same run, on empty tables each time:
+ * - raw COPY FROM STDIN (the best raw path; the ratio's baseline),
+ * - raw INSERT … json_to_recordset into telemetry_events only,
+ * - raw INSERT with the KPI rollups (the service's own statement, bind parameters),
+ * - the same with parameters inlined as literals, the way MikroORM's `execute` sends them,
+ * then where the server's time goes: SQL vs the rest per request, Node CPU per stage, and a
+ * V8 CPU profile of the warm server.
+ * Env: BENCH_EVENTS (default 200000), BENCH_CONCURRENCY (default "4,8"), BENCH_PROFILE=0 to
+ * skip the profile, DATABASE_URL (a server to create a scratch database on; else embedded).
+ *
+ * The workspace packages are TypeScript sources; the root script runs plain `tsx`, which would
+ * resolve them to possibly stale `dist/` builds. So this entry re-runs itself with the `source`
+ * export condition (as `pnpm dev` and vitest do) before importing anything of the workspace.
+ */
+if (process.env.BENCH_INGEST_SOURCE === '1') {
+  const { runIngestBench } = await import('./ingest-run.js');
+  await runIngestBench();
+} else {
+  const child = spawn(
+    process.execPath,
+    [...process.execArgv, '--conditions=source', fileURLToPath(import.meta.url)],
+    { stdio: 'inherit', env: { ...process.env, BENCH_INGEST_SOURCE: '1' } },
+  );
+  // Ctrl-C reaches the child through the terminal; just mirror its outcome
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
