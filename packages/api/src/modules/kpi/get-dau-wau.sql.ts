@@ -13,14 +13,18 @@ import { type KpiWindow, shiftDay } from './window.js';
  * d) − (intervals ended by d), and every interval ends 7 days after its active day:
  * WAU(d) = Σ starts(x ≤ d) − Σ DAU(x ≤ d−7), likewise MAU with 30. One sorted pass over the
  * rollup rows of [windowStart−29, windowEnd) and three small group-bys; no per-day recount.
+ * A user's other rows of the same day (other phase or channel) follow it in that order, with
+ * previous_day = day, and are dropped instead of being grouped first.
  */
 const sql = `
-with active_days as materialized (
-  select user_id_hash, day, lag(day) over (partition by user_id_hash order by day) as previous_day
+with active_rows as materialized (
+  select day, lag(day) over (partition by user_id_hash order by day) as previous_day
   from kpi_user_days
   where activity_events > 0 and day >= :lookbackDay::date and day < :endDay::date
     and ${filterSql()}
-  group by user_id_hash, day
+),
+active_days as materialized (
+  select day, previous_day from active_rows where previous_day is distinct from day
 ),
 dau as (
   select day, count(*) as users from active_days group by day
