@@ -12,42 +12,47 @@ import { type KpiWindow, shiftDay } from './window.js';
  * previous active day q did not cover, [max(p, q+7), p+7) — so WAU(d) = (intervals started by
  * d) − (intervals ended by d), and every interval ends 7 days after its active day:
  * WAU(d) = Σ starts(x ≤ d) − Σ DAU(x ≤ d−7), likewise MAU with 30. One sorted pass over the
- * rollup rows of [windowStart−29, windowEnd) and three small group-bys; no per-day recount.
+ * rollup rows of [windowStart−29, windowEnd), one grouping-sets pass; no per-day recount.
  * A user's other rows of the same day (other phase or channel) follow it in that order, with
  * previous_day = day, and are dropped instead of being grouped first.
  */
 const sql = `
-with active_rows as materialized (
-  select day, lag(day) over (partition by user_id_hash order by day) as previous_day
-  from kpi_user_days
-  where activity_events > 0 and day >= :lookbackDay::date and day < :endDay::date
-    and ${filterSql()}
+with active_days as (
+  select day, previous_day
+  from (
+    select day, lag(day) over (partition by user_id_hash order by day) as previous_day
+    from kpi_user_days
+    where activity_events > 0 and day >= :lookbackDay::date and day < :endDay::date
+      and ${filterSql()}
+  ) as active_rows
+  where previous_day is distinct from day
 ),
-active_days as materialized (
-  select day, previous_day from active_rows where previous_day is distinct from day
+marks as (
+  select
+    coalesce(day, greatest(day, previous_day + 7), greatest(day, previous_day + 30)) as day,
+    grouping(day) = 0 as is_dau,
+    grouping(greatest(day, previous_day + 7)) = 0 as is_wau_start,
+    count(*) as users
+  from active_days
+  group by grouping sets (
+    (day), (greatest(day, previous_day + 7)), (greatest(day, previous_day + 30)))
 ),
-dau as (
-  select day, count(*) as users from active_days group by day
-),
-wau_starts as (
-  select greatest(day, previous_day + 7) as day, count(*) as users from active_days group by 1
-),
-mau_starts as (
-  select greatest(day, previous_day + 30) as day, count(*) as users from active_days group by 1
+per_day as (
+  select day,
+    sum(users) filter (where is_dau) as dau,
+    sum(users) filter (where is_wau_start) as wau_starts,
+    sum(users) filter (where not is_dau and not is_wau_start) as mau_starts
+  from marks
+  group by day
 ),
 series as (
-  select d.day, coalesce(a.users, 0) as dau,
-    sum(coalesce(w.users, 0)) over running - coalesce(sum(coalesce(a.users, 0))
+  select d.day::date as day, coalesce(p.dau, 0) as dau,
+    sum(coalesce(p.wau_starts, 0)) over running - coalesce(sum(coalesce(p.dau, 0))
       over (order by d.day rows between unbounded preceding and 7 preceding), 0) as wau,
-    sum(coalesce(m.users, 0)) over running - coalesce(sum(coalesce(a.users, 0))
+    sum(coalesce(p.mau_starts, 0)) over running - coalesce(sum(coalesce(p.dau, 0))
       over (order by d.day rows between unbounded preceding and 30 preceding), 0) as mau
-  from (
-    select g::date as day
-    from generate_series(:lookbackDay::date, :endDay::date - 1, interval '1 day') as g
-  ) as d
-  left join dau a using (day)
-  left join wau_starts w using (day)
-  left join mau_starts m using (day)
+  from generate_series(:lookbackDay::date, :endDay::date - 1, interval '1 day') as d(day)
+  left join per_day p on p.day = d.day::date
   window running as (order by d.day)
 )
 select to_char(day, 'YYYY-MM-DD') as day, dau::int as dau, wau::int as wau, mau::int as mau
