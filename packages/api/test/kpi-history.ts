@@ -97,5 +97,20 @@ export function generateHistory(seed: number, boundaries: readonly number[]): Ge
       if (r < 0.2 || random() < 0.4) add({ ...base, eventName: 'paid_subscription_canceled' });
     }
   }
+
+  // the cases every seed must have, whatever the dice said above
+  const day = FIRST_DAY + Math.floor(random() * DATA_DAYS);
+  for (const userIdHash of ['u0', 'u1']) {
+    add({
+      eventName: 'context_loaded',
+      timestamp: timeOn(day),
+      userIdHash,
+      sessionId: 'shared-session',
+      channel: 'server',
+    });
+  }
+  const instant = { timestamp: timeOn(day), userIdHash: 'u2', sessionId: '', channel: 'web' };
+  add({ ...instant, eventName: 'paid_subscription_started' });
+  add({ ...instant, eventName: 'paid_subscription_canceled' });
   return events;
 }

@@ -17,7 +17,16 @@ import {
  * boundaries) go in through the real `recordEvents`, and every KPI answer must equal the
  * in-memory reference of SPEC §4 for several windows and filters.
  */
-const SEEDS = [1, 7, 42, 2026];
+// KPI_PROPERTY_SEEDS=1-50 (or 3,9,27) runs a deeper search locally; CI keeps these four
+const SEEDS = seedsFrom(process.env.KPI_PROPERTY_SEEDS) ?? [1, 7, 42, 2026];
+function seedsFrom(spec: string | undefined): number[] | null {
+  const range = spec?.match(/^(\d+)-(\d+)$/);
+  if (range) {
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  }
+  return spec ? spec.split(',').map(Number) : null;
+}
 const DAY_MS = 86_400_000;
 
 const COMBOS: RefQuery[] = [
