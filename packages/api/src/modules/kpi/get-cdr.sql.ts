@@ -12,7 +12,8 @@ import type { KpiWindow } from './window.js';
  * falls on that day; a day without sessions has 0 sessions and a null rate."
  *
  * kpi_session_days holds only non-empty session ids, one row per session, UTC day, phase and
- * channel, so the filters are a WHERE and a session-day is the group of its rows.
+ * channel, so the filters are a WHERE and a session-day is the group of its rows. One
+ * grouping-sets pass over the session-days gives both the sessions and the per-day counts.
  */
 const sql = `
 with session_days as (
@@ -21,24 +22,21 @@ with session_days as (
   where events > 0 and day >= :startDay::date and day < :endDay::date and ${filterSql()}
   group by user_id_hash, session_id, day
 ),
-sessions as (
-  select bool_or(dependent) as dependent
+groups as (
+  select day, grouping(day) = 1 as is_session, bool_or(dependent) as dependent,
+    count(*) as sessions, count(*) filter (where dependent) as dependent_sessions
   from session_days
-  group by user_id_hash, session_id
-),
-per_day as (
-  select day, count(*) as sessions, count(*) filter (where dependent) as dependent_sessions
-  from session_days
-  group by day
+  group by grouping sets ((user_id_hash, session_id), (day))
 )
 select
-  (select count(*) from sessions)::int as sessions,
-  (select count(*) filter (where dependent) from sessions)::int as dependent_sessions,
-  (select coalesce(json_agg(json_build_object(
+  (count(*) filter (where is_session))::int as sessions,
+  (count(*) filter (where is_session and dependent))::int as dependent_sessions,
+  coalesce(json_agg(json_build_object(
       'day', to_char(day, 'YYYY-MM-DD'),
       'sessions', sessions,
-      'dependentSessions', dependent_sessions) order by day), '[]'::json)
-   from per_day) as series`;
+      'dependentSessions', dependent_sessions) order by day) filter (where not is_session),
+    '[]'::json) as series
+from groups`;
 
 export interface CdrRow {
   sessions: number;
