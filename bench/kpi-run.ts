@@ -68,7 +68,8 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 async function load(db: Queryable, events: number): Promise<void> {
   const indexes = (
     await db.query(`select indexname, indexdef from pg_indexes
-      where tablename = 'telemetry_events' and indexname <> 'telemetry_events_pkey'`)
+      where tablename = 'telemetry_events'
+        and indexname not in (select conname from pg_constraint)`)
   ).rows as { indexname: string; indexdef: string }[];
   const [pkey] = (
     await db.query(`select pg_get_constraintdef(oid) as def from pg_constraint
@@ -98,17 +99,17 @@ async function load(db: Queryable, events: number): Promise<void> {
     if (lines.length > 0) await flush();
     await Promise.all(inFlight);
   });
+  // each setting travels in the same simple query as its statement: a pool may switch connections
+  const bigMemory = "set maintenance_work_mem = '512MB'; set work_mem = '256MB';";
   await timed('rebuild primary key and indexes', async () => {
-    await db.query("set maintenance_work_mem = '512MB'");
     await db.query(
-      `alter table telemetry_events add constraint telemetry_events_pkey ${pkey!.def}`,
+      `${bigMemory} alter table telemetry_events add constraint telemetry_events_pkey ${pkey!.def}`,
     );
-    for (const i of indexes) await db.query(i.indexdef);
+    for (const i of indexes) await db.query(`${bigMemory} ${i.indexdef}`);
   });
   await timed('rebuild kpi rollups', async () => {
-    await db.query("set work_mem = '256MB'");
     await db.query('truncate kpi_user_days, kpi_session_days');
-    for (const statement of rebuildRollupsSql) await db.query(statement);
+    for (const statement of rebuildRollupsSql) await db.query(`${bigMemory} ${statement}`);
   });
   // vacuum too: after a bulk load nothing is all-visible yet, unlike a table autovacuum keeps
   await timed('vacuum analyze', () => db.query('vacuum analyze'));
