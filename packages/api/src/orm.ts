@@ -2,6 +2,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Migration20261126040000 } from './migrations/Migration20261126040000.js';
 import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
+import { Migration20261126050000 } from './migrations/Migration20261126050000.js';
 import { Migration20261126052000 } from './migrations/Migration20261126052000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
@@ -12,6 +13,7 @@ import { entities } from './modules/ingest/telemetry.entity.js';
 export const migrationsList = [
   { name: 'Migration20261126040000', class: Migration20261126040000 },
   { name: 'Migration20261126041000', class: Migration20261126041000 },
+  { name: 'Migration20261126050000', class: Migration20261126050000 },
   { name: 'Migration20261126052000', class: Migration20261126052000 },
 ];
 
