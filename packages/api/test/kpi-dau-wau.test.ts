@@ -128,8 +128,22 @@ describe('dauWau', () => {
       message: 'days: must be between 1 and 366 (got 0)',
       code: 'BAD_USER_INPUT',
     });
+    const kpis = 'query ($days: Int) { kpis(days: $days) { window { days } } }';
+    expect(await queryError(app, kpis, { days: -3 })).toEqual({
+      message: 'days: must be between 1 and 366 (got -3)',
+      code: 'BAD_USER_INPUT',
+    });
     expect(await queryError(app, DAU_WAU, { days: 367 })).toEqual({
       message: 'days: must be between 1 and 366 (got 367)',
+      code: 'BAD_USER_INPUT',
+    });
+  });
+
+  it('rejects an asOf whose window leaves years 0001–9999', async () => {
+    // 0001-01-03 with 7 days would start on 0000-12-28, a year PostgreSQL does not have.
+    expect(await queryError(app, DAU_WAU, { days: 7, asOf: '0001-01-03T00:00:00.000Z' })).toEqual({
+      message:
+        'asOf: the 7-day window must lie between 0001-01-01 and 9999-12-31 (got 0001-01-03T00:00:00.000Z)',
       code: 'BAD_USER_INPUT',
     });
   });
