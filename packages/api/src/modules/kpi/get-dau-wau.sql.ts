@@ -15,12 +15,14 @@ import { type KpiWindow, shiftDay } from './window.js';
  * rollup rows of [windowStart−29, windowEnd), one grouping-sets pass; no per-day recount.
  * A user's other rows of the same day (other phase or channel) follow it in that order, with
  * previous_day = day, and are dropped instead of being grouped first.
+ * Users are partitioned under the "C" collation: a partition only needs byte equality, and
+ * skipping locale-aware comparison makes the sort markedly cheaper.
  */
 const sql = `
 with active_days as (
   select day, previous_day
   from (
-    select day, lag(day) over (partition by user_id_hash order by day) as previous_day
+    select day, lag(day) over (partition by user_id_hash collate "C" order by day) as previous_day
     from kpi_user_days
     where activity_events > 0 and day >= :lookbackDay::date and day < :endDay::date
       and ${filterSql()}
