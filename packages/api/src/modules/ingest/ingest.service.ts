@@ -13,7 +13,7 @@ import {
   stampPhase,
   utf8Bytes,
 } from '@cortex-telemetry/events';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import {
   insertErrorsSql,
@@ -171,20 +171,19 @@ async function store(
   const receivedAt = o.receivedAt.toISOString();
   const inserted = new Set<string>();
   await em.transactional(async (tx) => {
-    const connection = tx.getConnection();
-    const ctx = tx.getTransactionContext();
+    // knex's raw() sends the batch as bind parameters; MikroORM's execute() would escape the
+    // whole JSON into the SQL text, which costs a third of the server's CPU per batch
+    const run = (tx.getTransactionContext() ?? tx.getConnection().getKnex()) as Knex;
     for (const pipeline of ['event', 'error', 'trace'] as const) {
       const rows = groups.flatMap((g) =>
         g.items.filter((i) => i.pipeline === pipeline).map((i) => i.row),
       );
       if (rows.length === 0) continue;
-      const result = await connection.execute<{ id: string; user_id_hash: string }[]>(
+      const result = await run.raw<{ rows: { id: string; user_id_hash: string }[] }>(
         SQL[pipeline],
         [JSON.stringify(rows), receivedAt],
-        'all',
-        ctx,
       );
-      for (const r of result) inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
+      for (const r of result.rows) inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
     }
     if (rejections.length > 0) {
       const failed = rejections.map((r) => ({
@@ -196,12 +195,7 @@ async function store(
           failedPayload(r.raw),
         ),
       }));
-      await connection.execute(
-        insertFailedItemsSql,
-        [JSON.stringify(failed), receivedAt],
-        'run',
-        ctx,
-      );
+      await run.raw(insertFailedItemsSql, [JSON.stringify(failed), receivedAt]);
     }
   });
   // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
