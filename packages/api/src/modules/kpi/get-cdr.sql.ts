@@ -12,15 +12,16 @@ import type { KpiWindow } from './window.js';
  * falls on that day; a day without sessions has 0 sessions and a null rate."
  *
  * kpi_session_days holds only non-empty session ids, one row per session, UTC day, phase and
- * channel, so the filters are a WHERE and a session-day is the group of its rows. One
- * grouping-sets pass over the session-days gives both the sessions and the per-day counts.
+ * channel, created by at least one event, so the filters are a WHERE and a session-day is the
+ * group of its rows (grouped in the order of the (day, user, session) index, so it streams).
+ * One grouping-sets pass over the session-days gives the sessions and the per-day counts.
  */
 const sql = `
 with session_days as (
   select user_id_hash, session_id, day, bool_or(dependency_events > 0) as dependent
   from kpi_session_days
-  where events > 0 and day >= :startDay::date and day < :endDay::date and ${filterSql()}
-  group by user_id_hash, session_id, day
+  where day >= :startDay::date and day < :endDay::date and ${filterSql()}
+  group by day, user_id_hash, session_id
 ),
 groups as (
   select day, grouping(day) = 1 as is_session, bool_or(dependent) as dependent,

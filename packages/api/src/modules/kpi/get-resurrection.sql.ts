@@ -26,7 +26,7 @@ with active_days as (
     lag(day) over (partition by user_id_hash collate "C" order by day) as previous_day
   from kpi_user_days
   where day >= :lookbackDay::date and day < :endDay::date and ${filterSql()}
-  group by user_id_hash, day
+  group by day, user_id_hash
   having bool_or(activity_events > 0)
 ),
 window_days as materialized (
