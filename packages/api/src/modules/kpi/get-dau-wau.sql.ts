@@ -12,7 +12,8 @@ import { type KpiWindow, shiftDay } from './window.js';
  * previous active day q did not cover, [max(p, q+7), p+7) — so WAU(d) = (intervals started by
  * d) − (intervals ended by d), and every interval ends 7 days after its active day:
  * WAU(d) = Σ starts(x ≤ d) − Σ DAU(x ≤ d−7), likewise MAU with 30. One sorted pass over the
- * rollup rows of [windowStart−29, windowEnd), one grouping-sets pass; no per-day recount.
+ * rollup rows of [windowStart−29, windowEnd), then one small group by (day, WAU start, MAU
+ * start) spread over the three counts; no per-day recount.
  * A user's other rows of the same day (other phase or channel) follow it in that order, with
  * previous_day = day, and are dropped instead of being grouped first.
  * Users are partitioned under the "C" collation: a partition only needs byte equality, and
@@ -30,22 +31,20 @@ with active_days as (
   where previous_day is distinct from day
 ),
 marks as (
-  select
-    coalesce(day, greatest(day, previous_day + 7), greatest(day, previous_day + 30)) as day,
-    grouping(day) = 0 as is_dau,
-    grouping(greatest(day, previous_day + 7)) = 0 as is_wau_start,
-    count(*) as users
+  select day as active_day, greatest(day, previous_day + 7) as wau_start,
+    greatest(day, previous_day + 30) as mau_start, count(*) as users
   from active_days
-  group by grouping sets (
-    (day), (greatest(day, previous_day + 7)), (greatest(day, previous_day + 30)))
+  group by 1, 2, 3
 ),
 per_day as (
-  select day,
-    sum(users) filter (where is_dau) as dau,
-    sum(users) filter (where is_wau_start) as wau_starts,
-    sum(users) filter (where not is_dau and not is_wau_start) as mau_starts
+  select m.day,
+    sum(users) filter (where m.kind = 'dau') as dau,
+    sum(users) filter (where m.kind = 'wau') as wau_starts,
+    sum(users) filter (where m.kind = 'mau') as mau_starts
   from marks
-  group by day
+  cross join lateral (values ('dau', active_day), ('wau', wau_start), ('mau', mau_start))
+    as m(kind, day)
+  group by m.day
 ),
 series as (
   select d.day::date as day, coalesce(p.dau, 0) as dau,
