@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
+import { lockUsersSql, relinkSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
 /**
@@ -93,9 +94,36 @@ from json_to_recordset($1::json) as r(id uuid, "timestamp" timestamptz, user_id_
   event_name text, result text)
 on conflict do nothing`;
 
-/** The exact statement `ingestItems` runs (rollups included), with knex `?` turned into `$n`. */
+/** The exact statements `ingestItems` runs (KPI day sets included), with knex `?` as `$n`. */
 let n = 0;
 const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
+const LOCK_USERS_SQL = lockUsersSql.replace('?', '$1');
+const RELINK_SQL = relinkSql.replace('?', '$1');
+const usersOf = (json: string) =>
+  JSON.stringify([
+    ...new Set((JSON.parse(json) as { user_id_hash: string }[]).map((r) => r.user_id_hash)),
+  ]);
+
+/** One batch as the service runs it: lock the batch's users, insert, link the new day rows. */
+async function inTransaction(
+  client: PgClient,
+  json: string,
+  insert: () => Promise<{ id: string | null }[]>,
+) {
+  await client.query('begin');
+  try {
+    await client.query(LOCK_USERS_SQL, [usersOf(json)]);
+    const rows = await insert();
+    const touched = rows.filter((r) => r.id === null);
+    if (touched.length > 0) await client.query(RELINK_SQL, [JSON.stringify(touched)]);
+    const inserted = rows.length - touched.length;
+    await client.query('commit');
+    return inserted;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
+}
 
 /**
  * How the statements travel: as bind parameters, or inlined into the SQL text as escaped
@@ -113,23 +141,26 @@ export async function insertBatch(
   json: string,
   mode: InsertMode,
 ): Promise<number> {
+  if (mode === 'table only') {
+    return (await client.query(INSERT_ONLY_SQL, [json, RECEIVED_AT])).rowCount ?? 0;
+  }
   if (mode === 'rollups, inlined') {
     const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
     let i = 0;
-    const result = await client.query(insertEventsSql.replace(/\?/g, () => values[i++]!));
-    return result.rowCount ?? 0;
+    const inlined = insertEventsSql.replace(/\?/g, () => values[i++]!);
+    return inTransaction(client, json, async () => (await client.query(inlined)).rows);
   }
-  const sql = mode === 'rollups' ? WITH_ROLLUPS_SQL : INSERT_ONLY_SQL;
-  const result = await client.query(sql, [json, RECEIVED_AT]);
-  return result.rowCount ?? 0;
+  return inTransaction(
+    client,
+    json,
+    async () => (await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT])).rows,
+  );
 }
 
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */
 export async function resetTables(client: PgClient): Promise<void> {
-  await client.query(
-    'truncate telemetry_events, kpi_user_days, kpi_session_days, telemetry_failed_items',
-  );
-  await client.query('vacuum analyze telemetry_events, kpi_user_days, kpi_session_days');
+  await client.query('truncate telemetry_events, kpi_days, kpi_day_links, telemetry_failed_items');
+  await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links');
   // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)
   await client.query('checkpoint').catch(() => undefined);
 }

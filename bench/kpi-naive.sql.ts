@@ -228,21 +228,5 @@ export function naiveWindow(asOf: Date, days: number): { windowStart: Date; wind
   return { windowStart: new Date(end - days * DAY_MS), windowEnd: new Date(end) };
 }
 
-/** kpi_user_days and kpi_session_days from the raw events, with the aggregation ingest uses. */
-export const rebuildRollupsSql = [
-  `insert into kpi_user_days
-     (user_id_hash, day, phase, channel, activity_events, resumed_from_context_events)
-   select user_id_hash, ${DAY}, phase, channel,
-     count(*) filter (where event_name in (${ACTIVITY})),
-     count(*) filter (where event_name in (${RESUMED}))
-   from telemetry_events
-   where event_name in (${ACTIVITY}, ${RESUMED})
-   group by 1, 2, 3, 4`,
-  `insert into kpi_session_days
-     (user_id_hash, session_id, day, phase, channel, events, dependency_events)
-   select user_id_hash, session_id, ${DAY}, phase, channel,
-     count(*), count(*) filter (where event_name in (${DEPENDENCY}))
-   from telemetry_events
-   where session_id <> ''
-   group by 1, 2, 3, 4, 5`,
-];
+/** The KPI day sets rebuilt from raw events: the same statements the migration backfills with. */
+export { rebuildDaySetsSql as rebuildRollupsSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';

@@ -108,7 +108,6 @@ async function load(db: Queryable, events: number): Promise<void> {
     for (const i of indexes) await db.query(`${bigMemory} ${i.indexdef}`);
   });
   await timed('rebuild kpi rollups', async () => {
-    await db.query('truncate kpi_user_days, kpi_session_days');
     for (const statement of rebuildRollupsSql) await db.query(`${bigMemory} ${statement}`);
   });
   // vacuum too: after a bulk load nothing is all-visible yet, unlike a table autovacuum keeps

@@ -4,6 +4,7 @@ import { Migration20261126040000 } from './migrations/Migration20261126040000.js
 import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
 import { Migration20261126050000 } from './migrations/Migration20261126050000.js';
 import { Migration20261126052000 } from './migrations/Migration20261126052000.js';
+import { Migration20261126060000 } from './migrations/Migration20261126060000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -15,6 +16,7 @@ export const migrationsList = [
   { name: 'Migration20261126041000', class: Migration20261126041000 },
   { name: 'Migration20261126050000', class: Migration20261126050000 },
   { name: 'Migration20261126052000', class: Migration20261126052000 },
+  { name: 'Migration20261126060000', class: Migration20261126060000 },
 ];
 
 export async function initORM(

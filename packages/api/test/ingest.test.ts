@@ -359,10 +359,10 @@ describe('failedItems paging', () => {
     // 12 bad items in one request share received_at, so order falls to the id: 12 rows beyond
     // those already stored push ids past 9 → 10, where a text sort would put '10' before '9'
     const bad = Array.from({ length: 12 }, (_, i) => event({ userIdHash: `bad user ${i}` }));
-    const since = new Date(Date.now() - 5).toISOString(); // only this request's failures
+    const since = new Date().toISOString(); // received_at of this request is at or after it
     const res = await app.gql(RECORD_EVENTS, { events: bad }, INGEST_TOKEN);
     expect(res.data?.recordEvents.rejected).toBe(12);
-    const query = `query ($after: String) { failedItems(first: 5, after: $after, from: "${since}") {
+    const query = `query ($after: String) { failedItems(first: 5, after: $after, pipeline: "event", from: "${since}") {
       nodes { itemIndex mutation } pageInfo { endCursor hasNextPage } } }`;
     const seen: number[] = [];
     let after: string | null = null;

@@ -1,41 +1,67 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 import { mulberry32 } from './kpi-history.js';
 
 /**
- * The rollups ingest maintains (kpi_user_days, kpi_session_days) must always equal the same
- * aggregates recomputed from the raw events, whatever the arrival order, duplicates and
- * batching. The recomputation is written here on purpose, by hand, from the rollup definitions.
+ * The KPI day sets ingest maintains (kpi_days with their previous-day links, and the
+ * kpi_day_links histogram) must always equal the same sets recomputed from the raw events,
+ * whatever the arrival order, duplicates, batching and concurrency. The recomputation is
+ * written here on purpose, by hand, from the definitions in modules/kpi/day-sets.sql.ts.
  */
-const USER_DAYS_FROM_EVENTS = `
-  select user_id_hash, ("timestamp" at time zone 'UTC')::date::text as day, phase, channel,
-    count(*) filter (where event_name in ('session_started', 'extension_activated',
-      'server_operation_called', 'web_view_opened'))::int as activity_events,
-    count(*) filter (where event_name = 'session_resumed_from_context')::int
-      as resumed_from_context_events
-  from telemetry_events
-  where event_name in ('session_started', 'extension_activated', 'server_operation_called',
-    'web_view_opened', 'session_resumed_from_context')
-  group by 1, 2, 3, 4
-  order by 1, 2, 3, 4`;
-const USER_DAYS_ROLLUP = `
-  select user_id_hash, day::text as day, phase, channel, activity_events,
-    resumed_from_context_events
-  from kpi_user_days order by 1, 2, 3, 4`;
+const DAY_SETS_FROM_EVENTS = `
+  with facts as (
+    select user_id_hash, ("timestamp" at time zone 'UTC')::date as day, phase, channel,
+      session_id, event_name
+    from telemetry_events
+  ),
+  kinds as (
+    select 'active' as kind, user_id_hash, '' as session_id, day, phase, channel from facts
+    where event_name in ('session_started', 'extension_activated', 'server_operation_called',
+      'web_view_opened')
+    union select 'resumed', user_id_hash, '', day, phase, channel from facts
+    where event_name = 'session_resumed_from_context'
+    union select 'session', user_id_hash, session_id, day, phase, channel from facts
+    where session_id <> ''
+    union select 'dependency', user_id_hash, session_id, day, phase, channel from facts
+    where session_id <> '' and event_name in ('context_loaded', 'context_resumed')
+  ),
+  scoped as (
+    select kind, '*' as phase_key, '*' as channel_key, user_id_hash, session_id, day from kinds
+    union select kind, phase, '*', user_id_hash, session_id, day from kinds
+    union select kind, '*', channel, user_id_hash, session_id, day from kinds
+    union select kind, phase, channel, user_id_hash, session_id, day from kinds
+  )
+  select kind, phase_key, channel_key, user_id_hash, session_id, day::text as day,
+    coalesce((select max(o.day) from scoped o
+      where (o.kind, o.phase_key, o.channel_key, o.user_id_hash, o.session_id)
+        = (s.kind, s.phase_key, s.channel_key, s.user_id_hash, s.session_id)
+        and o.day < s.day)::text, '-infinity') as prev_day
+  from scoped s
+  order by 1, 2, 3, 4, 5, 6`;
+const DAY_SETS = `
+  select kind, phase_key, channel_key, user_id_hash, session_id, day::text as day,
+    prev_day::text as prev_day
+  from kpi_days order by 1, 2, 3, 4, 5, 6`;
+const LINKS = `
+  select kind, phase_key, channel_key, day::text as day, prev_day::text as prev_day, subjects
+  from kpi_day_links where subjects <> 0 order by 1, 2, 3, 4, 5`;
 
-const SESSION_DAYS_FROM_EVENTS = `
-  select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date::text as day, phase,
-    channel, count(*)::int as events,
-    count(*) filter (where event_name in ('context_loaded', 'context_resumed'))::int
-      as dependency_events
-  from telemetry_events
-  where session_id <> ''
-  group by 1, 2, 3, 4, 5
-  order by 1, 2, 3, 4, 5`;
-const SESSION_DAYS_ROLLUP = `
-  select user_id_hash, session_id, day::text as day, phase, channel, events, dependency_events
-  from kpi_session_days order by 1, 2, 3, 4, 5`;
+/** The histogram the day sets imply: rows per (kind, scope, day, previous day). */
+function linksOf(days: Record<string, string>[]) {
+  const counts = new Map<string, number>();
+  for (const d of days) {
+    const key = [d.kind, d.phase_key, d.channel_key, d.day, d.prev_day].join('|');
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, subjects]) => {
+      const [kind, phase_key, channel_key, day, prev_day] = key.split('|');
+      return { kind, phase_key, channel_key, day, prev_day, subjects };
+    });
+}
 
 const RECORD_EVENTS = /* GraphQL */ `
   mutation ($events: [EventInput!]!) {
@@ -70,7 +96,7 @@ function generate(): WireEvent[] {
   return events;
 }
 
-describe('KPI rollups equal a GROUP BY of telemetry_events', () => {
+describe('KPI day sets equal those recomputed from telemetry_events', () => {
   let app: TestApp;
   const events = generate();
   let sent = 0;
@@ -88,7 +114,7 @@ describe('KPI rollups equal a GROUP BY of telemetry_events', () => {
 
   beforeAll(async () => {
     app = await startTestApp();
-    // latest days first, so every day's rollup rows are created late and then updated
+    // latest days first, so earlier days arrive late and must be linked in between
     const newestFirst = [...events].sort((a, b) => b.timestamp!.localeCompare(a.timestamp!));
     const firstHalf = newestFirst.slice(0, 300);
     for (let i = 0; i < firstHalf.length; i += 70) {
@@ -103,7 +129,7 @@ describe('KPI rollups equal a GROUP BY of telemetry_events', () => {
     }
     // re-sent: a retry of what was already stored, mixed with new events
     await send([...newestFirst.slice(250, 330), ...newestFirst.slice(0, 40)]);
-    // concurrent batches touching the same rollup rows, with ids claimed by two batches at once
+    // concurrent batches touching the same users and days, with ids claimed by two batches at once
     const rest = newestFirst.slice(330);
     const shared = rest.slice(0, 30);
     await Promise.all([
@@ -123,33 +149,26 @@ describe('KPI rollups equal a GROUP BY of telemetry_events', () => {
     expect(stored?.n).toBe(600);
   });
 
-  it('keeps kpi_user_days equal to the aggregate of the stored events', async () => {
-    const expected = await app.sql(USER_DAYS_FROM_EVENTS);
-    expect(expected.length).toBeGreaterThan(100);
-    expect(expected.some((r) => r.activity_events > 0 && r.resumed_from_context_events > 0)).toBe(
-      true,
-    );
-    expect(expected.some((r) => r.activity_events === 0)).toBe(true);
-    expect(await app.sql(USER_DAYS_ROLLUP)).toEqual(expected);
-  });
-
-  it('keeps kpi_session_days equal to the aggregate of the stored events', async () => {
-    const expected = await app.sql(SESSION_DAYS_FROM_EVENTS);
-    expect(expected.length).toBeGreaterThan(100);
-    expect(expected.some((r) => r.dependency_events > 0)).toBe(true);
+  it('keeps kpi_days, previous-day links included, equal to the sets of the stored events', async () => {
+    const expected = await app.sql(DAY_SETS_FROM_EVENTS);
+    expect(expected.length).toBeGreaterThan(400);
+    for (const kind of ['active', 'resumed', 'session', 'dependency']) {
+      expect(expected.some((r) => r.kind === kind)).toBe(true);
+    }
     expect(expected.some((r) => r.session_id === 'shared')).toBe(true);
-    expect(await app.sql(SESSION_DAYS_ROLLUP)).toEqual(expected);
+    expect(await app.sql(DAY_SETS)).toEqual(expected);
   });
 
-  it('is what the KPI benchmark rebuilds from raw events', async () => {
-    const userDays = await app.sql(USER_DAYS_ROLLUP);
-    const sessionDays = await app.sql(SESSION_DAYS_ROLLUP);
-    await app.sql('truncate kpi_user_days, kpi_session_days');
-    // bench/ is outside this package's rootDir, so it is loaded at run time, untyped
-    const bench = new URL('../../../bench/kpi-naive.sql.ts', import.meta.url).href;
-    const { rebuildRollupsSql } = (await import(bench)) as { rebuildRollupsSql: string[] };
-    for (const statement of rebuildRollupsSql) await app.sql(statement);
-    expect(await app.sql(USER_DAYS_ROLLUP)).toEqual(userDays);
-    expect(await app.sql(SESSION_DAYS_ROLLUP)).toEqual(sessionDays);
+  it('keeps kpi_day_links equal to the histogram of those links', async () => {
+    const expected = linksOf(await app.sql(DAY_SETS_FROM_EVENTS));
+    expect(await app.sql(LINKS)).toEqual(expected);
+  });
+
+  it('is what the migration backfill and the benchmark load rebuild from raw events', async () => {
+    const days = await app.sql(DAY_SETS);
+    const links = await app.sql(LINKS);
+    for (const statement of rebuildDaySetsSql) await app.sql(statement);
+    expect(await app.sql(DAY_SETS)).toEqual(days);
+    expect(await app.sql(LINKS)).toEqual(links);
   });
 });

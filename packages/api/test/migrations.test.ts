@@ -10,8 +10,8 @@ const name = `ct_migr_${randomBytes(4).toString('hex')}`;
 afterAll(async () => dropDatabase(serverUrl, name));
 
 const TABLES = [
-  'kpi_session_days',
-  'kpi_user_days',
+  'kpi_day_links',
+  'kpi_days',
   'telemetry_errors',
   'telemetry_events',
   'telemetry_failed_items',
@@ -47,6 +47,73 @@ describe('migrations', () => {
       expect(await tables()).toEqual([]);
       await migrator.up();
       expect(await tables()).toEqual(expect.arrayContaining(TABLES));
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
+
+describe('the KPI day-set migration', () => {
+  const dbName = `ct_migr_days_${randomBytes(4).toString('hex')}`;
+  afterAll(async () => dropDatabase(serverUrl, dbName));
+
+  it('backfills day sets and links from events stored before it', async () => {
+    await ensureDatabase(serverUrl, dbName);
+    const orm = await initORM(withDatabase(serverUrl, dbName));
+    const sql = (q: string) => orm.em.getConnection().execute<any[]>(q);
+    try {
+      const migrator = orm.getMigrator();
+      await migrator.up({ to: 'Migration20261126052000' });
+      // u1 starts session s1 on 11-01 and loads a context in it on 11-03; u2 only loads (no session)
+      await sql(`insert into telemetry_events (id, "timestamp", user_id_hash, is_paid_user,
+          session_id, channel, phase, event_name) values
+        ('00000000-0000-4000-8000-000000000001', '2026-11-01T10:00Z', 'u1', false, 's1', 'server', 'open_beta', 'session_started'),
+        ('00000000-0000-4000-8000-000000000002', '2026-11-03T10:00Z', 'u1', false, 's1', 'server', 'open_beta', 'context_loaded'),
+        ('00000000-0000-4000-8000-000000000003', '2026-11-03T11:00Z', 'u2', false, '', 'web', 'open_beta', 'context_loaded')`);
+      await migrator.up();
+      const unfiltered = await sql(`select kind, user_id_hash, session_id, day::text, prev_day::text
+        from kpi_days where phase_key = '*' and channel_key = '*' order by 1, 2, 3, 4`);
+      expect(unfiltered).toEqual([
+        {
+          kind: 'active',
+          user_id_hash: 'u1',
+          session_id: '',
+          day: '2026-11-01',
+          prev_day: '-infinity',
+        },
+        {
+          kind: 'dependency',
+          user_id_hash: 'u1',
+          session_id: 's1',
+          day: '2026-11-03',
+          prev_day: '-infinity',
+        },
+        {
+          kind: 'session',
+          user_id_hash: 'u1',
+          session_id: 's1',
+          day: '2026-11-01',
+          prev_day: '-infinity',
+        },
+        {
+          kind: 'session',
+          user_id_hash: 'u1',
+          session_id: 's1',
+          day: '2026-11-03',
+          prev_day: '2026-11-01',
+        },
+      ]);
+      // every row also stands in the phase, channel and phase+channel scopes: 4 × 4
+      const [{ n }] = await sql('select count(*)::int as n from kpi_days');
+      expect(n).toBe(16);
+      const links = await sql(`select kind, day::text, prev_day::text, subjects from kpi_day_links
+        where phase_key = 'open_beta' and channel_key = 'server' order by 1, 2`);
+      expect(links).toEqual([
+        { kind: 'active', day: '2026-11-01', prev_day: '-infinity', subjects: 1 },
+        { kind: 'dependency', day: '2026-11-03', prev_day: '-infinity', subjects: 1 },
+        { kind: 'session', day: '2026-11-01', prev_day: '-infinity', subjects: 1 },
+        { kind: 'session', day: '2026-11-03', prev_day: '2026-11-01', subjects: 1 },
+      ]);
     } finally {
       await orm.close(true);
     }

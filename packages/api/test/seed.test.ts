@@ -1,12 +1,8 @@
-import {
-  ACTIVITY_EVENTS,
-  DEPENDENCY_SIGNAL_EVENTS,
-  EVENT_NAMES,
-  RESURRECTION_SIGNAL_EVENTS,
-} from '@cortex-telemetry/events';
+import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
+import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
 import type { Orm } from '../src/orm.js';
 import { demoItems, type SeedSummary, seedDemoIfEmpty } from '../src/seed/demo.js';
 import { ERROR_TEMPLATES } from '../src/seed/demo-catalog.js';
@@ -27,7 +23,6 @@ let orm: Orm;
 let summary: SeedSummary;
 const sql = <T = Record<string, any>>(query: string, params: unknown[] = []) =>
   orm.em.fork().getConnection().execute<T[]>(query, params);
-const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -126,34 +121,24 @@ describe('seedDemoIfEmpty', () => {
     expect(byTool.sync_to_cloud?.p50).toBeGreaterThan(byTool.list_contexts?.p50 ?? Infinity);
   });
 
-  it('keeps kpi_user_days and kpi_session_days equal to GROUP BYs of the raw events', async () => {
-    const userDays = `
-      select user_id_hash, ("timestamp" at time zone 'UTC')::date as day, phase, channel,
-        count(*) filter (where event_name in (${list(ACTIVITY_EVENTS)}))::int as activity_events,
-        count(*) filter (where event_name in (${list(RESURRECTION_SIGNAL_EVENTS)}))::int
-          as resumed_from_context_events
-      from telemetry_events
-      where event_name in (${list([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])})
-      group by 1, 2, 3, 4`;
-    const userRollup = `select user_id_hash, day, phase, channel, activity_events,
-      resumed_from_context_events from kpi_user_days`;
-    const sessionDays = `
-      select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date as day, phase, channel,
-        count(*)::int as events,
-        count(*) filter (where event_name in (${list(DEPENDENCY_SIGNAL_EVENTS)}))::int as dependency_events
-      from telemetry_events where session_id <> '' group by 1, 2, 3, 4, 5`;
-    const sessionRollup = `select user_id_hash, session_id, day, phase, channel, events,
-      dependency_events from kpi_session_days`;
-    for (const [raw, rollup] of [
-      [userDays, userRollup],
-      [sessionDays, sessionRollup],
+  it('keeps the KPI day sets equal to a rebuild from the raw events', async () => {
+    const days = `select kind, phase_key, channel_key, user_id_hash, session_id, day, prev_day
+      from kpi_days`;
+    const links =
+      'select kind, phase_key, channel_key, day, prev_day, subjects from kpi_day_links where subjects <> 0';
+    await sql(`create temp table seeded_days as ${days}`);
+    await sql(`create temp table seeded_links as ${links}`);
+    for (const statement of rebuildDaySetsSql) await sql(statement);
+    for (const [maintained, rebuilt] of [
+      ['seeded_days', days],
+      ['seeded_links', links],
     ] as const) {
       const [diff] = await sql(
-        `select (select count(*) from (${raw} except ${rollup}) a)::int as missing,
-                (select count(*) from (${rollup} except ${raw}) b)::int as extra,
-                (select count(*) from (${rollup}) c)::int as rows`,
+        `select (select count(*) from (select * from ${maintained} except ${rebuilt}) a)::int as stale,
+                (select count(*) from (${rebuilt} except select * from ${maintained}) b)::int as missing,
+                (select count(*) from ${maintained})::int as rows`,
       );
-      expect(diff).toMatchObject({ missing: 0, extra: 0 });
+      expect(diff).toMatchObject({ stale: 0, missing: 0 });
       expect(diff?.rows).toBeGreaterThan(1_000);
     }
   });
@@ -163,8 +148,8 @@ describe('seedDemoIfEmpty', () => {
       sql(`select (select count(*) from telemetry_events)::int as events,
              (select count(*) from telemetry_errors)::int as errors,
              (select count(*) from telemetry_traces)::int as traces,
-             (select sum(activity_events) from kpi_user_days)::int as activity,
-             (select sum(events) from kpi_session_days)::int as session_events`);
+             (select count(*) from kpi_days)::int as day_rows,
+             (select sum(subjects) from kpi_day_links)::int as linked_days`);
     const before = await count();
     const again = await seedDemoIfEmpty(orm, config, logger, { now: NOW });
     expect(again.seeded).toBe(false);

@@ -1,16 +1,10 @@
-import {
-  ACTIVITY_EVENTS,
-  DEPENDENCY_SIGNAL_EVENTS,
-  RESURRECTION_SIGNAL_EVENTS,
-} from '@cortex-telemetry/events';
+import { dayCandidatesSql } from '../kpi/day-sets.sql.js';
 
 /**
  * Set-based writes: one statement per pipeline per batch. Rows travel as one JSON parameter
  * (`json_to_recordset`), conflicts on `(user_id_hash, id)` are skipped (idempotency), and the
  * statement returns the keys it actually inserted so duplicates are counted, not stored.
  */
-const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
-
 const COMMON_COLUMNS = `id uuid, "timestamp" timestamptz, user_id_hash text, user_tier text,
   is_paid_user boolean, session_id text, channel text, phase text, project_id text,
   branch_id text, context_id text, client_version text, metadata jsonb`;
@@ -18,9 +12,11 @@ const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, se
   phase, project_id, branch_id, context_id, client_version, metadata`;
 
 /**
- * Events also maintain the KPI rollups in the same statement (see the rollup migration): only
- * rows that `inserted` returned are counted, so a duplicate never counts twice, and rows are
- * upserted in key order so concurrent batches lock rollup rows in the same order.
+ * Events also write their KPI day rows in the same statement (see modules/kpi/day-sets.sql.ts): only rows
+ * that `inserted` returned count, so a duplicate never adds a day; new day rows arrive with
+ * `prev_day` null and are linked by relinkSql before the transaction commits, so a KPI never
+ * reads a half-maintained state. Rows come back tagged: an event id, or (id null) a subject
+ * that got a new day row and must be relinked.
  */
 export const insertEventsSql = `
 with input as (
@@ -33,34 +29,18 @@ inserted as (
   on conflict do nothing
   returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
 ),
-user_days as (
-  insert into kpi_user_days as t
-    (user_id_hash, day, phase, channel, activity_events, resumed_from_context_events)
-  select user_id_hash, ("timestamp" at time zone 'UTC')::date, phase, channel,
-    count(*) filter (where event_name in (${sqlList(ACTIVITY_EVENTS)})),
-    count(*) filter (where event_name in (${sqlList(RESURRECTION_SIGNAL_EVENTS)}))
-  from inserted
-  where event_name in (${sqlList([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])})
-  group by 1, 2, 3, 4
-  order by 1, 2, 3, 4
-  on conflict (user_id_hash, day, phase, channel) do update set
-    activity_events = t.activity_events + excluded.activity_events,
-    resumed_from_context_events = t.resumed_from_context_events + excluded.resumed_from_context_events
-),
-session_days as (
-  insert into kpi_session_days as t
-    (user_id_hash, session_id, day, phase, channel, events, dependency_events)
-  select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date, phase, channel,
-    count(*), count(*) filter (where event_name in (${sqlList(DEPENDENCY_SIGNAL_EVENTS)}))
-  from inserted
-  where session_id <> ''
-  group by 1, 2, 3, 4, 5
-  order by 1, 2, 3, 4, 5
-  on conflict (user_id_hash, session_id, day, phase, channel) do update set
-    events = t.events + excluded.events,
-    dependency_events = t.dependency_events + excluded.dependency_events
+days as (
+  insert into kpi_days (kind, phase_key, channel_key, user_id_hash, session_id, day)
+  select * from (${dayCandidatesSql('inserted')}) as c
+  order by 4, 1, 2, 3, 5, 6
+  on conflict do nothing
+  returning user_id_hash, kind, phase_key, channel_key, session_id
 )
-select id, user_id_hash from inserted`;
+select id, user_id_hash, null::text as kind, null::text as phase_key, null::text as channel_key,
+  null::text as session_id
+from inserted
+union all
+select distinct null::uuid, user_id_hash, kind, phase_key, channel_key, session_id from days`;
 
 /** Parameters of every statement here, in order: the rows as JSON, then `received_at`. */
 export const insertErrorsSql = `

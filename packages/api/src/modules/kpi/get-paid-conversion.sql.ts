@@ -1,6 +1,7 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
+import { scopeSql, scopeValues } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
@@ -14,8 +15,11 @@ import type { KpiWindow } from './window.js';
  * paid at windowEnd. Series per day: conversions counted on the day of the user's first start
  * in the window, and users with a cancellation that day."
  *
- * Monetization history comes from raw events (instants matter, not days). "Latest event is a
+ * Monetization history comes from raw events (instants matter, not days); "latest event is a
  * start" is "latest start > latest cancel", the strict comparison making a tie a cancellation.
+ * With A = users active in the window (a histogram sum), B = starters in the window and
+ * P = users paid at windowStart (both small, from monetization events):
+ * eligible = |(A ∪ B) \ P| = |A| − |A ∩ P| + |B \ A \ P|, so only B ∪ P is checked for activity.
  */
 const sql = `
 with monetization as materialized (
@@ -26,30 +30,22 @@ with monetization as materialized (
 ),
 history as (
   select user_id_hash,
-    max("timestamp") filter (where is_start and "timestamp" < :windowStart::timestamptz)
-      as last_start_before_window,
-    max("timestamp") filter (where not is_start and "timestamp" < :windowStart::timestamptz)
-      as last_cancel_before_window,
-    max("timestamp") filter (where is_start) as last_start,
-    max("timestamp") filter (where not is_start) as last_cancel,
+    coalesce(max("timestamp") filter (where is_start and "timestamp" < :windowStart::timestamptz)
+      > coalesce(max("timestamp") filter (where not is_start
+        and "timestamp" < :windowStart::timestamptz), '-infinity'), false) as paid_at_start,
+    coalesce(max("timestamp") filter (where is_start)
+      > coalesce(max("timestamp") filter (where not is_start), '-infinity'), false) as paid_at_end,
     min("timestamp") filter (where is_start and "timestamp" >= :windowStart::timestamptz)
       as first_start_in_window
   from monetization
   group by user_id_hash
 ),
-window_active as (
-  select distinct user_id_hash
-  from kpi_user_days
-  where activity_events > 0 and day >= :startDay::date and day < :endDay::date
-    and ${filterSql()}
-),
-eligible as (
-  select user_id_hash, h.first_start_in_window
-  from window_active a
-  full join history h using (user_id_hash)
-  where (a.user_id_hash is not null or h.first_start_in_window is not null)
-    and not coalesce(
-      h.last_start_before_window > coalesce(h.last_cancel_before_window, '-infinity'), false)
+candidates as (
+  select h.*, exists (select 1 from kpi_days a
+      where a.kind = 'active' and ${scopeSql('a.')} and a.user_id_hash = h.user_id_hash
+        and a.session_id = '' and a.day >= :startDay::date and a.day < :endDay::date) as active
+  from history h
+  where h.paid_at_start or h.first_start_in_window is not null
 ),
 cancellation_days as (
   select distinct user_id_hash, ("timestamp" at time zone 'UTC')::date as day
@@ -61,18 +57,24 @@ per_day as (
   from (
     select (first_start_in_window at time zone 'UTC')::date as day, 1 as conversions,
       0 as cancellations
-    from eligible where first_start_in_window is not null
+    from candidates where first_start_in_window is not null and not paid_at_start
     union all
     select day, 0, 1 from cancellation_days
   ) as marks
   group by day
 )
 select
-  (select count(*) from eligible)::int as eligible_users,
-  (select count(first_start_in_window) from eligible)::int as conversions,
+  ((select coalesce(sum(subjects), 0) from kpi_day_links
+    where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
+      and prev_day < :startDay::date)
+   - (select count(*) from candidates where paid_at_start and active)
+   + (select count(*) from candidates
+      where first_start_in_window is not null and not active and not paid_at_start)
+  )::int as eligible_users,
+  (select count(*) from candidates
+   where first_start_in_window is not null and not paid_at_start)::int as conversions,
   (select count(distinct user_id_hash) from cancellation_days)::int as cancellations,
-  (select count(*) from history
-   where last_start > coalesce(last_cancel, '-infinity'))::int as paid_users_at_end,
+  (select count(*) from history where paid_at_end)::int as paid_users_at_end,
   (select coalesce(json_agg(json_build_object(
       'day', to_char(day, 'YYYY-MM-DD'),
       'conversions', conversions,
@@ -96,5 +98,6 @@ export const getPaidConversion = async (em: EntityManager, window: KpiWindow, fi
       startDay: window.startDay,
       endDay: window.endDay,
       ...filter,
+      ...scopeValues(filter),
     })
   )[0] as PaidConversionRow;

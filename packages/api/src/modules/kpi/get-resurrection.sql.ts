@@ -1,71 +1,48 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
-import { type KpiWindow, shiftDay } from './window.js';
+import { type KpiFilter, runKpiQuery } from './query.js';
+import { scopeSql, scopeValues } from './scope.js';
+import type { KpiWindow } from './window.js';
 
 /*
- * SPEC §4.3 — Resurrection (`inactiveDays` k). "A user is *resurrected on day d* if they are
+ * SPEC §4.3 — Resurrection (k = inactiveDays). "A user is resurrected on day d if they are
  * active on d, have an earlier active day, and their latest earlier active day p satisfies
- * d − p − 1 ≥ k (at least k whole idle days in between). `resurrectedUsers` = users
- * resurrected on some day of the window; `activeUsers` = users active on some day of the
- * window; `rate` = resurrectedUsers / activeUsers (null if 0); `viaContextUsers` = resurrected
+ * d − p − 1 ≥ k. `resurrectedUsers` = users resurrected on some day of the window;
+ * `activeUsers` = users active on some day of the window; `viaContextUsers` = resurrected
  * users with a `session_resumed_from_context` event (any session) on a day of the window on
- * which they were resurrected. `session_resumed_from_context` is not itself activity. Series
- * per day: users resurrected that day, and DAU."
+ * which they were resurrected. Series per day: users resurrected that day, and DAU."
  *
- * Only [windowStart−k, windowEnd) is read in one sorted pass: within it `lag` gives p exactly
- * whenever p ≥ windowStart−k. When it finds none, any earlier active day lies before
- * windowStart−k, so d − p − 1 ≥ k holds and all that matters is whether one exists — an
- * index probe on (user_id_hash, day) that stops at the first row, made only for such users.
- * Users are partitioned under the "C" collation: a partition only needs byte equality, and
- * skipping locale-aware comparison makes the sort markedly cheaper.
+ * An active-day row (d, p) is a resurrection exactly when p is a real day and p ≤ d − k − 1,
+ * so the per-day series and activeUsers are histogram sums; only the distinct-user counts read
+ * the window's resurrection rows (a user may come back twice in one window).
  */
 const sql = `
-with active_days as (
-  select user_id_hash, day,
-    bool_or(resumed_from_context_events > 0) as resumed_from_context,
-    lag(day) over (partition by user_id_hash collate "C" order by day) as previous_day
-  from kpi_user_days
-  where day >= :lookbackDay::date and day < :endDay::date and ${filterSql()}
-  group by day, user_id_hash
-  having bool_or(activity_events > 0)
+with links as (
+  select day, prev_day, subjects from kpi_day_links
+  where kind = 'active' and ${scopeSql()}
+    and day >= :startDay::date and day < :endDay::date
 ),
-window_days as materialized (
-  select * from active_days where day >= :startDay::date
-),
-resurrected as materialized (
-  select user_id_hash, day, resumed_from_context
-  from window_days
-  where previous_day is not null and day - previous_day - 1 >= :inactiveDays
-  union all
-  select user_id_hash, day, resumed_from_context
-  from window_days w
-  where w.previous_day is null and exists (
-    select 1 from kpi_user_days h
-    where h.user_id_hash = w.user_id_hash and h.day < :lookbackDay::date
-      and h.activity_events > 0 and ${filterSql('h.')})
+resurrections as materialized (
+  select user_id_hash, day from kpi_days
+  where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
+    and prev_day > '-infinity'::date and prev_day <= day - (:inactiveDays::int + 1)
 ),
 per_day as (
-  select day, sum(active_users) as active_users, sum(resurrected_users) as resurrected_users
-  from (
-    select day, count(*) as active_users, 0 as resurrected_users from window_days group by day
-    union all
-    select day, 0, count(*) from resurrected group by day
-  ) as counts
-  group by day
+  select day, sum(subjects)::int as active,
+    coalesce(sum(subjects) filter (where prev_day > '-infinity'::date
+      and prev_day <= day - (:inactiveDays::int + 1)), 0)::int as resurrected
+  from links group by day
 )
 select
-  (select count(*) from (select distinct user_id_hash from window_days) as u)::int
+  (select count(distinct user_id_hash) from resurrections)::int as resurrected_users,
+  (select coalesce(sum(subjects), 0) from links where prev_day < :startDay::date)::int
     as active_users,
-  (select count(*) from (select distinct user_id_hash from resurrected) as u)::int
-    as resurrected_users,
-  (select count(*) from (
-    select distinct user_id_hash from resurrected where resumed_from_context) as u)::int
-    as via_context_users,
-  (select coalesce(json_agg(json_build_object(
-      'day', to_char(day, 'YYYY-MM-DD'),
-      'activeUsers', active_users,
-      'resurrectedUsers', resurrected_users) order by day), '[]'::json)
-   from per_day) as series`;
+  (select count(distinct r.user_id_hash) from resurrections r
+   where exists (select 1 from kpi_days m
+     where m.kind = 'resumed' and ${scopeSql('m.')} and m.user_id_hash = r.user_id_hash
+       and m.session_id = '' and m.day = r.day))::int as via_context_users,
+  (select coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'),
+      'activeUsers', active, 'resurrectedUsers', resurrected) order by day), '[]'::json)
+   from per_day where active > 0) as series`;
 
 export interface ResurrectionRow {
   active_users: number;
@@ -83,10 +60,9 @@ export const getResurrection = async (
 ) =>
   (
     await runKpiQuery<ResurrectionRow>(em, sql, {
-      lookbackDay: shiftDay(window.startDay, -inactiveDays),
       startDay: window.startDay,
       endDay: window.endDay,
       inactiveDays,
-      ...filter,
+      ...scopeValues(filter),
     })
   )[0] as ResurrectionRow;
