@@ -5,6 +5,8 @@
  * that open with the channel's activity event and carry context events, and a few percent of
  * users subscribe (some cancel). Events stream user by user, in time order per user.
  */
+import { mulberry32 } from '../packages/api/src/seed/random.js';
+
 export interface SyntheticEvent {
   eventId: string;
   /** Wire value (`context_loaded`). */
@@ -34,17 +36,6 @@ export interface SyntheticOptions {
 
 export const DEFAULT_LAST_DAY = '2026-11-25';
 const DAY_MS = 86_400_000;
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 
@@ -54,19 +54,10 @@ const TRACES = [
   tr('rag_search', 5.5, true, { channel: 'EXTENSION' }),
 ];
 
-const record = async (mutation: string, arg: string, type: string, items: object[]) => {
-  const res = await app.gql(
-    `mutation ($items: [${type}!]!) { ${mutation}(${arg}: $items) { accepted rejected } }`,
-    { items },
-    INGEST_TOKEN,
-  );
-  expect(res.data?.[mutation]).toEqual({ accepted: items.length, rejected: 0 });
-};
-
 beforeAll(async () => {
   app = await startTestApp();
-  await record('recordErrors', 'errors', 'ErrorInput', ERRORS);
-  await record('recordTraces', 'traces', 'TraceInput', TRACES);
+  await app.record('recordErrors', ERRORS);
+  await app.record('recordTraces', TRACES);
 });
 afterAll(async () => app?.close());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { startTestApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 
@@ -79,19 +79,10 @@ const TRACES = {
 };
 type TraceKey = keyof typeof TRACES;
 
-const record = async (mutation: string, arg: string, type: string, items: object[]) => {
-  const res = await app.gql(
-    `mutation ($items: [${type}!]!) { ${mutation}(${arg}: $items) { accepted rejected } }`,
-    { items },
-    INGEST_TOKEN,
-  );
-  expect(res.data?.[mutation]).toEqual({ accepted: items.length, rejected: 0 });
-};
-
 beforeAll(async () => {
   app = await startTestApp();
-  await record('recordErrors', 'errors', 'ErrorInput', Object.values(ERRORS));
-  await record('recordTraces', 'traces', 'TraceInput', Object.values(TRACES));
+  await app.record('recordErrors', Object.values(ERRORS));
+  await app.record('recordTraces', Object.values(TRACES));
 });
 afterAll(async () => app?.close());
 

@@ -34,18 +34,9 @@ const EVENTS = [
   ev('2026-11-12T10:00:00.000Z', 'u_c', 'SERVER', 'SESSION_STARTED', { phase: 'CLOSED_BETA' }), // A7
 ];
 
-const record = async (mutation: string, arg: string, type: string, items: object[]) => {
-  const res = await app.gql(
-    `mutation ($items: [${type}!]!) { ${mutation}(${arg}: $items) { accepted rejected } }`,
-    { items },
-    INGEST_TOKEN,
-  );
-  expect(res.data?.[mutation]).toEqual({ accepted: items.length, rejected: 0 });
-};
-
 beforeAll(async () => {
   app = await startTestApp();
-  await record('recordEvents', 'events', 'EventInput', EVENTS);
+  await app.record('recordEvents', EVENTS);
 });
 afterAll(async () => app?.close());
 

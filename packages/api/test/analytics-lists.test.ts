@@ -51,19 +51,10 @@ const EVENTS = {
 type EventKey = keyof typeof EVENTS;
 const ALL_EVENTS_NEWEST_FIRST: EventKey[] = ['E7', 'E5', 'E4', 'E3', 'E2', 'E8', 'E1', 'E6'];
 
-const record = async (mutation: string, arg: string, type: string, items: object[]) => {
-  const res = await app.gql(
-    `mutation ($items: [${type}!]!) { ${mutation}(${arg}: $items) { accepted rejected } }`,
-    { items },
-    INGEST_TOKEN,
-  );
-  expect(res.data?.[mutation]).toEqual({ accepted: items.length, rejected: 0 });
-};
-
 beforeAll(async () => {
   app = await startTestApp();
   startedAt = Date.now();
-  await record('recordEvents', 'events', 'EventInput', Object.values(EVENTS));
+  await app.record('recordEvents', Object.values(EVENTS));
 });
 afterAll(async () => app?.close());
 

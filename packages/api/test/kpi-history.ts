@@ -1,21 +1,11 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
+import { mulberry32 } from '../src/seed/random.js';
 import type { RefEvent } from './kpi-reference.js';
 
 /** Seeded random event histories for the KPI property test. */
 const DAY_MS = 86_400_000;
 const FIRST_DAY = Date.UTC(2026, 7, 20) / DAY_MS; // 2026-08-20
 const DATA_DAYS = 60;
-
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface GeneratedEvent extends RefEvent {
   eventId: string;

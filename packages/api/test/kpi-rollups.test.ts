@@ -1,8 +1,8 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
+import { mulberry32 } from '../src/seed/random.js';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
-import { mulberry32 } from './kpi-history.js';
 
 /**
  * The KPI day sets ingest maintains (kpi_days with their previous-day links, and the

@@ -16,6 +16,13 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
   errors?: { message: string; extensions?: Record<string, unknown> }[];
 }
 
+/** The batch mutation of each pipeline, for fixtures that must go in whole. */
+const RECORD_BATCH = {
+  recordEvents: ['events', 'EventInput'],
+  recordErrors: ['errors', 'ErrorInput'],
+  recordTraces: ['traces', 'TraceInput'],
+} as const;
+
 export interface TestApp {
   orm: Orm;
   baseUrl: string;
@@ -24,6 +31,8 @@ export interface TestApp {
     variables?: Record<string, unknown>,
     token?: string | null,
   ) => Promise<GraphQLResponse<T>>;
+  /** Sends fixtures through the real batch mutation with the ingest token; all must be stored. */
+  record: (mutation: keyof typeof RECORD_BATCH, items: object[]) => Promise<void>;
   /** Raw rows (timestamps come back as text); `any` keeps fixtures terse in assertions. */
   sql: <T = any>(query: string, params?: unknown[]) => Promise<T[]>;
   close: () => Promise<void>;
@@ -41,7 +50,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
+  const app: TestApp = {
     orm: db.orm,
     baseUrl,
     gql: async (query, variables = {}, token = ADMIN_TOKEN) => {
@@ -56,10 +65,23 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       const body = (await response.json()) as Omit<GraphQLResponse, 'status'>;
       return { status: response.status, ...body } as GraphQLResponse<any>;
     },
+    record: async (mutation, items) => {
+      const [arg, type] = RECORD_BATCH[mutation];
+      const res = await app.gql(
+        `mutation ($items: [${type}!]!) { ${mutation}(${arg}: $items) { accepted rejected errors { index message } } }`,
+        { items },
+        INGEST_TOKEN,
+      );
+      const result = res.data?.[mutation];
+      if (res.errors || result?.accepted !== items.length) {
+        throw new Error(`fixture not stored: ${JSON.stringify(res.errors ?? result)}`);
+      }
+    },
     sql: (query, params = []) => db.orm.em.getConnection().execute(query, params),
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
       await db.drop();
     },
   };
+  return app;
 }
