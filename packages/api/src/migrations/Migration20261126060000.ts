@@ -1,5 +1,5 @@
 import { Migration } from '@mikro-orm/migrations';
-import { rebuildDaySetsSql } from '../modules/kpi/day-sets.sql.js';
+import { COMEBACK_DAYS, rebuildDaySetsSql } from '../modules/kpi/day-sets.sql.js';
 
 /**
  * KPI day sets with links replace the per-(user, day, phase, channel) counters: counters made
@@ -29,6 +29,11 @@ export class Migration20261126060000 extends Migration {
     // the per-subject relink at ingest can use nothing but the primary key
     this.addSql(`create index kpi_days_active_scope_day_idx on kpi_days (phase_key, channel_key, day)
       include (user_id_hash, prev_day) where kind = 'active';`);
+    // comebacks after at least a week idle (the default inactiveDays, 7, and any larger k) are a
+    // small part of all active days: resurrection's distinct-user count reads only these
+    this.addSql(`create index kpi_days_comeback_idx on kpi_days (phase_key, channel_key, day)
+      include (user_id_hash, prev_day)
+      where kind = 'active' and prev_day > '-infinity'::date and prev_day <= day - ${COMEBACK_DAYS + 1};`);
     this.addSql(`create table kpi_day_links (
       kind text not null,
       phase_key text not null,

@@ -19,6 +19,9 @@ import {
  * Scopes: each event lands in four — no filter, its phase, its channel, both — written as
  * (phase_key, channel_key) with '*' for "any", so a filtered KPI is an equality on the scope.
  */
+/** Idle days from which a comeback row is in the comeback index (see the day-set migration). */
+export const COMEBACK_DAYS = 7;
+
 export const DAY_KINDS = ['active', 'resumed', 'session', 'dependency'] as const;
 export type DayKind = (typeof DAY_KINDS)[number];
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { COMEBACK_DAYS } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql, scopeValues } from './scope.js';
 import type { KpiWindow } from './window.js';
@@ -15,7 +16,7 @@ import type { KpiWindow } from './window.js';
  * so the per-day series and activeUsers are histogram sums; only the distinct-user counts read
  * the window's resurrection rows (a user may come back twice in one window).
  */
-const sql = `
+const sql = (inactiveDays: number) => `
 with links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}
@@ -25,6 +26,10 @@ resurrections as materialized (
   select user_id_hash, day from kpi_days
   where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
     and prev_day > '-infinity'::date and prev_day <= day - (:inactiveDays::int + 1)
+    ${
+      // the comeback index's own predicate, spelled out so the planner can prove it applies
+      inactiveDays >= COMEBACK_DAYS ? `and prev_day <= day - ${COMEBACK_DAYS + 1}` : ''
+    }
 ),
 per_day as (
   select day, sum(subjects)::int as active,
@@ -59,7 +64,7 @@ export const getResurrection = async (
   filter: KpiFilter,
 ) =>
   (
-    await runKpiQuery<ResurrectionRow>(em, sql, {
+    await runKpiQuery<ResurrectionRow>(em, sql(inactiveDays), {
       startDay: window.startDay,
       endDay: window.endDay,
       inactiveDays,
