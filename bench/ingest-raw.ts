@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
-import { lockUsersSql, relinkSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
+import { lockUsersSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
 /**
@@ -98,13 +98,12 @@ on conflict do nothing`;
 let n = 0;
 const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
 const LOCK_USERS_SQL = lockUsersSql.replace('?', '$1');
-const RELINK_SQL = relinkSql.replace('?', '$1');
 const usersOf = (json: string) =>
   JSON.stringify([
     ...new Set((JSON.parse(json) as { user_id_hash: string }[]).map((r) => r.user_id_hash)),
   ]);
 
-/** One batch as the service runs it: lock the batch's users, insert, link the new day rows. */
+/** One batch as the service runs it: lock the batch's users, then the insert (day sets included). */
 async function inTransaction(
   client: PgClient,
   json: string,
@@ -113,10 +112,7 @@ async function inTransaction(
   await client.query('begin');
   try {
     await client.query(LOCK_USERS_SQL, [usersOf(json)]);
-    const rows = await insert();
-    const touched = rows.filter((r) => r.id === null);
-    if (touched.length > 0) await client.query(RELINK_SQL, [JSON.stringify(touched)]);
-    const inserted = rows.length - touched.length;
+    const inserted = (await insert()).length;
     await client.query('commit');
     return inserted;
   } catch (error) {

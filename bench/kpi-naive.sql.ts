@@ -10,7 +10,6 @@ import {
  * The baseline of the KPI benchmark: SPEC §4 as direct SQL over the raw `telemetry_events`
  * table, no rollups, one statement per KPI, each returning the GraphQL result shape as JSON
  * (without `window`). Straightforward rather than tuned: this is what you would write first.
- * Also the rollup rebuild the benchmark runs after its bulk load.
  */
 export interface Queryable {
   query(text: string, values?: unknown[]): Promise<{ rows: any[] }>;
@@ -227,6 +226,3 @@ export function naiveWindow(asOf: Date, days: number): { windowStart: Date; wind
   const end = (Math.floor(asOf.getTime() / DAY_MS) + 1) * DAY_MS;
   return { windowStart: new Date(end - days * DAY_MS), windowEnd: new Date(end) };
 }
-
-/** The KPI day sets rebuilt from raw events: the same statements the migration backfills with. */
-export { rebuildDaySetsSql as rebuildRollupsSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';

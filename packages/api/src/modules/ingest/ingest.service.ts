@@ -15,7 +15,7 @@ import {
 } from '@cortex-telemetry/events';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
-import { lockUsersSql, relinkSql } from '../kpi/day-sets.sql.js';
+import { lockUsersSql } from '../kpi/day-sets.sql.js';
 import {
   insertErrorsSql,
   insertEventsSql,
@@ -184,16 +184,11 @@ async function store(
         const users = [...new Set(rows.map((r) => r.user_id_hash as string))];
         await run.raw(lockUsersSql, [JSON.stringify(users)]);
       }
-      const result = await run.raw<{ rows: { id: string | null; user_id_hash: string }[] }>(
+      const result = await run.raw<{ rows: { id: string; user_id_hash: string }[] }>(
         SQL[pipeline],
         [JSON.stringify(rows), receivedAt],
       );
-      const touched = [];
-      for (const r of result.rows) {
-        if (r.id === null) touched.push(r);
-        else inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
-      }
-      if (touched.length > 0) await run.raw(relinkSql, [JSON.stringify(touched)]);
+      for (const r of result.rows) inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
     }
     if (rejections.length > 0) {
       const failed = rejections.map((r) => ({

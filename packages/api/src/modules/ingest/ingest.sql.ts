@@ -1,4 +1,4 @@
-import { dayCandidatesSql } from '../kpi/day-sets.sql.js';
+import { maintainDaySetsSql } from '../kpi/day-sets.sql.js';
 
 /**
  * Set-based writes: one statement per pipeline per batch. Rows travel as one JSON parameter
@@ -12,11 +12,9 @@ const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, se
   phase, project_id, branch_id, context_id, client_version, metadata`;
 
 /**
- * Events also write their KPI day rows in the same statement (see modules/kpi/day-sets.sql.ts): only rows
- * that `inserted` returned count, so a duplicate never adds a day; new day rows arrive with
- * `prev_day` null and are linked by relinkSql before the transaction commits, so a KPI never
- * reads a half-maintained state. Rows come back tagged: an event id, or (id null) a subject
- * that got a new day row and must be relinked.
+ * Events also maintain the KPI day sets in the same statement (see modules/kpi/day-sets.sql.ts):
+ * only rows that `inserted` returned count, so a duplicate never adds a day, and the batch's users
+ * are locked first (lockUsersSql), so the links are computed against all their committed days.
  */
 export const insertEventsSql = `
 with input as (
@@ -29,18 +27,8 @@ inserted as (
   on conflict do nothing
   returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
 ),
-days as (
-  insert into kpi_days (kind, phase_key, channel_key, user_id_hash, session_id, day)
-  select * from (${dayCandidatesSql('inserted')}) as c
-  order by 4, 1, 2, 3, 5, 6
-  on conflict do nothing
-  returning user_id_hash, kind, phase_key, channel_key, session_id
-)
-select id, user_id_hash, null::text as kind, null::text as phase_key, null::text as channel_key,
-  null::text as session_id
-from inserted
-union all
-select distinct null::uuid, user_id_hash, kind, phase_key, channel_key, session_id from days`;
+${maintainDaySetsSql('inserted')}
+select id, user_id_hash from inserted`;
 
 /** Parameters of every statement here, in order: the rows as JSON, then `received_at`. */
 export const insertErrorsSql = `

@@ -22,9 +22,6 @@ import {
 /** Idle days from which a comeback row is in the comeback index (see the day-set migration). */
 export const COMEBACK_DAYS = 7;
 
-export const DAY_KINDS = ['active', 'resumed', 'session', 'dependency'] as const;
-export type DayKind = (typeof DAY_KINDS)[number];
-
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /**
@@ -55,52 +52,69 @@ export const dayCandidatesSql = (source: string) => `
 
 const SUBJECT = 'kind, phase_key, channel_key, user_id_hash, session_id';
 
+const SAME_SUBJECT = (a: string, b: string) =>
+  `${a}.user_id_hash = ${b}.user_id_hash and ${a}.kind = ${b}.kind and ${a}.phase_key = ${b}.phase_key
+    and ${a}.channel_key = ${b}.channel_key and ${a}.session_id = ${b}.session_id`;
+
 /**
- * Ingest, after new day rows went in with `prev_day` null: relink every subject that got one
- * (recompute its previous days in order) and move the histogram by the links that changed —
- * −1 at the old (day, previous day), +1 at the new. Parameter: the touched subjects as JSON
- * (what the insert returned). Runs in the ingest transaction, after the batch's users were
- * locked, so no other transaction is relinking the same subjects.
+ * CTEs that fold a statement's newly stored events (`source`) into the day sets, for ingest.
+ * Runs after the batch's users were locked (lockUsersSql), so the statement's snapshot holds every
+ * committed day of those users and no other transaction is changing them:
+ * - a new day row gets its previous day right away: the later of its subject's latest stored day
+ *   before it and the batch's own previous day (no insert-then-update);
+ * - the stored row right after new days (a late event filling a gap) moves its link to the latest
+ *   of them; in time-ordered ingest there is none;
+ * - the histogram moves by +1 per new link and −1 per replaced one.
  */
-export const relinkSql = `
-with touched as (
-  select distinct * from json_to_recordset(?::json) as t(user_id_hash text, kind text,
-    phase_key text, channel_key text, session_id text)
+export const maintainDaySetsSql = (source: string) => `
+day_facts as (${dayCandidatesSql(source)}),
+linked_facts as (
+  select f.*, coalesce(greatest(
+      lag(f.day) over (partition by f.user_id_hash, f.kind, f.phase_key, f.channel_key,
+        f.session_id order by f.day),
+      (select max(d.day) from kpi_days d where ${SAME_SUBJECT('d', 'f')} and d.day < f.day)
+    ), '-infinity'::date) as prev_day
+  from day_facts f
 ),
-relinked as (
-  select t.kind, t.phase_key, t.channel_key, t.user_id_hash, t.session_id, d.day,
-    d.prev_day as old_prev,
-    coalesce(lag(d.day) over (partition by t.kind, t.phase_key, t.channel_key, t.user_id_hash,
-      t.session_id order by d.day), '-infinity'::date) as new_prev
-  from touched t
-  -- per subject, a primary-key range read: the cost follows the batch, not the table
+fresh_days as (
+  -- the rows the conflict check lets through are the new days (an index probe each)
+  insert into kpi_days (${SUBJECT}, day, prev_day)
+  select ${SUBJECT}, day, prev_day from linked_facts
+  order by user_id_hash, kind, phase_key, channel_key, session_id, day
+  on conflict do nothing
+  returning ${SUBJECT}, day, prev_day
+),
+relinked_days as materialized (
+  select n.user_id_hash, n.kind, n.phase_key, n.channel_key, n.session_id, n.day,
+    n.prev_day as old_prev, max(f.day) as new_prev
+  from fresh_days f
   cross join lateral (
-    select day, prev_day from kpi_days d
-    where d.user_id_hash = t.user_id_hash and d.kind = t.kind and d.phase_key = t.phase_key
-      and d.channel_key = t.channel_key and d.session_id = t.session_id
-  ) as d
+    select d.* from kpi_days d where ${SAME_SUBJECT('d', 'f')} and d.day > f.day
+    order by d.day limit 1
+  ) as n
+  group by 1, 2, 3, 4, 5, 6, 7
 ),
-changed as materialized (
-  select * from relinked where old_prev is distinct from new_prev
+moved_links as (
+  update kpi_days d set prev_day = r.new_prev
+  from relinked_days r
+  where ${SAME_SUBJECT('d', 'r')} and d.day = r.day
 ),
-updated as (
-  update kpi_days d set prev_day = c.new_prev
-  from changed c
-  where (d.user_id_hash, d.kind, d.phase_key, d.channel_key, d.session_id, d.day)
-      = (c.user_id_hash, c.kind, c.phase_key, c.channel_key, c.session_id, c.day)
-)
-insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
-select kind, phase_key, channel_key, day, prev_day, sum(delta)
-from (
-  select kind, phase_key, channel_key, day, new_prev as prev_day, 1 as delta from changed
-  union all
-  select kind, phase_key, channel_key, day, old_prev, -1 from changed where old_prev is not null
-) as deltas
-group by 1, 2, 3, 4, 5
-having sum(delta) <> 0
-order by 1, 2, 3, 4, 5
-on conflict (kind, phase_key, channel_key, day, prev_day)
-  do update set subjects = l.subjects + excluded.subjects`;
+link_counts as (
+  insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
+  select kind, phase_key, channel_key, day, prev_day, sum(delta)
+  from (
+    select kind, phase_key, channel_key, day, prev_day, 1 as delta from fresh_days
+    union all
+    select kind, phase_key, channel_key, day, new_prev, 1 from relinked_days
+    union all
+    select kind, phase_key, channel_key, day, old_prev, -1 from relinked_days
+  ) as deltas
+  group by 1, 2, 3, 4, 5
+  having sum(delta) <> 0
+  order by 1, 2, 3, 4, 5
+  on conflict (kind, phase_key, channel_key, day, prev_day)
+    do update set subjects = l.subjects + excluded.subjects
+)`;
 
 /**
  * Serialises ingest per user for the relink (transaction-scoped advisory locks, taken in one
