@@ -6,18 +6,14 @@ import { parseItem } from '../packages/events/src/index.js';
 /**
  * The Node side of one `recordEvents` batch, stage by stage, on one thread with no I/O: what
  * each step of the request path costs before PostgreSQL sees the rows. It re-creates the steps
- * with the same libraries (graphql-js coercion, the zod item rules, the JSON parameter and the
- * literal escaping MikroORM applies when it inlines parameters), so it is a breakdown, not a
- * replacement for the end-to-end rate and the CPU profile.
+ * with the same libraries (graphql-js coercion, the zod item rules, the JSON parameter; the
+ * service binds that parameter, so no escaping stage), so it is a breakdown, not a replacement
+ * for the end-to-end rate and the CPU profile.
  */
 const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
 type GraphQL = typeof import('graphql');
 // the CommonJS build is the one the api loads too (graphql 16 has no exports map)
 const graphql = requireFromApi('graphql') as GraphQL;
-const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
-const { escapeLiteral } = requireFromDriver('pg/lib/utils.js') as {
-  escapeLiteral: (s: string) => string;
-};
 
 type RequestBody = { query: string; variables: Record<string, unknown> };
 type OperationDefinition = import('graphql').OperationDefinitionNode;
@@ -77,15 +73,12 @@ export function measureStages(bodies: readonly string[], limit = 40): StageTimes
     const rows = stage(parsed.out, (items) =>
       JSON.stringify(items.map((p) => (p.ok ? serviceRow(p.value) : null))),
     );
-    // the escaped text is a rope until it is encoded for the socket, which is part of the cost
-    const inlined = stage(rows.out, (json) => Buffer.byteLength(escapeLiteral(json)));
     return [
       ['JSON.parse of the request body', requests.ms],
       ['GraphQL parse (yoga caches it per query text)', documents.ms],
       ['GraphQL variable coercion (500 EventInputs)', coerced.ms],
       ['zod item rules (parseItem × 500)', parsed.ms],
       ['rows → JSON parameter (JSON.stringify)', rows.ms],
-      ['parameter inlined as an SQL literal (MikroORM execute)', inlined.ms],
     ] as const;
   };
   round(); // warm-up: JIT
