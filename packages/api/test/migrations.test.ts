@@ -114,6 +114,32 @@ describe('the KPI day-set migration', () => {
         { kind: 'session', day: '2026-11-01', prev_day: '-infinity', subjects: 1 },
         { kind: 'session', day: '2026-11-03', prev_day: '2026-11-01', subjects: 1 },
       ]);
+
+      // and back: down() refills the previous design's counters from the same events
+      await migrator.down({ to: 'Migration20261126052000' });
+      expect(
+        await sql(`select user_id_hash, day::text, phase, channel, activity_events,
+          resumed_from_context_events from kpi_user_days order by 1, 2`),
+      ).toEqual([
+        {
+          user_id_hash: 'u1',
+          day: '2026-11-01',
+          phase: 'open_beta',
+          channel: 'server',
+          activity_events: 1,
+          resumed_from_context_events: 0,
+        },
+      ]);
+      expect(
+        await sql(`select session_id, day::text, events, dependency_events from kpi_session_days
+          order by 1, 2`),
+      ).toEqual([
+        { session_id: 's1', day: '2026-11-01', events: 1, dependency_events: 0 },
+        { session_id: 's1', day: '2026-11-03', events: 1, dependency_events: 1 },
+      ]);
+      await migrator.up();
+      const [{ again }] = await sql('select count(*)::int as again from kpi_days');
+      expect(again).toBe(16);
     } finally {
       await orm.close(true);
     }
