@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './helpers/app.js';
+import { keyOf, walk } from './helpers/pages.js';
 
 let app: TestApp;
 
@@ -86,38 +87,14 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-type Node = { id: string; userIdHash: string };
-type Page = { nodes: Node[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
-
-const keyOf = (item: { userIdHash: string } & Record<string, unknown>) =>
-  `${item.eventId ?? item.errorId ?? item.traceId}/${item.userIdHash}`;
-
-/** Follows `endCursor` until `hasNextPage` is false; returns every page's nodes as keys. */
-async function walk(field: string, args: Record<string, unknown>, first: number) {
-  const query = `query ($first: Int, $after: String) { ${field}(first: $first, after: $after${Object.entries(
-    args,
-  )
-    .map(([k, v]) => `, ${k}: ${JSON.stringify(v).replace(/"([A-Z_]+)"/g, '$1')}`)
-    .join('')}) { nodes { id userIdHash } pageInfo { endCursor hasNextPage } } }`;
-  const pages: string[][] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 20; guard++) {
-    const res = await app.gql(query, { first, after });
-    expect(res.errors).toBeUndefined();
-    const page = res.data?.[field] as Page;
-    pages.push(page.nodes.map((n) => `${n.id}/${n.userIdHash}`));
-    if (!page.pageInfo.hasNextPage) return pages;
-    after = page.pageInfo.endCursor;
-  }
-  throw new Error('pagination did not end');
-}
-
 const errorKeys = (...keys: ErrorKey[]) => keys.map((k) => keyOf(ERRORS[k]));
 const traceKeys = (...keys: TraceKey[]) => keys.map((k) => keyOf(TRACES[k]));
 
 describe('errors list', () => {
   it('walks every page newest first', async () => {
-    expect(await walk('errors', {}, 1)).toEqual(errorKeys('R3', 'R2', 'R1', 'R4').map((k) => [k]));
+    expect(await walk(app, 'errors', {}, 1)).toEqual(
+      errorKeys('R3', 'R2', 'R1', 'R4').map((k) => [k]),
+    );
   });
 
   it('exposes every stored column', async () => {
@@ -169,14 +146,14 @@ describe('errors list', () => {
   ] as [string, Record<string, unknown>, ErrorKey[]][])(
     'filters by %s',
     async (_name, args, keys) => {
-      expect((await walk('errors', args, 2)).flat()).toEqual(errorKeys(...keys));
+      expect((await walk(app, 'errors', args, 2)).flat()).toEqual(errorKeys(...keys));
     },
   );
 });
 
 describe('traces list', () => {
   it('walks every page newest first', async () => {
-    expect(await walk('traces', {}, 2)).toEqual([traceKeys('T3', 'T2'), traceKeys('T1')]);
+    expect(await walk(app, 'traces', {}, 2)).toEqual([traceKeys('T3', 'T2'), traceKeys('T1')]);
   });
 
   it('exposes every stored column', async () => {
@@ -205,7 +182,7 @@ describe('traces list', () => {
   ] as [string, Record<string, unknown>, TraceKey[]][])(
     'filters by %s',
     async (_name, args, keys) => {
-      expect((await walk('traces', args, 1)).flat()).toEqual(traceKeys(...keys));
+      expect((await walk(app, 'traces', args, 1)).flat()).toEqual(traceKeys(...keys));
     },
   );
 });

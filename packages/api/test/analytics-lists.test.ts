@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { keyOf, nodeKey, walk } from './helpers/pages.js';
 
 let app: TestApp;
 let startedAt: number;
@@ -58,45 +59,17 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.close());
 
-type Node = { id: string; userIdHash: string };
-type Page = { nodes: Node[]; pageInfo: { endCursor: string | null; hasNextPage: boolean } };
-
-const keyOf = (item: { userIdHash: string } & Record<string, unknown>) =>
-  `${item.eventId ?? item.errorId ?? item.traceId}/${item.userIdHash}`;
-
-const nodeKey = (n: Node) => `${n.id}/${n.userIdHash}`;
-
-/** Follows `endCursor` until `hasNextPage` is false; returns every page's nodes as keys. */
-async function walk(field: string, args: Record<string, unknown>, first: number) {
-  const query = `query ($first: Int, $after: String) { ${field}(first: $first, after: $after${Object.entries(
-    args,
-  )
-    .map(([k, v]) => `, ${k}: ${JSON.stringify(v).replace(/"([A-Z_]+)"/g, '$1')}`)
-    .join('')}) { nodes { id userIdHash } pageInfo { endCursor hasNextPage } } }`;
-  const pages: string[][] = [];
-  let after: string | null = null;
-  for (let guard = 0; guard < 20; guard++) {
-    const res = await app.gql(query, { first, after });
-    expect(res.errors).toBeUndefined();
-    const page = res.data?.[field] as Page;
-    pages.push(page.nodes.map(nodeKey));
-    if (!page.pageInfo.hasNextPage) return pages;
-    after = page.pageInfo.endCursor;
-  }
-  throw new Error('pagination did not end');
-}
-
 const eventKeys = (...keys: EventKey[]) => keys.map((k) => keyOf(EVENTS[k]));
 
 describe('events list', () => {
   it('walks every page newest first, with no gap or repeat across equal timestamps', async () => {
     const expected = eventKeys(...ALL_EVENTS_NEWEST_FIRST);
     for (const first of [1, 2, 3, 8, 50]) {
-      const pages = await walk('events', {}, first);
+      const pages = await walk(app, 'events', {}, first);
       expect(pages.flat()).toEqual(expected);
       expect(pages.length).toBe(Math.max(1, Math.ceil(8 / first)));
     }
-    expect(await walk('events', {}, 3)).toEqual([
+    expect(await walk(app, 'events', {}, 3)).toEqual([
       eventKeys('E7', 'E5', 'E4'),
       eventKeys('E3', 'E2', 'E8'),
       eventKeys('E1', 'E6'),
@@ -167,7 +140,7 @@ describe('events list', () => {
   ] as [string, Record<string, unknown>, EventKey[]][])(
     'filters by %s',
     async (_name, args, keys) => {
-      const pages = await walk('events', args, 2);
+      const pages = await walk(app, 'events', args, 2);
       expect(pages.flat()).toEqual(eventKeys(...keys));
     },
   );
