@@ -217,21 +217,40 @@ async function store(
   };
 }
 
-export async function ingestItems(
+/** How one raw item becomes rows: all of them, or a rejection naming the field and rule. */
+type ItemOutcome =
+  | { ok: true; items: Prepared[] }
+  | { ok: false; pipeline: Pipeline | 'legacy'; message: string };
+
+async function ingestBatch(
   em: EntityManager,
-  pipeline: Pipeline,
   items: readonly unknown[],
   o: IngestOptions,
+  toRows: (raw: unknown) => ItemOutcome,
 ): Promise<IngestResult> {
   checkBatchSize(items.length, o.argument);
   const groups: { index: number; items: Prepared[] }[] = [];
   const rejections: Rejection[] = [];
   items.forEach((raw, index) => {
-    const result = prepare(pipeline, raw, o, randomUUID);
-    if (result.ok) groups.push({ index, items: [result.prepared] });
-    else rejections.push({ index, pipeline, message: result.message, raw });
+    const outcome = toRows(raw);
+    if (outcome.ok) groups.push({ index, items: outcome.items });
+    else rejections.push({ index, pipeline: outcome.pipeline, message: outcome.message, raw });
   });
   return store(em, groups, rejections, o);
+}
+
+export function ingestItems(
+  em: EntityManager,
+  pipeline: Pipeline,
+  items: readonly unknown[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  return ingestBatch(em, items, o, (raw) => {
+    const result = prepare(pipeline, raw, o, randomUUID);
+    return result.ok
+      ? { ok: true, items: [result.prepared] }
+      : { ok: false, pipeline, message: result.message };
+  });
 }
 
 /**
@@ -243,32 +262,23 @@ function legacyId(raw: unknown, pipeline: Pipeline): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export async function ingestLegacy(
+/** A v1 item is stored whole or not at all: every row it maps to must pass the v2 rules. */
+export function ingestLegacy(
   em: EntityManager,
   items: readonly unknown[],
   o: IngestOptions,
 ): Promise<IngestResult> {
-  checkBatchSize(items.length, o.argument);
-  const groups: { index: number; items: Prepared[] }[] = [];
-  const rejections: Rejection[] = [];
-  items.forEach((raw, index) => {
+  return ingestBatch(em, items, o, (raw) => {
     const normalised = normaliseLegacy(raw);
-    if (!normalised.ok) {
-      rejections.push({ index, pipeline: 'legacy', message: normalised.reason, raw });
-      return;
-    }
+    if (!normalised.ok) return { ok: false, pipeline: 'legacy', message: normalised.reason };
     const prepared: Prepared[] = [];
     for (const produced of normalised.items) {
       const result = prepare(produced.pipeline, produced.input, o, () =>
         legacyId(raw, produced.pipeline),
       );
-      if (!result.ok) {
-        rejections.push({ index, pipeline: 'legacy', message: result.message, raw });
-        return;
-      }
+      if (!result.ok) return { ok: false, pipeline: 'legacy', message: result.message };
       prepared.push(result.prepared);
     }
-    groups.push({ index, items: prepared });
+    return { ok: true, items: prepared };
   });
-  return store(em, groups, rejections, o);
 }
