@@ -47,17 +47,17 @@ function rootFieldNames(
   return names;
 }
 
-/** The kind of the token that authenticated each request (set in onRequest). */
-const kinds = new WeakMap<Request, TokenKind>();
+/**
+ * The kind of token a request carries, read from its header wherever it is needed: Yoga does not
+ * hand every hook the same Request object, so nothing is cached by request.
+ */
+const kindOf = (tokens: TokenSet, request: Request): TokenKind | null =>
+  tokenKind(tokens, bearerToken(request.headers.get('authorization')));
 
 function authPlugin(tokens: TokenSet): Plugin<Context> {
   return {
     onRequest({ request, fetchAPI, endResponse }) {
-      const kind = tokenKind(tokens, bearerToken(request.headers.get('authorization')));
-      if (kind) {
-        kinds.set(request, kind);
-        return;
-      }
+      if (kindOf(tokens, request)) return;
       const message = request.headers.get('authorization')
         ? 'Authorization: the bearer token is not valid'
         : 'Authorization: a bearer token is required (Authorization: Bearer <token>)';
@@ -100,8 +100,7 @@ export function createGraphQL(options: {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: (request) =>
-      tokenKind(tokens, bearerToken(request.headers.get('authorization'))) === 'admin',
+    graphiql: (request) => kindOf(tokens, request) === 'admin',
     logging: {
       debug: (...a) => logger.debug({ yoga: a }, 'yoga'),
       info: (...a) => logger.info({ yoga: a }, 'yoga'),
@@ -110,7 +109,8 @@ export function createGraphQL(options: {
     },
     context: ({ request }) => ({
       em: orm.em.fork(),
-      tokenKind: kinds.get(request) ?? 'ingest',
+      // onRequest already refused requests without a valid token
+      tokenKind: kindOf(tokens, request) ?? 'ingest',
       receivedAt: new Date(),
       config,
     }),
