@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type KpiFilter, runKpiQuery } from './query.js';
-import { scopeSql, scopeValues } from './scope.js';
+import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
@@ -46,6 +46,6 @@ export const getCdr = async (em: EntityManager, window: KpiWindow, filter: KpiFi
     await runKpiQuery<CdrRow>(em, sql, {
       startDay: window.startDay,
       endDay: window.endDay,
-      ...scopeValues(filter),
+      ...filter,
     })
   )[0] as CdrRow;

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type KpiFilter, runKpiQuery } from './query.js';
-import { scopeSql, scopeValues } from './scope.js';
+import { scopeSql } from './scope.js';
 import { type KpiWindow, shiftDay } from './window.js';
 
 /*
@@ -43,5 +43,5 @@ export const getDauWau = (em: EntityManager, window: KpiWindow, filter: KpiFilte
     lookbackDay: shiftDay(window.startDay, -29),
     startDay: window.startDay,
     endDay: window.endDay,
-    ...scopeValues(filter),
+    ...filter,
   });

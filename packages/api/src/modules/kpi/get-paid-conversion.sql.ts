@@ -1,7 +1,7 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
-import { scopeSql, scopeValues } from './scope.js';
+import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
@@ -98,6 +98,5 @@ export const getPaidConversion = async (em: EntityManager, window: KpiWindow, fi
       startDay: window.startDay,
       endDay: window.endDay,
       ...filter,
-      ...scopeValues(filter),
     })
   )[0] as PaidConversionRow;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { COMEBACK_DAYS } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
-import { scopeSql, scopeValues } from './scope.js';
+import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
@@ -68,6 +68,6 @@ export const getResurrection = async (
       startDay: window.startDay,
       endDay: window.endDay,
       inactiveDays,
-      ...scopeValues(filter),
+      ...filter,
     })
   )[0] as ResurrectionRow;
