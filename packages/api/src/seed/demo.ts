@@ -10,7 +10,7 @@ import { demoTimeline, demoUsers } from './demo-users.js';
 /**
  * Demo data for a fresh install (SPEC §9): 90 days of a closed beta (~40 testers) and an open
  * beta (~1,500 users) ending now, so every dashboard and KPI has something to show on first
- * start. It is written through `ingestItems`, exactly like real traffic, so the KPI rollups,
+ * start. It is written through `ingestItems`, exactly like real traffic, so the KPI day sets,
  * phase stamping and stack hashing are the real ones; `phase` is left to the stamping.
  */
 export interface SeedOptions {

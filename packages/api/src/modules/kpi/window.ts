@@ -3,7 +3,7 @@ import { badInput } from '../../errors.js';
 /**
  * The KPI window of SPEC §4: `windowEnd` is 00:00 UTC of the day after `asOf`'s UTC day
  * (exclusive), `windowStart` is `windowEnd − days`. Days are handed to SQL as `YYYY-MM-DD`
- * so rollups (keyed by UTC day) and raw timestamps use the same boundaries.
+ * so the KPI day sets (keyed by UTC day) and raw timestamps use the same boundaries.
  */
 export interface KpiWindow {
   from: Date;
