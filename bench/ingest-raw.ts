@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
-import { lockUsersSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
 /**
@@ -94,32 +93,9 @@ from json_to_recordset($1::json) as r(id uuid, "timestamp" timestamptz, user_id_
   event_name text, result text)
 on conflict do nothing`;
 
-/** The exact statements `ingestItems` runs (KPI day sets included), with knex `?` as `$n`. */
+/** The exact statement `ingestItems` runs (day facts noted), with knex `?` as `$n`. */
 let n = 0;
 const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
-const LOCK_USERS_SQL = lockUsersSql.replace('?', '$1');
-const usersOf = (json: string) =>
-  JSON.stringify([
-    ...new Set((JSON.parse(json) as { user_id_hash: string }[]).map((r) => r.user_id_hash)),
-  ]);
-
-/** One batch as the service runs it: lock the batch's users, then the insert (day sets included). */
-async function inTransaction(
-  client: PgClient,
-  json: string,
-  insert: () => Promise<{ id: string | null }[]>,
-) {
-  await client.query('begin');
-  try {
-    await client.query(LOCK_USERS_SQL, [usersOf(json)]);
-    const inserted = (await insert()).length;
-    await client.query('commit');
-    return inserted;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  }
-}
 
 /**
  * How the statements travel: as bind parameters, or inlined into the SQL text as escaped
@@ -144,19 +120,17 @@ export async function insertBatch(
     const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
     let i = 0;
     const inlined = insertEventsSql.replace(/\?/g, () => values[i++]!);
-    return inTransaction(client, json, async () => (await client.query(inlined)).rows);
+    return (await client.query(inlined)).rows.length;
   }
-  return inTransaction(
-    client,
-    json,
-    async () => (await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT])).rows,
-  );
+  return (await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT])).rows.length;
 }
 
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */
 export async function resetTables(client: PgClient): Promise<void> {
-  await client.query('truncate telemetry_events, kpi_days, kpi_day_links, telemetry_failed_items');
-  await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links');
+  await client.query(
+    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, telemetry_failed_items',
+  );
+  await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links, kpi_pending');
   // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)
   await client.query('checkpoint').catch(() => undefined);
 }

@@ -6,6 +6,7 @@ import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { loadConfig } from './config.js';
 import { ensureDatabase } from './db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { startDaySetFolder } from './modules/kpi/fold.js';
 import { initORM, migrate } from './orm.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
@@ -50,6 +51,10 @@ async function main(): Promise<void> {
   logger.info('migrations applied');
   if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);
 
+  // KPI reads fold pending day facts themselves; the folder keeps that work small and off them
+  const folder = startDaySetFolder(() => orm.em.fork(), {
+    onError: (error) => logger.warn({ err: error }, 'KPI day-set fold failed; retrying'),
+  });
   const { server } = createApp({ orm, config, tokens, logger });
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
@@ -79,6 +84,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await closed;
     clearTimeout(force);
+    await folder.stop();
     await orm.close();
     await embedded?.stop();
     logger.info('stopped');

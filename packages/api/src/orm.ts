@@ -5,6 +5,7 @@ import { Migration20261126041000 } from './migrations/Migration20261126041000.js
 import { Migration20261126050000 } from './migrations/Migration20261126050000.js';
 import { Migration20261126052000 } from './migrations/Migration20261126052000.js';
 import { Migration20261126060000 } from './migrations/Migration20261126060000.js';
+import { Migration20261127000000 } from './migrations/Migration20261127000000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -17,6 +18,7 @@ export const migrationsList = [
   { name: 'Migration20261126050000', class: Migration20261126050000 },
   { name: 'Migration20261126052000', class: Migration20261126052000 },
   { name: 'Migration20261126060000', class: Migration20261126060000 },
+  { name: 'Migration20261127000000', class: Migration20261127000000 },
 ];
 
 export async function initORM(

@@ -1,13 +1,14 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
+import { foldPendingSql, rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
+import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import { mulberry32 } from '../src/seed/random.js';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 
 /**
- * The KPI day sets ingest maintains (kpi_days with their previous-day links, and the
- * kpi_day_links histogram) must always equal the same sets recomputed from the raw events,
- * whatever the arrival order, duplicates, batching and concurrency. The recomputation is
+ * The KPI day sets that ingest notes and the fold merges (kpi_days with their previous-day
+ * links, and the kpi_day_links histogram) must always equal the same sets recomputed from the
+ * raw events, whatever the arrival order, duplicates, batching, concurrency and fold timing. The recomputation is
  * written here on purpose, by hand, from the definitions in modules/kpi/day-sets.sql.ts.
  */
 const DAY_SETS_FROM_EVENTS = `
@@ -112,6 +113,8 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
     duplicates += res.data?.recordEvents.duplicates;
   };
 
+  const fold = () => foldPendingDays(app.orm.em.fork());
+
   beforeAll(async () => {
     app = await startTestApp();
     // latest days first, so earlier days arrive late and must be linked in between
@@ -126,17 +129,24 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
         eventName: 'SESSION_STARTED',
       };
       await send([...batch, twin]);
+      // folds between some batches, so later folds must re-link days folded earlier
+      if (i % 140 === 0) await fold();
     }
     // re-sent: a retry of what was already stored, mixed with new events
     await send([...newestFirst.slice(250, 330), ...newestFirst.slice(0, 40)]);
     // concurrent batches touching the same users and days, with ids claimed by two batches at once
     const rest = newestFirst.slice(330);
     const shared = rest.slice(0, 30);
+    // …and folds racing them: each fact is folded exactly once, whichever fold claims it
     await Promise.all([
       send([...shared, ...rest.slice(30, 120)]),
+      fold(),
       send([...rest.slice(120, 210), ...shared]),
+      fold(),
       send(rest.slice(210)),
+      fold(),
     ]);
+    await fold();
   });
   afterAll(async () => app?.close());
 
@@ -162,6 +172,42 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
   it('keeps kpi_day_links equal to the histogram of those links', async () => {
     const expected = linksOf(await app.sql(DAY_SETS_FROM_EVENTS));
     expect(await app.sql(LINKS)).toEqual(expected);
+  });
+
+  it('leaves nothing pending, and a fold that does not commit leaves its facts pending', async () => {
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
+    const days = await app.sql(DAY_SETS);
+    // a re-sent batch stores nothing, so it notes nothing
+    await send(events.slice(0, 5));
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
+    // one new event of user-0 (an activity on a day of its own): one pending fact
+    await send([
+      {
+        eventId: '00000000-0000-4000-8000-100000000000',
+        eventName: 'SESSION_STARTED',
+        timestamp: '2026-09-30T12:00:00.000Z',
+        userIdHash: 'user-0',
+        channel: 'WEB',
+        phase: 'CLOSED_BETA',
+      },
+    ]);
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 1 }]);
+    // the fold's transaction fails after its claim: the claim is undone with it
+    const connection = app.orm.em.fork().getConnection();
+    await expect(
+      connection.transactional(async (trx) => {
+        await connection.execute(foldPendingSql, [], 'all', trx);
+        throw new Error('crash after the fold statement');
+      }),
+    ).rejects.toThrow('crash after the fold statement');
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 1 }]);
+    expect(await app.sql(DAY_SETS)).toEqual(days);
+    // folded: 4 scopes of user-0's activity on 09-30 (09-30 is after every generated day)
+    expect((await fold()).facts).toBe(1);
+    const added = (await app.sql(DAY_SETS)).length - days.length;
+    expect(added).toBe(4);
+    expect(await app.sql(DAY_SETS)).toEqual(await app.sql(DAY_SETS_FROM_EVENTS));
+    expect(await app.sql(LINKS)).toEqual(linksOf(await app.sql(DAY_SETS_FROM_EVENTS)));
   });
 
   it('is what the migration backfill and the benchmark load rebuild from raw events', async () => {

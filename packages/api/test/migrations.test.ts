@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropDatabase, ensureDatabase, withDatabase } from '../src/db/create-database.js';
+import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import { initORM, migrationsList } from '../src/orm.js';
 import './helpers/provided.js';
 import { inject } from 'vitest';
@@ -140,6 +141,100 @@ describe('the KPI day-set migration', () => {
       await migrator.up();
       const [{ again }] = await sql('select count(*)::int as again from kpi_days');
       expect(again).toBe(16);
+    } finally {
+      await orm.close(true);
+    }
+  });
+});
+
+describe('the migration to folded day sets', () => {
+  const dbName = `ct_migr_fold_${randomBytes(4).toString('hex')}`;
+  afterAll(async () => dropDatabase(serverUrl, dbName));
+
+  it('keeps the exact day sets of the previous design, and down() loses no pending fact', async () => {
+    await ensureDatabase(serverUrl, dbName);
+    const orm = await initORM(withDatabase(serverUrl, dbName));
+    const sql = (q: string) => orm.em.getConnection().execute<any[]>(q);
+    const daySets = () =>
+      sql(`select kind, user_id_hash, session_id, day::text, prev_day::text from kpi_days
+        where phase_key = '*' and channel_key = '*' order by 1, 2, 3, 4`);
+    try {
+      const migrator = orm.getMigrator();
+      // the fixture, under the previous design: u1 active on 11-01 and 11-09 (session s1 both
+      // days), day sets backfilled by Migration20261126060000
+      await migrator.up({ to: 'Migration20261126052000' });
+      await sql(`insert into telemetry_events (id, "timestamp", user_id_hash, is_paid_user,
+          session_id, channel, phase, event_name) values
+        ('00000000-0000-4000-8000-000000000001', '2026-11-01T10:00Z', 'u1', false, 's1', 'web', 'open_beta', 'session_started'),
+        ('00000000-0000-4000-8000-000000000002', '2026-11-09T10:00Z', 'u1', false, 's1', 'web', 'open_beta', 'session_started')`);
+      await migrator.up({ to: 'Migration20261126060000' });
+      const before = await daySets();
+      expect(before).toEqual([
+        {
+          kind: 'active',
+          user_id_hash: 'u1',
+          session_id: '',
+          day: '2026-11-01',
+          prev_day: '-infinity',
+        },
+        {
+          kind: 'active',
+          user_id_hash: 'u1',
+          session_id: '',
+          day: '2026-11-09',
+          prev_day: '2026-11-01',
+        },
+        {
+          kind: 'session',
+          user_id_hash: 'u1',
+          session_id: 's1',
+          day: '2026-11-01',
+          prev_day: '-infinity',
+        },
+        {
+          kind: 'session',
+          user_id_hash: 'u1',
+          session_id: 's1',
+          day: '2026-11-09',
+          prev_day: '2026-11-01',
+        },
+      ]);
+      await migrator.up();
+      expect(await daySets()).toEqual(before);
+      expect(await sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
+
+      // a late event on 11-05 is only noted; the fold links it between 11-01 and 11-09
+      await sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
+        resumed, dependency) values ('u1', '', '2026-11-05', 'open_beta', 'web', true, false, false)`);
+      await sql(`insert into telemetry_events (id, "timestamp", user_id_hash, is_paid_user,
+          session_id, channel, phase, event_name) values
+        ('00000000-0000-4000-8000-000000000003', '2026-11-05T10:00Z', 'u1', false, '', 'web', 'open_beta', 'web_view_opened')`);
+      const folded = await foldPendingDays(orm.em.fork());
+      expect(folded.facts).toBe(1);
+      const active = (rows: any[]) =>
+        rows.filter((r) => r.kind === 'active').map((r) => [r.day, r.prev_day]);
+      const linked = [
+        ['2026-11-01', '-infinity'],
+        ['2026-11-05', '2026-11-01'],
+        ['2026-11-09', '2026-11-05'],
+      ];
+      expect(active(await daySets())).toEqual(linked);
+
+      // down(), with the same fact pending again (not folded): the rebuild from raw events has it
+      await sql(`delete from kpi_days where day = '2026-11-05'`);
+      await sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
+        resumed, dependency) values ('u1', '', '2026-11-05', 'open_beta', 'web', true, false, false)`);
+      await migrator.down(); // the last one only
+      expect(active(await daySets())).toEqual(linked);
+      // 1 → 5 → 9 in each of the 4 scopes; the 9th's link moved from 1 to 5
+      expect(
+        await sql(`select day::text, prev_day::text, subjects from kpi_day_links
+          where kind = 'active' and phase_key = '*' and channel_key = '*' order by 1`),
+      ).toEqual(linked.map(([day, prev_day]) => ({ day, prev_day, subjects: 1 })));
+      const [{ exists }] = await sql("select to_regclass('kpi_pending') is not null as exists");
+      expect(exists).toBe(false);
+      await migrator.up();
+      expect(active(await daySets())).toEqual(linked);
     } finally {
       await orm.close(true);
     }

@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
 import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
+import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import type { Orm } from '../src/orm.js';
 import { demoItems, type SeedSummary, seedDemoIfEmpty } from '../src/seed/demo.js';
 import { ERROR_TEMPLATES } from '../src/seed/demo-catalog.js';
@@ -126,6 +127,8 @@ describe('seedDemoIfEmpty', () => {
       from kpi_days`;
     const links =
       'select kind, phase_key, channel_key, day, prev_day, subjects from kpi_day_links where subjects <> 0';
+    // the seed writes through ingest, which leaves day facts pending until a fold (or KPI read)
+    await foldPendingDays(orm.em.fork());
     await sql(`create temp table seeded_days as ${days}`);
     await sql(`create temp table seeded_links as ${links}`);
     for (const statement of rebuildDaySetsSql) await sql(statement);

@@ -1,5 +1,41 @@
 import { Migration } from '@mikro-orm/migrations';
-import { COMEBACK_DAYS, rebuildDaySetsSql } from '../modules/kpi/day-sets.sql.js';
+
+/**
+ * Frozen: the backfill below is the day-set rebuild exactly as it was when this migration was
+ * written (activity set, resumed and dependency events, the comeback threshold of 7 idle days),
+ * inlined so later changes to the KPI module cannot change what this migration does.
+ */
+const SUBJECT = 'kind, phase_key, channel_key, user_id_hash, session_id';
+const DAY_CANDIDATES = `
+  select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
+  from (
+    select user_id_hash, session_id, phase, channel, ("timestamp" at time zone 'UTC')::date as day,
+      bool_or(event_name in ('session_started', 'extension_activated', 'server_operation_called',
+        'web_view_opened')) as active,
+      bool_or(event_name in ('session_resumed_from_context')) as resumed,
+      bool_or(event_name in ('context_loaded', 'context_resumed')) as dependency
+    from telemetry_events
+    group by 1, 2, 3, 4, 5
+  ) as f
+  cross join lateral (values
+    ('active', '', f.active),
+    ('resumed', '', f.resumed),
+    ('session', f.session_id, f.session_id <> ''),
+    ('dependency', f.session_id, f.session_id <> '' and f.dependency)
+  ) as k(kind, session_id, applies)
+  cross join lateral (values ('*', '*'), (f.phase, '*'), ('*', f.channel), (f.phase, f.channel))
+    as s(phase_key, channel_key)
+  where k.applies`;
+const REBUILD_DAY_SETS = [
+  'truncate kpi_days, kpi_day_links',
+  `insert into kpi_days (${SUBJECT}, day, prev_day)
+   select ${SUBJECT}, day,
+     coalesce(lag(day) over (partition by ${SUBJECT} order by day), '-infinity'::date)
+   from (${DAY_CANDIDATES}) as c`,
+  `insert into kpi_day_links (kind, phase_key, channel_key, day, prev_day, subjects)
+   select kind, phase_key, channel_key, day, prev_day, count(*)
+   from kpi_days group by 1, 2, 3, 4, 5`,
+];
 
 /**
  * KPI day sets with links replace the per-(user, day, phase, channel) counters: counters made
@@ -33,7 +69,7 @@ export class Migration20261126060000 extends Migration {
     // small part of all active days: resurrection's distinct-user count reads only these
     this.addSql(`create index kpi_days_comeback_idx on kpi_days (phase_key, channel_key, day)
       include (user_id_hash, prev_day)
-      where kind = 'active' and prev_day > '-infinity'::date and prev_day <= day - ${COMEBACK_DAYS + 1};`);
+      where kind = 'active' and prev_day > '-infinity'::date and prev_day <= day - 8;`);
     this.addSql(`create table kpi_day_links (
       kind text not null,
       phase_key text not null,
@@ -42,7 +78,7 @@ export class Migration20261126060000 extends Migration {
       prev_day date not null,
       subjects integer not null,
       primary key (kind, phase_key, channel_key, day, prev_day));`);
-    for (const statement of rebuildDaySetsSql) this.addSql(`${statement};`);
+    for (const statement of REBUILD_DAY_SETS) this.addSql(`${statement};`);
   }
 
   override async down(): Promise<void> {

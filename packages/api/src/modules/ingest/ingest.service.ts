@@ -15,7 +15,6 @@ import {
 } from '@cortex-telemetry/events';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
-import { lockUsersSql } from '../kpi/day-sets.sql.js';
 import {
   insertErrorsSql,
   insertEventsSql,
@@ -180,10 +179,6 @@ async function store(
         g.items.filter((i) => i.pipeline === pipeline).map((i) => i.row),
       );
       if (rows.length === 0) continue;
-      if (pipeline === 'event') {
-        const users = [...new Set(rows.map((r) => r.user_id_hash as string))];
-        await run.raw(lockUsersSql, [JSON.stringify(users)]);
-      }
       const result = await run.raw<{ rows: { id: string; user_id_hash: string }[] }>(
         SQL[pipeline],
         [JSON.stringify(rows), receivedAt],

@@ -1,4 +1,4 @@
-import { maintainDaySetsSql } from '../kpi/day-sets.sql.js';
+import { noteDayFactsSql } from '../kpi/day-sets.sql.js';
 
 /**
  * Set-based writes: one statement per pipeline per batch. Rows travel as one JSON parameter
@@ -12,9 +12,9 @@ const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, se
   phase, project_id, branch_id, context_id, client_version, metadata`;
 
 /**
- * Events also maintain the KPI day sets in the same statement (see modules/kpi/day-sets.sql.ts):
- * only rows that `inserted` returned count, so a duplicate never adds a day, and the batch's users
- * are locked first (lockUsersSql), so the links are computed against all their committed days.
+ * Events also note their KPI day facts in the same statement (see modules/kpi/day-sets.sql.ts):
+ * only rows that `inserted` returned count, so a duplicate never adds a day. The day sets
+ * themselves are folded later, off this path (modules/kpi/fold.ts).
  */
 export const insertEventsSql = `
 with input as (
@@ -27,7 +27,7 @@ inserted as (
   on conflict do nothing
   returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
 ),
-${maintainDaySetsSql('inserted')}
+${noteDayFactsSql('inserted')}
 select id, user_id_hash from inserted`;
 
 /** Parameters of every statement here, in order: the rows as JSON, then `received_at`. */

@@ -5,11 +5,12 @@ import {
 } from '@cortex-telemetry/events';
 
 /**
- * KPI day sets (see the migration that creates them). Every KPI of SPEC §4 is a question about
- * sets of days — the days a user was active, the days a session had events, had a dependency
- * event, the days a user resumed from context — seen through a filter scope. So ingest keeps,
- * per scope, one presence row per (kind, subject, day) with a link to the subject's previous day
- * of the same kind, and a histogram `kpi_day_links` counting rows per (day, previous day).
+ * KPI day sets (design: docs/kpis.md, "Where the numbers come from"). Every KPI is a question
+ * about sets of days — the days a user was active, the days a session had events, had a
+ * dependency event, the days a user resumed from context — seen through a filter scope. So
+ * `kpi_days` holds one presence row per (kind, scope, subject, day) with a link to the
+ * subject's previous day of the same kind, and `kpi_day_links` counts rows per (day, previous
+ * day).
  *
  * Why links: "first day of a subject inside [S, E)" is exactly a row with day ∈ [S, E) and
  * previous day < S, so distinct counts over any window (WAU, MAU, active users, sessions,
@@ -18,28 +19,26 @@ import {
  *
  * Scopes: each event lands in four — no filter, its phase, its channel, both — written as
  * (phase_key, channel_key) with '*' for "any", so a filtered KPI is an equality on the scope.
+ *
+ * Upkeep is split in two (the pattern of real-time continuous aggregates):
+ * - ingest only notes, in the statement that stores the events, one `kpi_pending` row per
+ *   (user, session, day, phase, channel) of the rows it actually inserted (noteDayFactsSql);
+ * - a fold claims every pending row and merges it into the day sets in one set-based statement
+ *   (foldPendingSql), run by a background folder and by every KPI read before it reads.
  */
 /** Idle days from which a comeback row is in the comeback index (see the day-set migration). */
 export const COMEBACK_DAYS = 7;
 
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
-/**
- * The (kind, scope, subject, day) rows one set of events implies. `source` must expose
- * user_id_hash, "timestamp", session_id, channel, phase and event_name. Events are first folded
- * to one row per (user, session, day, phase, channel), so the expansion into kinds and scopes
- * works on facts, not on every event (what keeps the backfill of millions of events short).
- */
-export const dayCandidatesSql = (source: string) => `
-  select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
-  from (
-    select user_id_hash, session_id, phase, channel, ("timestamp" at time zone 'UTC')::date as day,
-      bool_or(event_name in (${list(ACTIVITY_EVENTS)})) as active,
-      bool_or(event_name in (${list(RESURRECTION_SIGNAL_EVENTS)})) as resumed,
-      bool_or(event_name in (${list(DEPENDENCY_SIGNAL_EVENTS)})) as dependency
-    from ${source}
-    group by 1, 2, 3, 4, 5
-  ) as f
+/** One row per (user, session, day, phase, channel) with the kinds its events imply. */
+const factFlags = `
+  bool_or(event_name in (${list(ACTIVITY_EVENTS)})) as active,
+  bool_or(event_name in (${list(RESURRECTION_SIGNAL_EVENTS)})) as resumed,
+  bool_or(event_name in (${list(DEPENDENCY_SIGNAL_EVENTS)})) as dependency`;
+
+/** Facts → (kind, scope, subject, day) rows; `f` exposes the fact columns above. */
+const expandFacts = `
   cross join lateral (values
     ('active', '', f.active),
     ('resumed', '', f.resumed),
@@ -50,89 +49,126 @@ export const dayCandidatesSql = (source: string) => `
     as s(phase_key, channel_key)
   where k.applies`;
 
-const SUBJECT = 'kind, phase_key, channel_key, user_id_hash, session_id';
+/**
+ * The CTE ingest appends to its insert: the facts of the rows `source` returned (only rows
+ * actually stored, so a duplicate never adds a day). Facts that imply no kind (no session, not
+ * an activity or resume) are not noted. Parameter-free; grouped by user first.
+ */
+export const noteDayFactsSql = (source: string) => `
+noted_facts as (
+  insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active, resumed,
+    dependency)
+  select user_id_hash, session_id, ("timestamp" at time zone 'UTC')::date, phase, channel,
+    ${factFlags}
+  from ${source}
+  group by 1, 2, 3, 4, 5
+  having session_id <> '' or bool_or(event_name in (${list([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])}))
+)`;
 
+const SUBJECT = 'kind, phase_key, channel_key, user_id_hash, session_id';
 const SAME_SUBJECT = (a: string, b: string) =>
   `${a}.user_id_hash = ${b}.user_id_hash and ${a}.kind = ${b}.kind and ${a}.phase_key = ${b}.phase_key
     and ${a}.channel_key = ${b}.channel_key and ${a}.session_id = ${b}.session_id`;
 
+/** Folds are serialised by this transaction-scoped advisory lock (see foldPendingSql). */
+export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_fold', 0))";
+
 /**
- * CTEs that fold a statement's newly stored events (`source`) into the day sets, for ingest.
- * Runs after the batch's users were locked (lockUsersSql), so the statement's snapshot holds every
- * committed day of those users and no other transaction is changing them:
- * - a new day row gets its previous day right away: the later of its subject's latest stored day
- *   before it and the batch's own previous day (no insert-then-update);
- * - the stored row right after new days (a late event filling a gap) moves its link to the latest
- *   of them; in time-ordered ingest there is none;
- * - the histogram moves by +1 per new link and −1 per replaced one.
+ * Claims every pending fact and merges it into the day sets, in one statement. Must run in a
+ * transaction that took foldLockSql first: folds are then serial, so this statement's snapshot
+ * (taken after the lock) holds every committed day and every pending fact committed before it,
+ * and nobody else changes kpi_days meanwhile.
+ * - Claim and fold commit together (`delete … returning`): a crash or error leaves the facts
+ *   pending, a commit removes exactly the facts it folded; facts committed later stay pending
+ *   (no sequence watermark, so an ingest transaction that commits late is never skipped).
+ * - Only (kind, scope, subject, day) rows not stored yet are new; a subject with new days gets
+ *   its whole timeline re-linked with `lag` (stored days + new days), and only rows whose link
+ *   changed are written: new days inserted, the stored day after a filled gap moved.
+ * - The histogram moves by +1 per new link and −1 per replaced one.
+ * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
+ * can run distributed by user_id_hash. Returns how many facts it folded and their lag.
  */
-export const maintainDaySetsSql = (source: string) => `
-day_facts as (${dayCandidatesSql(source)}),
-linked_facts as (
-  select f.*, coalesce(greatest(
-      lag(f.day) over (partition by f.user_id_hash, f.kind, f.phase_key, f.channel_key,
-        f.session_id order by f.day),
-      (select max(d.day) from kpi_days d where ${SAME_SUBJECT('d', 'f')} and d.day < f.day)
-    ), '-infinity'::date) as prev_day
-  from day_facts f
+export const foldPendingSql = `
+with claimed as (
+  delete from kpi_pending
+  returning user_id_hash, session_id, day, phase, channel, active, resumed, dependency, noted_at
 ),
-fresh_days as (
-  -- the rows the conflict check lets through are the new days (an index probe each)
+facts as (
+  select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
+  from claimed as f
+  ${expandFacts}
+),
+new_days as (
+  select f.* from facts f
+  left join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day
+  where d.user_id_hash is null
+),
+subjects as (select distinct ${SUBJECT} from new_days),
+timeline as (
+  select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
+    d.prev_day as old_prev, false as is_new
+  from kpi_days d
+  join subjects s on ${SAME_SUBJECT('d', 's')}
+  union all
+  select ${SUBJECT}, day, null, true from new_days
+),
+changed as materialized (
+  select * from (
+    select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, phase_key, channel_key,
+      session_id order by day), '-infinity'::date) as new_prev
+    from timeline t
+  ) as linked
+  where is_new or old_prev <> new_prev
+),
+inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
-  select ${SUBJECT}, day, prev_day from linked_facts
+  select ${SUBJECT}, day, new_prev from changed where is_new
   order by user_id_hash, kind, phase_key, channel_key, session_id, day
-  on conflict do nothing
-  returning ${SUBJECT}, day, prev_day
-),
-relinked_days as materialized (
-  select n.user_id_hash, n.kind, n.phase_key, n.channel_key, n.session_id, n.day,
-    n.prev_day as old_prev, max(f.day) as new_prev
-  from fresh_days f
-  cross join lateral (
-    select d.* from kpi_days d where ${SAME_SUBJECT('d', 'f')} and d.day > f.day
-    order by d.day limit 1
-  ) as n
-  group by 1, 2, 3, 4, 5, 6, 7
 ),
 moved_links as (
-  update kpi_days d set prev_day = r.new_prev
-  from relinked_days r
-  where ${SAME_SUBJECT('d', 'r')} and d.day = r.day
+  update kpi_days d set prev_day = c.new_prev
+  from changed c
+  where not c.is_new and ${SAME_SUBJECT('d', 'c')} and d.day = c.day
 ),
 link_counts as (
   insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
   select kind, phase_key, channel_key, day, prev_day, sum(delta)
   from (
-    select kind, phase_key, channel_key, day, prev_day, 1 as delta from fresh_days
+    select kind, phase_key, channel_key, day, new_prev as prev_day, 1 as delta from changed
     union all
-    select kind, phase_key, channel_key, day, new_prev, 1 from relinked_days
-    union all
-    select kind, phase_key, channel_key, day, old_prev, -1 from relinked_days
+    select kind, phase_key, channel_key, day, old_prev, -1 from changed where not is_new
   ) as deltas
   group by 1, 2, 3, 4, 5
   having sum(delta) <> 0
   order by 1, 2, 3, 4, 5
   on conflict (kind, phase_key, channel_key, day, prev_day)
     do update set subjects = l.subjects + excluded.subjects
-)`;
+)
+select coalesce(sum(n), 0)::int as facts,
+  coalesce(json_agg(json_build_array(lag_ms, n)), '[]'::json) as lags
+from (
+  -- accepted (the ingest transaction's start) → folded, in whole milliseconds
+  select round(extract(epoch from clock_timestamp() - noted_at) * 1000)::int as lag_ms,
+    count(*)::int as n
+  from claimed group by 1
+) as g`;
 
-/**
- * Serialises ingest per user for the relink (transaction-scoped advisory locks, taken in one
- * sorted pass so concurrent batches cannot deadlock). Parameter: the batch's users as JSON.
- */
-export const lockUsersSql = `
-select count(pg_advisory_xact_lock(key)) from (
-  select distinct hashtextextended(u, 7355) as key from json_array_elements_text(?::json) as u
-  order by key
-) as keys`;
-
-/** Both tables rebuilt from telemetry_events (migration backfill, benchmark load, tests). */
+/** All day sets rebuilt from telemetry_events, nothing left pending (benchmark load, tests). */
 export const rebuildDaySetsSql = [
-  'truncate kpi_days, kpi_day_links',
+  'truncate kpi_days, kpi_day_links, kpi_pending',
   `insert into kpi_days (${SUBJECT}, day, prev_day)
    select ${SUBJECT}, day,
      coalesce(lag(day) over (partition by ${SUBJECT} order by day), '-infinity'::date)
-   from (${dayCandidatesSql('telemetry_events')}) as c`,
+   from (
+     select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
+     from (
+       select user_id_hash, session_id, phase, channel,
+         ("timestamp" at time zone 'UTC')::date as day, ${factFlags}
+       from telemetry_events
+       group by 1, 2, 3, 4, 5
+     ) as f
+     ${expandFacts}
+   ) as c`,
   `insert into kpi_day_links (kind, phase_key, channel_key, day, prev_day, subjects)
    select kind, phase_key, channel_key, day, prev_day, count(*)
    from kpi_days group by 1, 2, 3, 4, 5`,

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { foldPendingIfAny } from './fold.js';
 import { getCdr } from './get-cdr.sql.js';
 import { getDauWau } from './get-dau-wau.sql.js';
 import { getPaidConversion } from './get-paid-conversion.sql.js';
@@ -174,17 +175,35 @@ export async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: 
   } satisfies KpiReport;
 }
 
-/** Single-KPI entry points: resolve the window, then run one query. */
+/**
+ * The entry points: fold whatever day facts are still pending (read-after-write: a batch whose
+ * response was sent counts), resolve the window, then run the queries.
+ */
 export const kpiService = {
-  cdr: (em: EntityManager, args: KpiArgs) =>
-    cdr(em, kpiWindow(args.days, args.asOf), filterOf(args)),
-  dauWau: (em: EntityManager, args: KpiArgs) =>
-    dauWau(em, kpiWindow(args.days, args.asOf), filterOf(args)),
-  paidConversion: (em: EntityManager, args: KpiArgs) =>
-    paidConversion(em, kpiWindow(args.days, args.asOf), filterOf(args)),
-  resurrection: (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
-    checkInactiveDays(inactiveDays);
-    return resurrection(em, kpiWindow(args.days, args.asOf), inactiveDays, filterOf(args));
+  cdr: async (em: EntityManager, args: KpiArgs) => {
+    const window = kpiWindow(args.days, args.asOf);
+    await foldPendingIfAny(em);
+    return cdr(em, window, filterOf(args));
   },
-  report: kpiReport,
+  dauWau: async (em: EntityManager, args: KpiArgs) => {
+    const window = kpiWindow(args.days, args.asOf);
+    await foldPendingIfAny(em);
+    return dauWau(em, window, filterOf(args));
+  },
+  paidConversion: async (em: EntityManager, args: KpiArgs) => {
+    const window = kpiWindow(args.days, args.asOf);
+    await foldPendingIfAny(em);
+    return paidConversion(em, window, filterOf(args));
+  },
+  resurrection: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
+    checkInactiveDays(inactiveDays);
+    const window = kpiWindow(args.days, args.asOf);
+    await foldPendingIfAny(em);
+    return resurrection(em, window, inactiveDays, filterOf(args));
+  },
+  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
+    kpiWindow(args.days, args.asOf);
+    await foldPendingIfAny(em);
+    return kpiReport(em, args, inactiveDays);
+  },
 };

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { bindNamed } from '../../db/sql.js';
 
 /** The optional filters of SPEC §4, applied to every table a KPI reads (look-backs included). */
 export interface KpiFilter {
@@ -12,17 +13,6 @@ export interface KpiFilter {
  */
 export const filterSql = (alias = '') =>
   `(:phase::text is null or ${alias}phase = :phase) and (:channel::text is null or ${alias}channel = :channel)`;
-
-/** `:name` placeholders (Umami style) → the positional `?` MikroORM expects; `::type` casts stay. */
-export function bindNamed(sql: string, values: Record<string, unknown>): [string, unknown[]] {
-  const params: unknown[] = [];
-  const text = sql.replace(/(?<![:\w]):([a-zA-Z]\w*)/g, (_match, name: string) => {
-    if (!(name in values)) throw new Error(`KPI query parameter :${name} has no value`);
-    params.push(values[name]);
-    return '?';
-  });
-  return [text, params];
-}
 
 /**
  * Per-query settings, local to the KPI's own read-only transaction: enough `work_mem` for the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bindNamed } from './query.js';
+import { bindNamed } from '../../db/sql.js';
 import { kpiWindow, shiftDay, windowDays } from './window.js';
 
 describe('kpiWindow', () => {
@@ -38,6 +38,6 @@ describe('bindNamed', () => {
   });
 
   it('fails loudly on a parameter without value', () => {
-    expect(() => bindNamed('select :missing', {})).toThrow('KPI query parameter :missing');
+    expect(() => bindNamed('select :missing', {})).toThrow('SQL parameter :missing');
   });
 });
