@@ -101,7 +101,7 @@ const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
  * How the statements travel: as bind parameters, or inlined into the SQL text as escaped
  * literals, which is what MikroORM's `execute(sql, params)` does (`Platform.formatQuery`).
  */
-export type InsertMode = 'table only' | 'rollups' | 'rollups, inlined';
+export type InsertMode = 'table only' | 'day facts' | 'day facts, inlined';
 
 const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
 const { escapeLiteral } = requireFromDriver('pg/lib/utils.js') as {
@@ -116,7 +116,7 @@ export async function insertBatch(
   if (mode === 'table only') {
     return (await client.query(INSERT_ONLY_SQL, [json, RECEIVED_AT])).rowCount ?? 0;
   }
-  if (mode === 'rollups, inlined') {
+  if (mode === 'day facts, inlined') {
     const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
     let i = 0;
     const inlined = insertEventsSql.replace(/\?/g, () => values[i++]!);

@@ -1,5 +1,6 @@
 import type { ProfileSummary } from './ingest-profile.js';
 import type { StageTimes } from './ingest-stages.js';
+import { type FoldStats, quantile, quantileOf, type SustainResult } from './ingest-sustain.js';
 
 /** The printed result of the ingest bench: throughput, ratios, rollup cost, server profile. */
 export interface ServerStats {
@@ -14,8 +15,8 @@ export interface RunResult {
   path:
     | 'raw COPY'
     | 'raw INSERT (table only)'
-    | 'raw INSERT + rollups'
-    | 'raw INSERT + rollups, inlined'
+    | 'raw INSERT + day facts'
+    | 'raw INSERT + day facts, inlined'
     | 'API recordEvents';
   clients: number;
   rows: number;
@@ -23,6 +24,8 @@ export interface RunResult {
   /** Busy share of all cores during the run (PostgreSQL, server and clients together). */
   cpu: number;
   server?: ServerStats;
+  /** The background fold of the run's day facts (API runs), until nothing was pending. */
+  fold?: FoldStats & { drainMs: number };
 }
 
 export interface Report {
@@ -34,6 +37,7 @@ export interface Report {
   results: RunResult[];
   profile: { rows: number; ms: number; summary: ProfileSummary } | null;
   stages: StageTimes;
+  sustained: SustainResult | null;
 }
 
 const GOAL = 0.5;
@@ -81,8 +85,8 @@ export function printReport(report: Report): void {
   for (const clients of new Set(report.results.map((r) => r.clients))) {
     const copy = find('raw COPY', clients);
     const tableOnly = find('raw INSERT (table only)', clients);
-    const rollups = find('raw INSERT + rollups', clients);
-    const inlined = find('raw INSERT + rollups, inlined', clients);
+    const rollups = find('raw INSERT + day facts', clients);
+    const inlined = find('raw INSERT + day facts, inlined', clients);
     const api = find('API recordEvents', clients);
     if (!copy || !tableOnly || !rollups || !api) continue;
     const ratio = rate(api) / rate(copy);
@@ -90,10 +94,18 @@ export function printReport(report: Report): void {
       `${clients} clients: API = ${pct(ratio)} of raw COPY ` +
         `(goal ≥ ${pct(GOAL)}: ${ratio >= GOAL ? 'met' : 'NOT met'}); ` +
         `API = ${pct(rate(api) / rate(rollups))} of the same statement sent raw`,
-      `  KPI rollups: raw INSERT ${int(rate(tableOnly))} → ${int(rate(rollups))} rows/s with rollups ` +
+      `  KPI day facts noted: raw INSERT ${int(rate(tableOnly))} → ${int(rate(rollups))} rows/s with the note ` +
         `(${signed(rollups.ms / tableOnly.ms - 1)} time per row); ` +
         `COPY vs INSERT table-only: ${(rate(copy) / rate(tableOnly)).toFixed(2)}×`,
     );
+    if (api.fold) {
+      const f = api.fold;
+      out.push(
+        `  fold (background, off the hot path): ${int(f.facts)} day facts in ${f.folds} folds ` +
+          `(largest ${int(f.maxFacts)}); lag accepted → folded p50 ${int(quantileOf(f.lags, 0.5))} ms, ` +
+          `p99 ${int(quantileOf(f.lags, 0.99))} ms; caught up ${int(f.drainMs)} ms after the last response`,
+      );
+    }
     if (inlined) {
       out.push(
         `  parameters inlined as SQL literals (as MikroORM execute sends them; the cost is the ` +
@@ -178,5 +190,35 @@ export function printReport(report: Report): void {
       ),
     );
   }
+  if (report.sustained) out.push(...sustainedLines(report.sustained));
   process.stdout.write(`${out.join('\n')}\n\n`);
+}
+
+function sustainedLines(r: SustainResult): string[] {
+  const windows = new Map<number, { facts: number; oldestMs: number }>();
+  for (const b of r.backlog) {
+    const w = Math.floor(b.at / 10) * 10;
+    const seen = windows.get(w) ?? { facts: 0, oldestMs: 0 };
+    windows.set(w, {
+      facts: Math.max(seen.facts, b.facts),
+      oldestMs: Math.max(seen.oldestMs, b.oldestMs),
+    });
+  }
+  const p95 = quantile(r.kpiMs, 0.95);
+  return [
+    '',
+    `Sustained ingest: ${(r.seconds).toFixed(0)} s at ${int(r.events / r.seconds)} events/s ` +
+      `(${int(r.events)} events, new users every cycle), KPI day sets folded in the background:`,
+    `  fold lag accepted → folded: p50 ${int(quantileOf(r.fold.lags, 0.5))} ms, ` +
+      `p99 ${int(quantileOf(r.fold.lags, 0.99))} ms (${int(r.fold.facts)} facts in ${r.fold.folds} folds, ` +
+      `largest ${int(r.fold.maxFacts)}); backlog gone ${int(r.drainMs)} ms after the last batch`,
+    `  kpis(days: 30) during the load: ${r.kpiMs.length} reads, p50 ${int(quantile(r.kpiMs, 0.5))} ms, ` +
+      `p95 ${int(p95)} ms, max ${int(Math.max(...r.kpiMs))} ms (goal p95 < 300 ms: ${p95 < 300 ? 'met' : 'NOT met'})`,
+    '',
+    table(
+      ['seconds', 'max pending facts', 'oldest pending ms'],
+      [...windows].map(([w, b]) => [`${w}–${w + 10}`, int(b.facts), int(b.oldestMs)]),
+      [false, true, true],
+    ),
+  ];
 }

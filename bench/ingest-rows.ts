@@ -7,6 +7,7 @@ import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
  * clock starts, so the rates compare the server side, not the client's serialisation.
  */
 export const BENCH_INGEST_TOKEN = 'bench-ingest-token';
+export const BENCH_ADMIN_TOKEN = 'bench-admin-token';
 export const RECEIVED_AT = '2026-11-26T00:00:00.000Z';
 
 export const EVENT_COLUMNS = [

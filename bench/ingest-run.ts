@@ -1,7 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,18 +12,13 @@ import {
   withDatabase,
 } from '../packages/api/src/db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
+import { postBatch } from './ingest-http.js';
 import { summariseProfile } from './ingest-profile.js';
 import { connect, copyBatch, insertBatch, type PgClient, resetTables } from './ingest-raw.js';
 import { printReport, type RunResult, type ServerStats } from './ingest-report.js';
-import {
-  apiBody,
-  BENCH_INGEST_TOKEN,
-  batches,
-  benchEvents,
-  copyText,
-  recordsetJson,
-} from './ingest-rows.js';
+import { apiBody, batches, benchEvents, copyText, recordsetJson } from './ingest-rows.js';
 import { measureStages } from './ingest-stages.js';
+import { type FoldStats, runSustained } from './ingest-sustain.js';
 
 /** The orchestration of the ingest bench (see ingest.bench.ts for what it measures). */
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 200_000);
@@ -31,12 +26,14 @@ const BATCH = 500;
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '4,8').split(',').map(Number);
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const PROFILE_EVENTS = Math.min(EVENTS, 100_000);
+const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 120);
 
 interface Server {
   port: number;
   child: ChildProcess;
   stats: () => Promise<ServerStats>;
   profile: (action: 'start' | 'stop', path?: string) => Promise<void>;
+  foldStats: () => Promise<FoldStats>;
   stop: () => Promise<void>;
 }
 
@@ -65,6 +62,11 @@ async function startServer(databaseUrl: string): Promise<Server> {
     stats: async () => {
       const reply = next<{ stats: ServerStats }>('stats');
       child.send({ type: 'stats' });
+      return (await reply).stats;
+    },
+    foldStats: async () => {
+      const reply = next<{ stats: FoldStats }>('fold-stats');
+      child.send({ type: 'fold-stats' });
       return (await reply).stats;
     },
     profile: async (action, path) => {
@@ -118,39 +120,6 @@ async function drive(
     }),
   );
   return { ms: performance.now() - started, stored, cpu: cpu() };
-}
-
-function postBatch(agent: Agent, port: number, body: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        agent,
-        port,
-        host: '127.0.0.1',
-        path: '/graphql',
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          authorization: `Bearer ${BENCH_INGEST_TOKEN}`,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          const parsed = JSON.parse(text) as { data?: { recordEvents?: { accepted: number } } };
-          const accepted = parsed.data?.recordEvents?.accepted;
-          if (res.statusCode !== 200 || accepted === undefined) {
-            reject(new Error(`recordEvents failed (${res.statusCode}): ${text.slice(0, 300)}`));
-          } else resolve(accepted);
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function withClients<T>(url: string, n: number, use: (c: PgClient[]) => Promise<T>) {
@@ -220,7 +189,7 @@ export async function runIngestBench(): Promise<void> {
 
     // warm-up: JIT, plan caches and connection pools, so the first measured path is not penalised
     await withClients(url, 1, async ([pg]) => {
-      for (const json of recordsets.slice(0, 10)) await insertBatch(pg!, json, 'rollups');
+      for (const json of recordsets.slice(0, 10)) await insertBatch(pg!, json, 'day facts');
     });
     const warm = new Agent({ keepAlive: true, maxSockets: 4 });
     await drive(4, Math.min(20, bodies.length), (i) => postBatch(warm, server!.port, bodies[i]!));
@@ -236,14 +205,14 @@ export async function runIngestBench(): Promise<void> {
             insertBatch(pgs[s]!, recordsets[i]!, 'table only'),
           ),
         );
-        await record('raw INSERT + rollups', clients, () =>
+        await record('raw INSERT + day facts', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'rollups'),
+            insertBatch(pgs[s]!, recordsets[i]!, 'day facts'),
           ),
         );
-        await record('raw INSERT + rollups, inlined', clients, () =>
+        await record('raw INSERT + day facts, inlined', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'rollups, inlined'),
+            insertBatch(pgs[s]!, recordsets[i]!, 'day facts, inlined'),
           ),
         );
       });
@@ -252,8 +221,15 @@ export async function runIngestBench(): Promise<void> {
       await record('API recordEvents', clients, () =>
         drive(clients, bodies.length, (i) => postBatch(agent, server!.port, bodies[i]!)),
       );
-      results[results.length - 1]!.server = await server.stats();
+      const api = results[results.length - 1]!;
+      api.server = await server.stats();
       agent.destroy();
+      // the background folder catches up; its lag covers every fact of the run
+      const drained = performance.now();
+      while ((await db.query('select exists (select 1 from kpi_pending) as p')).rows[0].p) {
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      api.fold = { ...(await server.foldStats()), drainMs: performance.now() - drained };
     }
 
     let profile = null;
@@ -270,6 +246,21 @@ export async function runIngestBench(): Promise<void> {
       profile = { rows: run.stored, ms: run.ms, summary: await summariseProfile(path) };
       log(`profile run: ${Math.round((run.stored / run.ms) * 1000)} rows/s under the profiler`);
     }
+    let sustained = null;
+    if (SUSTAIN_SECONDS > 0) {
+      await resetTables(db);
+      const clients = Math.max(...CONCURRENCY);
+      log(`sustained: ${clients} clients for ${SUSTAIN_SECONDS} s, kpis(days: 30) every 0.5 s`);
+      sustained = await runSustained({
+        port: server.port,
+        db,
+        bodies,
+        batch: BATCH,
+        seconds: SUSTAIN_SECONDS,
+        clients,
+        foldStats: () => server!.foldStats(),
+      });
+    }
     const stages = measureStages(bodies);
     printReport({
       stages,
@@ -280,6 +271,7 @@ export async function runIngestBench(): Promise<void> {
       cores: cpus().length,
       results,
       profile,
+      sustained,
     });
   } finally {
     await admin?.end().catch(() => undefined);

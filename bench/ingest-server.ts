@@ -5,8 +5,9 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { createApp } from '../packages/api/src/app.js';
 import { loadConfig } from '../packages/api/src/config.js';
+import { startDaySetFolder } from '../packages/api/src/modules/kpi/fold.js';
 import { initORM, migrate } from '../packages/api/src/orm.js';
-import { BENCH_INGEST_TOKEN } from './ingest-rows.js';
+import { BENCH_ADMIN_TOKEN, BENCH_INGEST_TOKEN } from './ingest-rows.js';
 
 /**
  * The real server for the ingest bench, in its own process (as in production, the clients'
@@ -67,8 +68,12 @@ async function main(): Promise<void> {
   const { server } = createApp({
     orm,
     config,
-    tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [] },
+    tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [BENCH_ADMIN_TOKEN] },
     logger: pino({ level: 'silent' }),
+  });
+  // as main.ts runs it: the KPI day sets are folded in the background
+  const folder = startDaySetFolder(() => orm.em.fork(), {
+    onError: (error) => process.stderr.write(`ingest-server: fold failed: ${String(error)}\n`),
   });
   server.on('request', (_req, res) => {
     const started = performance.now();
@@ -86,12 +91,19 @@ async function main(): Promise<void> {
       Object.assign(stats, { requests: 0, requestMs: 0, queries: 0, sqlMs: 0 });
       cpuSince = process.cpuUsage();
     }
+    if (message.type === 'fold-stats') {
+      const taken = folder.takeStats();
+      process.send?.({ type: 'fold-stats', stats: { ...taken, lags: [...taken.lags] } });
+    }
     if (message.type === 'profile-start') void startProfile();
     if (message.type === 'profile-stop') void stopProfile(message.path ?? 'server.cpuprofile');
     if (message.type === 'stop') {
       server.closeAllConnections();
       server.close(() => {
-        void orm.close().finally(() => process.exit(0));
+        void folder
+          .stop()
+          .then(() => orm.close())
+          .finally(() => process.exit(0));
       });
     }
   });
