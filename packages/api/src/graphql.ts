@@ -6,6 +6,7 @@ import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Context, TokenKind } from './builder.js';
 import type { Config } from './config.js';
 import { forbidden } from './errors.js';
+import { graphqlJitPlugin } from './graphql-jit.js';
 import type { Orm } from './orm.js';
 import { schema } from './schema.js';
 
@@ -124,6 +125,7 @@ export function createGraphQL(options: {
         maxDirectives: { n: QUERY_LIMITS.maxDirectives },
         blockFieldSuggestion: { enabled: true },
       }),
+      graphqlJitPlugin(), // issue #8: compiled execution (graphql-jit.ts)
     ],
   });
 }
