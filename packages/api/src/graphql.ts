@@ -151,7 +151,7 @@ export function createGraphQL(options: {
     maskedErrors: {
       maskError: (error, message, isDev) =>
         isQueryTimeout(error)
-          ? queryTimeoutError(config.QUERY_TIMEOUT_MS)
+          ? queryTimeoutError(config.QUERY_TIMEOUT_MS, error)
           : maskError(error, message, isDev),
     },
     logging: {

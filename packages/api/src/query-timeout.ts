@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { GraphQLError } from 'graphql';
 import { apiError } from './errors.js';
 
 /**
@@ -58,8 +59,18 @@ export function isQueryTimeout(error: unknown): boolean {
   return false;
 }
 
-export const queryTimeoutError = (ms: number) =>
-  apiError(
+/** The error of the field whose statement was cancelled, keeping its path and location. */
+export function queryTimeoutError(ms: number, at: unknown): GraphQLError {
+  const typed = apiError(
     'QUERY_TIMEOUT',
     `the query ran longer than ${ms} ms and was cancelled (QUERY_TIMEOUT_MS); narrow its window or filters, or ask for fewer fields at once`,
   );
+  if (!(at instanceof GraphQLError)) return typed;
+  return new GraphQLError(typed.message, {
+    nodes: at.nodes,
+    source: at.source,
+    positions: at.positions,
+    path: at.path,
+    extensions: typed.extensions,
+  });
+}
