@@ -1,11 +1,11 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { type DocumentNode, Kind, type SelectionSetNode } from 'graphql';
-import { createYoga, maskError, type Plugin } from 'graphql-yoga';
+import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'graphql';
+import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Context, TokenKind } from './builder.js';
 import type { Config } from './config.js';
-import { errorResponse, forbidden, unauthenticated } from './errors.js';
+import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
 import type { Orm } from './orm.js';
 import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
 import { schema } from './schema.js';
@@ -112,6 +112,35 @@ function authPlugin(tokens: TokenSet): Plugin<Context> {
   };
 }
 
+/**
+ * A request error of GraphQL itself (a variable of the wrong type, a required input field
+ * missing) comes without a code; it is bad input like any other, so it says so.
+ */
+const requestErrorCodes: Plugin<Context> = {
+  onExecute() {
+    return {
+      onExecuteDone({ result, setResult }) {
+        if (isAsyncIterable(result) || result.data !== undefined || !result.errors) return;
+        setResult({
+          ...result,
+          errors: result.errors.map((e) =>
+            e.extensions?.code
+              ? e
+              : new GraphQLError(e.message, {
+                  nodes: e.nodes,
+                  source: e.source,
+                  positions: e.positions,
+                  path: e.path,
+                  originalError: e.originalError,
+                  extensions: { ...e.extensions, ...badInput(e.message).extensions },
+                }),
+          ),
+        });
+      },
+    };
+  },
+};
+
 /** CORS without credentials (no request uses cookies); `CORS_ORIGINS` narrows the origins. */
 function corsOptions(allowed: readonly string[]) {
   return (request: Request) => {
@@ -168,6 +197,7 @@ export function createGraphQL(options: {
     }),
     plugins: [
       authPlugin(tokens),
+      requestErrorCodes,
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
         // every alias counts, `__typename` too (armor exempts it by default)

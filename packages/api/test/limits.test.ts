@@ -192,7 +192,7 @@ describe('statement timeout (QUERY_TIMEOUT)', () => {
         ['eventCounts', '{ eventCounts(groupBy: [DAY]) { count } }'],
         ['failedItems', '{ failedItems { nodes { id } } }'],
         ['dauWau', '{ dauWau(days: 7, asOf: "2026-11-20T00:00:00Z") { dau } }'],
-      ]) {
+      ] as const) {
         const res = await slow.gql(query, {}, ADMIN_TOKEN);
         expect({ field, status: res.status, data: res.data, errors: res.errors }).toEqual({
           field,
