@@ -4,6 +4,7 @@ import type { TokenSet } from './auth.js';
 import type { Config } from './config.js';
 import { createGraphQL } from './graphql.js';
 import { createHttpServer } from './http.js';
+import { createLimits } from './limits.js';
 import { isReady, type Orm } from './orm.js';
 
 export interface App {
@@ -24,6 +25,9 @@ export function createApp(options: {
     yoga,
     ready: () => isReady(options.orm),
     logger: options.logger,
+    config: options.config,
+    tokens: options.tokens,
+    limits: createLimits(options.config),
     webDir: options.webDir,
   });
   return { yoga, server };

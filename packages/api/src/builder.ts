@@ -7,7 +7,8 @@ export type TokenKind = 'admin' | 'ingest';
 export interface Context {
   /** Forked per request: a resolver never touches the global EntityManager. */
   em: EntityManager;
-  tokenKind: TokenKind;
+  /** Null only for a request that slipped past the token check; execution refuses it. */
+  tokenKind: TokenKind | null;
   /** Server clock at ingest (SPEC §3 `received_at`), one instant for the whole request. */
   receivedAt: Date;
   config: Config;

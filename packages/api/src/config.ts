@@ -11,6 +11,15 @@ const csv = z
       .filter((t) => t.length > 0),
   );
 
+const flag = (fallback: '0' | '1') =>
+  z
+    .enum(['0', '1', 'true', 'false'])
+    .default(fallback)
+    .transform((v) => v === '1' || v === 'true');
+
+const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
+const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -22,12 +31,24 @@ const envSchema = z.object({
     .transform((v) => new Date(v)),
   TELEMETRY_INGEST_TOKENS: csv,
   TELEMETRY_ADMIN_TOKENS: csv,
-  SEED_DEMO: z
-    .enum(['0', '1', 'true', 'false'])
-    .default('1')
-    .transform((v) => v === '1' || v === 'true'),
+  SEED_DEMO: flag('1'),
   DATA_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Abuse limits (docs/api.md#limits). Defaults sit far above what a real beta sends: a Cortex
+  // client flushes at most one batch every two seconds.
+  RATE_LIMIT_TOKEN_PER_SECOND: positive(1000),
+  RATE_LIMIT_TOKEN_BURST: positive(5000),
+  RATE_LIMIT_ADDRESS_PER_SECOND: positive(100),
+  RATE_LIMIT_ADDRESS_BURST: positive(1000),
+  TRUST_PROXY: flag('0'),
+  ADMIN_CONCURRENCY: count(4),
+  ADMIN_QUEUE: count(64),
+  QUERY_TIMEOUT_MS: count(30_000),
+  HTTP_HEADERS_TIMEOUT_MS: count(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: count(60_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),
+  HTTP_MAX_CONNECTIONS: count(1_000),
+  CORS_ORIGINS: csv,
 });
 
 export type Config = z.output<typeof envSchema>;

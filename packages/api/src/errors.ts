@@ -1,13 +1,53 @@
 import { GraphQLError } from 'graphql';
 
-/** Typed errors with the `extensions.code` of SPEC §8, so clients can act on them. */
-export const badInput = (message: string, field?: string) =>
-  new GraphQLError(message, {
-    extensions: { code: 'BAD_USER_INPUT', ...(field ? { field } : {}), http: { status: 400 } },
+/**
+ * Every `extensions.code` the API answers with, its HTTP status, and whether a client should
+ * retry it (docs/api.md#error-codes). A new code is one line here; everything else derives.
+ * `status: null` leaves the status to GraphQL-over-HTTP (200 with `errors` beside any data), for
+ * codes that concern one field of an operation rather than the whole request.
+ */
+export const ERROR_CODES = {
+  BAD_USER_INPUT: { status: 400, retry: false },
+  UNAUTHENTICATED: { status: 401, retry: false },
+  FORBIDDEN: { status: 403, retry: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retry: false },
+  RATE_LIMITED: { status: 429, retry: true },
+  QUERY_TIMEOUT: { status: null, retry: false },
+} as const satisfies Record<string, { status: number | null; retry: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** A typed error; `extra` adds extensions such as the offending `field`. */
+export function apiError(
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
+  const { status } = ERROR_CODES[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...extra, ...(status === null ? {} : { http: { status } }) },
   });
+}
 
-export const unauthenticated = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/**
+ * The same error as a whole HTTP answer, for refusals made before GraphQL runs (token, body size,
+ * rate limits); `headers` adds e.g. `Retry-After`.
+ */
+export function errorResponse(
+  code: ErrorCode,
+  message: string,
+  headers: Record<string, string> = {},
+): { status: number; headers: Record<string, string>; body: string } {
+  return {
+    status: ERROR_CODES[code].status ?? 200,
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ errors: [{ message, extensions: { code } }] }),
+  };
+}
 
-export const forbidden = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
+export const badInput = (message: string, field?: string) =>
+  apiError('BAD_USER_INPUT', message, field ? { field } : {});
+
+export const unauthenticated = (message: string) => apiError('UNAUTHENTICATED', message);
+
+export const forbidden = (message: string) => apiError('FORBIDDEN', message);

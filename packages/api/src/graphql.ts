@@ -1,13 +1,14 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { type DocumentNode, getOperationAST, Kind, type SelectionSetNode } from 'graphql';
-import { createYoga, type Plugin } from 'graphql-yoga';
+import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'graphql';
+import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Context, TokenKind } from './builder.js';
 import type { Config } from './config.js';
-import { forbidden } from './errors.js';
+import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
 import type { Orm } from './orm.js';
+import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
 import { schema } from './schema.js';
 
 /**
@@ -49,37 +50,59 @@ function rootFieldNames(
 }
 
 /**
+ * What an ingest token may run: these mutations and nothing else. An explicit list, so a root
+ * field added later is closed to ingest tokens until someone decides otherwise
+ * (docs/api.md#access).
+ */
+export const INGEST_ROOT_FIELDS: ReadonlySet<string> = new Set([
+  'recordEvent',
+  'recordEvents',
+  'recordError',
+  'recordErrors',
+  'recordTrace',
+  'recordTraces',
+  'recordLegacyEvents',
+  '__typename',
+]);
+
+/** Every operation of the document, not only the one named: a refused field cannot hide. */
+function ingestMayRun(document: DocumentNode): boolean {
+  return document.definitions.every(
+    (d) =>
+      d.kind !== Kind.OPERATION_DEFINITION ||
+      (d.operation === 'mutation' &&
+        rootFieldNames(document, d.selectionSet).every((f) => INGEST_ROOT_FIELDS.has(f))),
+  );
+}
+
+/**
  * The kind of token a request carries, read from its header wherever it is needed: Yoga does not
  * hand every hook the same Request object, so nothing is cached by request.
  */
 const kindOf = (tokens: TokenSet, request: Request): TokenKind | null =>
   tokenKind(tokens, bearerToken(request.headers.get('authorization')));
 
+const MISSING_TOKEN = 'Authorization: a bearer token is required (Authorization: Bearer <token>)';
+
 function authPlugin(tokens: TokenSet): Plugin<Context> {
   return {
     onRequest({ request, fetchAPI, endResponse }) {
       if (kindOf(tokens, request)) return;
-      const message = request.headers.get('authorization')
-        ? 'Authorization: the bearer token is not valid'
-        : 'Authorization: a bearer token is required (Authorization: Bearer <token>)';
-      endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] }),
-          {
-            status: 401,
-            headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-          },
-        ),
+      const refusal = errorResponse(
+        'UNAUTHENTICATED',
+        request.headers.get('authorization')
+          ? 'Authorization: the bearer token is not valid'
+          : MISSING_TOKEN,
+        { 'www-authenticate': 'Bearer' },
       );
+      endResponse(new fetchAPI.Response(refusal.body, refusal));
     },
     onExecute({ args, setResultAndStopExecution }) {
-      if (args.contextValue.tokenKind === 'admin') return;
-      const operation = getOperationAST(args.document, args.operationName);
-      const fields = operation ? rootFieldNames(args.document, operation.selectionSet) : [];
-      const allowed =
-        operation?.operation === 'mutation' &&
-        fields.every((f) => f.startsWith('record') || f === '__typename');
-      if (!allowed) {
+      const kind = args.contextValue.tokenKind;
+      if (kind === 'admin') return;
+      if (kind === null) {
+        setResultAndStopExecution({ errors: [unauthenticated(MISSING_TOKEN)] });
+      } else if (!ingestMayRun(args.document)) {
         setResultAndStopExecution({
           errors: [
             forbidden('an ingest token may only call the record* mutations; use an admin token'),
@@ -87,6 +110,50 @@ function authPlugin(tokens: TokenSet): Plugin<Context> {
         });
       }
     },
+  };
+}
+
+/**
+ * A request error of GraphQL itself (a variable of the wrong type, a required input field
+ * missing) comes without a code; it is bad input like any other, so it says so.
+ */
+const requestErrorCodes: Plugin<Context> = {
+  onExecute() {
+    return {
+      onExecuteDone({ result, setResult }) {
+        if (isAsyncIterable(result) || result.data !== undefined || !result.errors) return;
+        setResult({
+          ...result,
+          errors: result.errors.map((e) =>
+            e.extensions?.code
+              ? e
+              : new GraphQLError(e.message, {
+                  nodes: e.nodes,
+                  source: e.source,
+                  positions: e.positions,
+                  path: e.path,
+                  originalError: e.originalError,
+                  extensions: { ...e.extensions, ...badInput(e.message).extensions },
+                }),
+          ),
+        });
+      },
+    };
+  },
+};
+
+/** CORS without credentials (no request uses cookies); `CORS_ORIGINS` narrows the origins. */
+function corsOptions(allowed: readonly string[]) {
+  return (request: Request) => {
+    const origin = request.headers.get('origin');
+    if (allowed.length > 0 && (!origin || !allowed.includes(origin))) return false;
+    return {
+      origin: origin ? [origin] : [],
+      credentials: false,
+      methods: ['GET', 'POST'],
+      allowedHeaders: ['authorization', 'content-type'],
+      maxAge: 600,
+    };
   };
 }
 
@@ -101,7 +168,22 @@ export function createGraphQL(options: {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: (request) => kindOf(tokens, request) === 'admin',
+    // the page holds no data: every request it sends carries the admin token typed into its
+    // header editor, which is never kept (no URL, no local storage)
+    graphiql: {
+      title: 'Cortex Telemetry GraphiQL',
+      headers: JSON.stringify({ Authorization: 'Bearer <admin token>' }, null, 2),
+      shouldPersistHeaders: false,
+      credentials: 'omit',
+      defaultEditorToolsVisibility: 'headers',
+    },
+    cors: corsOptions(config.CORS_ORIGINS),
+    maskedErrors: {
+      maskError: (error, message, isDev) =>
+        isQueryTimeout(error)
+          ? queryTimeoutError(config.QUERY_TIMEOUT_MS, error)
+          : maskError(error, message, isDev),
+    },
     logging: {
       debug: (...a) => logger.debug({ yoga: a }, 'yoga'),
       info: (...a) => logger.info({ yoga: a }, 'yoga'),
@@ -109,17 +191,18 @@ export function createGraphQL(options: {
       error: (...a) => logger.error({ yoga: a }, 'yoga'),
     },
     context: ({ request }) => ({
-      em: orm.em.fork(),
-      // onRequest already refused requests without a valid token
-      tokenKind: kindOf(tokens, request) ?? 'ingest',
+      em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS),
+      tokenKind: kindOf(tokens, request),
       receivedAt: new Date(),
       config,
     }),
     plugins: [
       authPlugin(tokens),
+      requestErrorCodes,
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
-        maxAliases: { n: QUERY_LIMITS.maxAliases },
+        // every alias counts, `__typename` too (armor exempts it by default)
+        maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [] },
         maxTokens: { n: QUERY_LIMITS.maxTokens },
         costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
         maxDirectives: { n: QUERY_LIMITS.maxDirectives },

@@ -5,7 +5,11 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS } from '@cortex-telemetry/events';
 import type { Logger } from 'pino';
+import { bearerToken, type TokenSet, tokenKind } from './auth.js';
+import type { Config } from './config.js';
+import { errorResponse } from './errors.js';
 import type { createGraphQL } from './graphql.js';
+import { clientAddress, type Limits } from './limits.js';
 
 /**
  * The HTTP front: GraphQL, health probes and the built dashboard. The body is read here, not
@@ -77,16 +81,76 @@ async function serveStatic(webDir: string, pathname: string, res: ServerResponse
   res.end(await readFile(file));
 }
 
+function sendError(res: ServerResponse, refusal: ReturnType<typeof errorResponse>): void {
+  res.writeHead(refusal.status, refusal.headers);
+  res.end(refusal.body);
+}
+
+const rateLimited = (what: string, retryAfterSeconds: number) =>
+  errorResponse(
+    'RATE_LIMITED',
+    `rate limit: ${what}; retry after ${retryAfterSeconds} s (Retry-After)`,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
+
+/**
+ * The limits of docs/api.md#limits that apply before GraphQL runs: per address, then per ingest
+ * token. An admin request then waits for one of the admin slots; the answer is the release.
+ */
+async function admit(
+  req: IncomingMessage,
+  config: Config,
+  tokens: TokenSet,
+  limits: Limits,
+): Promise<
+  { ok: true; release: () => void } | { ok: false; refusal: ReturnType<typeof errorResponse> }
+> {
+  const byAddress = limits.address.take(clientAddress(req, config.TRUST_PROXY));
+  if (!byAddress.ok) {
+    const what = `at most ${config.RATE_LIMIT_ADDRESS_PER_SECOND} requests per second (bursts of ${config.RATE_LIMIT_ADDRESS_BURST}) per client address`;
+    return { ok: false, refusal: rateLimited(what, byAddress.retryAfterSeconds) };
+  }
+  const token = bearerToken(req.headers.authorization ?? null);
+  const kind = tokenKind(tokens, token);
+  if (kind === 'ingest' && token) {
+    const byToken = limits.ingestToken.take(limits.tokenKey(token));
+    if (!byToken.ok) {
+      const what = `at most ${config.RATE_LIMIT_TOKEN_PER_SECOND} requests per second (bursts of ${config.RATE_LIMIT_TOKEN_BURST}) per ingest token`;
+      return { ok: false, refusal: rateLimited(what, byToken.retryAfterSeconds) };
+    }
+  }
+  if (kind !== 'admin') return { ok: true, release: () => {} };
+  const release = await limits.adminSlots.acquire();
+  if (!release) {
+    const what = `${config.ADMIN_CONCURRENCY} admin requests run at once and ${config.ADMIN_QUEUE} more may wait`;
+    return { ok: false, refusal: rateLimited(what, 1) };
+  }
+  return { ok: true, release };
+}
+
 export function createHttpServer(options: {
   yoga: ReturnType<typeof createGraphQL>;
   ready: () => Promise<boolean>;
   logger: Logger;
+  config: Config;
+  tokens: TokenSet;
+  limits: Limits;
   webDir?: string;
 }) {
-  const { yoga, ready, logger } = options;
+  const { yoga, ready, logger, config, tokens, limits } = options;
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
+  // Node refuses a headers timeout longer than the request timeout
+  const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
+  const headersTimeout = Math.min(config.HTTP_HEADERS_TIMEOUT_MS, requestTimeout);
+  const serverOptions = {
+    headersTimeout,
+    requestTimeout,
+    keepAliveTimeout: config.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    // how often Node looks for connections past those timeouts (its default is 30 s)
+    connectionsCheckingInterval: Math.min(1000, headersTimeout),
+  };
 
-  return createServer(async (req, res) => {
+  const server = createServer(serverOptions, async (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== '/health') {
@@ -105,20 +169,13 @@ export function createHttpServer(options: {
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
       }
       if (url.pathname === '/graphql') {
-        const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
-        const body = hasBody ? await readBody(req, LIMITS.bodyBytes) : undefined;
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(req.headers)) {
-          if (typeof v === 'string') headers.set(k, v);
-          else if (Array.isArray(v)) headers.set(k, v.join(', '));
+        const admitted = await admit(req, config, tokens, limits);
+        if (!admitted.ok) return sendError(res, admitted.refusal);
+        try {
+          await forwardToYoga(yoga, req, res);
+        } finally {
+          admitted.release();
         }
-        const response = await yoga.fetch(`http://localhost${req.url}`, {
-          method: req.method,
-          headers,
-          body,
-        });
-        res.writeHead(response.status, Object.fromEntries(response.headers));
-        res.end(Buffer.from(await response.arrayBuffer()));
         return;
       }
       if (req.method === 'GET' || req.method === 'HEAD')
@@ -127,17 +184,40 @@ export function createHttpServer(options: {
     } catch (error) {
       if (error instanceof PayloadTooLarge) {
         res.setHeader('connection', 'close');
-        return sendJson(res, 413, {
-          errors: [
-            {
-              message: `request body: must be at most ${LIMITS.bodyBytes / 1024 / 1024} MiB; send smaller batches`,
-              extensions: { code: 'PAYLOAD_TOO_LARGE' },
-            },
-          ],
-        });
+        return sendError(
+          res,
+          errorResponse(
+            'PAYLOAD_TOO_LARGE',
+            `request body: must be at most ${LIMITS.bodyBytes / 1024 / 1024} MiB; send smaller batches`,
+          ),
+        );
       }
       logger.error({ err: error, path: url.pathname }, 'request failed');
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'internal error' }] });
     }
   });
+  server.maxConnections = config.HTTP_MAX_CONNECTIONS;
+  server.on('close', limits.stop);
+  return server;
+}
+
+async function forwardToYoga(
+  yoga: ReturnType<typeof createGraphQL>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  const body = hasBody ? await readBody(req, LIMITS.bodyBytes) : undefined;
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (typeof v === 'string') headers.set(k, v);
+    else if (Array.isArray(v)) headers.set(k, v.join(', '));
+  }
+  const response = await yoga.fetch(`http://localhost${req.url}`, {
+    method: req.method,
+    headers,
+    body,
+  });
+  res.writeHead(response.status, Object.fromEntries(response.headers));
+  res.end(Buffer.from(await response.arrayBuffer()));
 }

@@ -73,19 +73,6 @@ describe('tokens (SPEC §8)', () => {
     expect(full.errors).toBeUndefined();
     expect(full.data?.__schema.mutationType.name).toBe('Mutation');
   });
-
-  it('GraphiQL is served to admins only', async () => {
-    const page = (token: string | null) =>
-      fetch(`${app.baseUrl}/graphql`, {
-        headers: { accept: 'text/html', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      });
-    const admin = await page(ADMIN_TOKEN);
-    expect(admin.status).toBe(200);
-    expect(await admin.text()).toContain('GraphiQL');
-    expect((await page(null)).status).toBe(401);
-    const ingest = await page(INGEST_TOKEN);
-    expect(await ingest.text()).not.toContain('GraphiQL');
-  });
 });
 
 describe('query limits (graphql-armor)', () => {
@@ -106,6 +93,29 @@ describe('query limits (graphql-armor)', () => {
     const res = await app.gql(viaFragment, {}, ADMIN_TOKEN);
     expect(res.data).toBeUndefined();
     expect(res.errors?.[0]?.message).toMatch(/depth limit of 15 exceeded/);
+  });
+
+  it('counts __typename aliases too: 16 of them are refused, 15 pass', async () => {
+    const typenames = (n: number) =>
+      Array.from({ length: n }, (_, i) => `a${i}: __typename`).join(' ');
+    const over = await app.gql(`{ ${typenames(16)} }`, {}, ADMIN_TOKEN);
+    expect(over.data).toBeUndefined();
+    expect(over.errors?.[0]?.message).toBe('Syntax Error: Aliases limit of 15 exceeded, found 16.');
+    const at = await app.gql(`{ ${typenames(15)} }`, {}, ADMIN_TOKEN);
+    expect(at.errors).toBeUndefined();
+    expect(Object.keys(at.data ?? {})).toHaveLength(15);
+  });
+
+  it('counts aliases inside fragments, once per spread', async () => {
+    // 8 aliases in the fragment, spread twice = 16 > 15
+    const fragment = `fragment F on Query { ${Array.from({ length: 8 }, (_, i) => `f${i}: __typename`).join(' ')} }`;
+    const res = await app.gql(`{ ...F x: __schema { __typename } } ${fragment}`, {}, ADMIN_TOKEN);
+    // 8 + the alias x = 9: allowed
+    expect(res.errors).toBeUndefined();
+    const twice = await app.gql(`{ ...F ... on Query { ...F } } ${fragment}`, {}, ADMIN_TOKEN);
+    expect(twice.errors?.[0]?.message).toBe(
+      'Syntax Error: Aliases limit of 15 exceeded, found 16.',
+    );
   });
 
   it('refuses too many aliases', async () => {

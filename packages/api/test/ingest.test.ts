@@ -175,7 +175,7 @@ describe('recordEvent / recordEvents', () => {
   });
 
   it('lists failed items newest first with keyset pagination (admin)', async () => {
-    const query = `query ($after: String) { failedItems(first: 2, after: $after, pipeline: "event") {
+    const query = `query ($after: String) { failedItems(first: 2, after: $after, pipeline: EVENT) {
       nodes { itemIndex reason mutation payloadTruncated } pageInfo { endCursor hasNextPage } } }`;
     const page1 = await app.gql(query, {});
     expect(page1.errors).toBeUndefined();
@@ -362,7 +362,7 @@ describe('failedItems paging', () => {
     const since = new Date().toISOString(); // received_at of this request is at or after it
     const res = await app.gql(RECORD_EVENTS, { events: bad }, INGEST_TOKEN);
     expect(res.data?.recordEvents.rejected).toBe(12);
-    const query = `query ($after: String) { failedItems(first: 5, after: $after, pipeline: "event", from: "${since}") {
+    const query = `query ($after: String) { failedItems(first: 5, after: $after, pipeline: EVENT, from: "${since}") {
       nodes { itemIndex mutation } pageInfo { endCursor hasNextPage } } }`;
     const seen: number[] = [];
     let after: string | null = null;

@@ -15,12 +15,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  fragment FailedItemRow_item on FailedItem {\n    receivedAt\n    pipeline\n    mutation\n    itemIndex\n    reason\n    payload\n    payloadTruncated\n  }\n": typeof types.FailedItemRow_ItemFragmentDoc,
-    "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: String) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": typeof types.FailedItemsPageDocument,
+    "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: FailedItemPipeline) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": typeof types.FailedItemsPageDocument,
     "\n  query SignInCheck {\n    __typename\n  }\n": typeof types.SignInCheckDocument,
 };
 const documents: Documents = {
     "\n  fragment FailedItemRow_item on FailedItem {\n    receivedAt\n    pipeline\n    mutation\n    itemIndex\n    reason\n    payload\n    payloadTruncated\n  }\n": types.FailedItemRow_ItemFragmentDoc,
-    "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: String) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": types.FailedItemsPageDocument,
+    "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: FailedItemPipeline) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n": types.FailedItemsPageDocument,
     "\n  query SignInCheck {\n    __typename\n  }\n": types.SignInCheckDocument,
 };
 
@@ -45,7 +45,7 @@ export function graphql(source: "\n  fragment FailedItemRow_item on FailedItem {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: String) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: String) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: FailedItemPipeline) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"): (typeof documents)["\n  query FailedItemsPage($first: Int!, $after: String, $pipeline: FailedItemPipeline) {\n    failedItems(first: $first, after: $after, pipeline: $pipeline) {\n      nodes {\n        id\n        ...FailedItemRow_item\n      }\n      pageInfo {\n        endCursor\n        hasNextPage\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

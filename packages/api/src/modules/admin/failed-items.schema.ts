@@ -1,10 +1,22 @@
 import { builder } from '../../builder.js';
+import { MAX_PAGE_SIZE } from '../analytics/arguments.js';
 import { PageInfoRef } from '../common.schema.js';
 import {
-  type FailedItemFilter,
+  FAILED_ITEM_PIPELINES,
+  type FailedItemPipeline,
   type FailedItemRow,
   listFailedItems,
 } from './failed-items.service.js';
+
+const FailedItemPipelineEnum = builder.enumType('FailedItemPipeline', {
+  description: 'Where a rejected item was headed: a catalog pipeline, or `LEGACY` for v1 payloads.',
+  values: Object.fromEntries(
+    FAILED_ITEM_PIPELINES.map((p) => [
+      p.toUpperCase(),
+      { value: p, description: `Wire value \`${p}\`.` },
+    ]),
+  ) as Record<string, { value: FailedItemPipeline }>,
+});
 
 const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
   description: 'An item that was rejected at ingest, kept with its reason so nothing is lost.',
@@ -15,7 +27,11 @@ const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
       resolve: (r) => r.receivedAt,
       description: 'Server clock at ingest.',
     }),
-    pipeline: t.exposeString('pipeline', { description: '`event`, `error`, `trace` or `legacy`.' }),
+    pipeline: t.field({
+      type: FailedItemPipelineEnum,
+      resolve: (r) => r.pipeline,
+      description: 'The pipeline it was sent to.',
+    }),
     mutation: t.exposeString('mutation', { description: 'The mutation that carried it.' }),
     itemIndex: t.exposeInt('itemIndex', { description: 'Its position in the batch.' }),
     reason: t.exposeString('reason', { description: 'The field and the rule it broke.' }),
@@ -46,11 +62,9 @@ builder.queryField('failedItems', (t) =>
     type: FailedItemConnectionRef,
     description: 'Rejected ingest items with reason and payload, newest first (admin only).',
     args: {
-      first: t.arg.int({ defaultValue: 50, description: 'Page size, 1–500.' }),
+      first: t.arg.int({ defaultValue: 50, description: `Page size, 1–${MAX_PAGE_SIZE}.` }),
       after: t.arg.string({ description: '`pageInfo.endCursor` of the previous page.' }),
-      pipeline: t.arg.string({
-        description: 'Only this pipeline (`event`, `error`, `trace`, `legacy`).',
-      }),
+      pipeline: t.arg({ type: FailedItemPipelineEnum, description: 'Only this pipeline.' }),
       from: t.arg({ type: 'DateTime', description: 'Received at or after.' }),
       to: t.arg({ type: 'DateTime', description: 'Received before.' }),
     },
@@ -61,6 +75,6 @@ builder.queryField('failedItems', (t) =>
         pipeline: args.pipeline ?? null,
         from: args.from ?? null,
         to: args.to ?? null,
-      } satisfies FailedItemFilter),
+      }),
   }),
 );

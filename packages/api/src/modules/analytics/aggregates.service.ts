@@ -1,6 +1,7 @@
 import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
+import { readQuery } from '../../query-timeout.js';
 import {
   type EventCountDimension,
   getErrorGroups,
@@ -62,9 +63,12 @@ export async function eventCounts(
   if (repeated) throw badInput(`groupBy: ${repeated} is listed more than once`, 'groupBy');
   checkNonEmptyList(filter.eventNames ?? null, 'eventName');
   const { conditions, params } = filterConditions(windowed(filter, now));
-  const rows = await em
-    .getConnection()
-    .execute<DbRow[]>(getEventCounts(groupBy, whereClause(conditions)), params);
+  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
+  const rows = await readQuery<DbRow[]>(
+    em,
+    getEventCounts(groupBy, whereClause(conditions)),
+    params,
+  );
   return rows.map((r) => ({
     day: orNull<string>(r.day),
     eventName: orNull<EventName>(r.event_name),
@@ -87,12 +91,12 @@ export async function errorGroups(
   const scoped = windowed(filter, now);
   const groups = filterConditions(scoped);
   const latest = filterConditions(scoped, 'e.');
-  const rows = await em
-    .getConnection()
-    .execute<DbRow[]>(
-      getErrorGroups(whereClause(groups.conditions), whereClause(latest.conditions)),
-      [...groups.params, first, ...latest.params],
-    );
+  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
+  const rows = await readQuery<DbRow[]>(
+    em,
+    getErrorGroups(whereClause(groups.conditions), whereClause(latest.conditions)),
+    [...groups.params, first, ...latest.params],
+  );
   return rows.map((r) => ({
     stackHash: String(r.stack_hash),
     errorType: String(r.error_type),
@@ -111,9 +115,8 @@ export async function traceStats(
   now: Date,
 ): Promise<TraceStatsRow[]> {
   const { conditions, params } = filterConditions(windowed(filter, now));
-  const rows = await em
-    .getConnection()
-    .execute<DbRow[]>(getTraceStats(whereClause(conditions)), params);
+  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
+  const rows = await readQuery<DbRow[]>(em, getTraceStats(whereClause(conditions)), params);
   return rows.map((r) => {
     const [p50, p95, p99] = (r.percentiles as unknown[]).map(Number);
     return {

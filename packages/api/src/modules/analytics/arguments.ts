@@ -82,6 +82,33 @@ export function decodeListCursor(after: string): ListKey {
   throw badInput('after: not a cursor returned by this API', 'after');
 }
 
+/** The sort key of a failed item: when it was received (microseconds), then its store id. */
+export interface FailedItemKey {
+  receivedAt: string;
+  id: string;
+}
+
+const STORE_ID = /^\d{1,19}$/;
+
+export const encodeFailedItemCursor = (key: FailedItemKey) =>
+  encodeCursor(['f1', key.receivedAt, key.id]);
+
+export function decodeFailedItemCursor(after: string): FailedItemKey {
+  const [version, receivedAt, id, ...rest] = decodeCursor(after);
+  if (
+    version === 'f1' &&
+    rest.length === 0 &&
+    typeof receivedAt === 'string' &&
+    ISO_INSTANT.test(receivedAt) &&
+    !Number.isNaN(Date.parse(receivedAt)) &&
+    typeof id === 'string' &&
+    STORE_ID.test(id)
+  ) {
+    return { receivedAt, id };
+  }
+  throw badInput('after: not a cursor returned by this API', 'after');
+}
+
 /** A list filter given as `[]` would silently match nothing; say so instead. */
 export function checkNonEmptyList<T>(values: readonly T[] | null, argument: string): void {
   if (values && values.length === 0) {

@@ -1,5 +1,6 @@
 import type { BetaPhase, Channel, EventName, Pipeline, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readQuery } from '../../query-timeout.js';
 import {
   checkNonEmptyList,
   checkPageSize,
@@ -125,12 +126,10 @@ async function listRecords(
     conditions.push(AFTER_KEY_CONDITION);
     params.push(key.timestamp, key.id, key.userIdHash);
   }
-  const rows = await em
-    .getConnection()
-    .execute<DbRow[]>(listRecordsSql(pipeline, whereClause(conditions)), [
-      ...params,
-      args.first + 1,
-    ]);
+  const rows = await readQuery<DbRow[]>(em, listRecordsSql(pipeline, whereClause(conditions)), [
+    ...params,
+    args.first + 1,
+  ]);
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bindNamed } from '../../db/sql.js';
+import { applyQueryTimeout } from '../../query-timeout.js';
 
 /** The optional filters of SPEC §4, applied to every table a KPI reads (look-backs included). */
 export interface KpiFilter {
@@ -31,6 +32,7 @@ export function runKpiQuery<T>(
   return connection.transactional(
     async (trx) => {
       await connection.execute(KPI_SETTINGS, [], 'all', trx);
+      await applyQueryTimeout(em, trx); // statement timeout (docs/api.md#limits)
       return connection.execute<T[]>(text, params, 'all', trx);
     },
     { readOnly: true },

@@ -1,0 +1,256 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  ANALYST_QUERIES,
+  badBatch,
+  call,
+  eventBatch,
+  KPI_QUERY,
+  MALFORMED,
+  SOAK_ADMIN_TOKEN,
+  SOAK_BURST_TOKEN,
+  SOAK_INGEST_TOKEN,
+  Stats,
+  type Target,
+  TINY_EVENT,
+} from './soak-traffic.js';
+
+/**
+ * `pnpm bench:soak`: SOAK_MINUTES (default 10) of mixed traffic against the built server
+ * (`packages/api/dist/main.js`, run as `pnpm start` runs it): ingest at half the maximum measured
+ * first in the same run, KPI and analyst reads, bad batches, and once a minute a burst that the
+ * per-token rate limit must turn into 429s. Per minute: the server's RSS, p50/p99 per operation
+ * and the outcomes. The baseline is the first minute after warm-up: RSS growth and the ingest
+ * p99 ratio are measured against it. Goal: RSS growth < 10%, p99 steady, zero 5xx.
+ * Env: SOAK_MINUTES, DATABASE_URL (a server for a scratch database; else embedded PostgreSQL).
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
+const BATCH = 500;
+const CALIBRATION_MS = 15_000;
+const MAX_IN_FLIGHT = 8;
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((done) => probe.listen(0, '127.0.0.1', done));
+  const address = probe.address();
+  await new Promise((done) => probe.close(done));
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 1024);
+}
+
+/** A scratch database on DATABASE_URL's server, or an embedded PostgreSQL in a temp dir. */
+async function database(): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ct-soak-'));
+  const serverUrl = process.env.DATABASE_URL;
+  if (!serverUrl) {
+    return {
+      env: { DATA_DIR: dataDir },
+      drop: () => rm(dataDir, { recursive: true, force: true }),
+    };
+  }
+  const require = createRequire(join(ROOT, 'packages/api/package.json'));
+  const { Client } = require('pg') as {
+    Client: new (options: {
+      connectionString: string;
+    }) => {
+      connect(): Promise<void>;
+      query(sql: string): Promise<unknown>;
+      end(): Promise<void>;
+    };
+  };
+  const name = `ct_soak_${process.pid}`;
+  const admin = new Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
+    drop: async () => {
+      const c = new Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function startServer(port: number, env: Record<string, string>): Promise<ChildProcess> {
+  const main = join(ROOT, 'packages/api/dist/main.js');
+  if (!existsSync(main)) throw new Error('build first: npx -y pnpm@12.4.2 build');
+  const child = spawn(process.execPath, ['--enable-source-maps', main], {
+    cwd: join(ROOT, 'packages/api'),
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: {
+      ...env,
+      PATH: process.env.PATH ?? '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TELEMETRY_INGEST_TOKENS: `${SOAK_INGEST_TOKEN},${SOAK_BURST_TOKEN},soak-calibration`,
+      TELEMETRY_ADMIN_TOKENS: SOAK_ADMIN_TOKEN,
+      SEED_DEMO: '0',
+      LOG_LEVEL: 'warn',
+      // the per-token limit is what the bursts hit; every client here shares 127.0.0.1
+      RATE_LIMIT_TOKEN_PER_SECOND: '50',
+      RATE_LIMIT_TOKEN_BURST: '100',
+      RATE_LIMIT_ADDRESS_PER_SECOND: '100000',
+      RATE_LIMIT_ADDRESS_BURST: '100000',
+    },
+  });
+  for (let i = 0; i < 600; i++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return child;
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    await sleep(200);
+  }
+  throw new Error('server not ready after 120 s');
+}
+
+/** Events/s with 4 clients sending batches back to back: the maximum this machine sustains. */
+async function calibrate(target: Target): Promise<number> {
+  const until = performance.now() + CALIBRATION_MS;
+  let events = 0;
+  const client = async () => {
+    while (performance.now() < until) {
+      if ((await call(target, 'calibrate', 'soak-calibration', eventBatch(BATCH))) === 'ok')
+        events += BATCH;
+    }
+  };
+  const started = performance.now();
+  await Promise.all([client(), client(), client(), client()]);
+  return events / ((performance.now() - started) / 1000);
+}
+
+const OPS = ['ingest', 'kpi', 'analyst', 'bad', 'burst'] as const;
+const fmt = (v: number | null) =>
+  v === null ? '—' : v < 10 ? v.toFixed(1) : Math.round(v).toString();
+
+function row(minute: number, rss: number, s: Stats): string {
+  const cells = OPS.map((op) => `${fmt(s.percentile(op, 50))}/${fmt(s.percentile(op, 99))}`);
+  const outcomes = (['ok', '4xx', '429', '5xx', 'network'] as const).map((o) => s.total(o));
+  return [
+    String(minute).padStart(3),
+    String(rss).padStart(6),
+    ...cells.map((c) => c.padStart(11)),
+    ...outcomes.map((n) => String(n).padStart(6)),
+  ].join(' |');
+}
+
+async function main(): Promise<void> {
+  const db = await database();
+  const port = await freePort();
+  const server = await startServer(port, db.env);
+  const pid = server.pid ?? 0;
+  let stats = new Stats();
+  const target: Target = { url: `http://127.0.0.1:${port}/graphql`, stats: () => stats };
+  try {
+    const max = await calibrate(target);
+    const rate = max / 2;
+    log(`calibration: ${Math.round(max)} events/s with 4 clients, batches of ${BATCH}`);
+    log(
+      `soak: ${MINUTES} min, ingest at ${Math.round(rate)} events/s (half), machine load ${(await readFile('/proc/loadavg', 'utf8')).trim()}`,
+    );
+    log(
+      'min | RSS MB |  ingest ms |     kpi ms | analyst ms |     bad ms |   burst ms |    ok |   4xx |   429 |   5xx |   net',
+    );
+    log(
+      '    |        |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |       |       |       |       |',
+    );
+    const rows: { rss: number; p99: number | null; fivexx: number }[] = [];
+    const tasks = new Set<Promise<unknown>>();
+    const fire = (p: Promise<unknown>) => {
+      tasks.add(p);
+      void p.finally(() => tasks.delete(p));
+    };
+    let inFlight = 0;
+    let skipped = 0;
+    const batchEvery = (BATCH / rate) * 1000;
+    for (let minute = 1; minute <= MINUTES; minute++) {
+      stats = new Stats();
+      const start = performance.now();
+      let nextBatch = start;
+      let tick = 0;
+      let rss = 0;
+      while (performance.now() - start < 60_000) {
+        const now = performance.now();
+        while (nextBatch <= now) {
+          nextBatch += batchEvery;
+          if (inFlight >= MAX_IN_FLIGHT) {
+            skipped++;
+            continue;
+          }
+          inFlight++;
+          fire(
+            call(target, 'ingest', SOAK_INGEST_TOKEN, eventBatch(BATCH)).finally(() => inFlight--),
+          );
+        }
+        const second = Math.floor((now - start) / 1000);
+        if (second >= tick) {
+          tick = second + 1;
+          fire(
+            call(
+              target,
+              'analyst',
+              SOAK_ADMIN_TOKEN,
+              ANALYST_QUERIES[second % ANALYST_QUERIES.length]?.() ?? '',
+            ),
+          );
+          if (second % 5 === 0) fire(call(target, 'kpi', SOAK_ADMIN_TOKEN, KPI_QUERY()));
+          if (second % 10 === 5) {
+            fire(call(target, 'bad', SOAK_INGEST_TOKEN, badBatch(50), true));
+            fire(call(target, 'bad', SOAK_INGEST_TOKEN, MALFORMED, true));
+          }
+          if (second === 30) {
+            for (let i = 0; i < 400; i++) fire(call(target, 'burst', SOAK_BURST_TOKEN, TINY_EVENT));
+          }
+          if (second % 5 === 0) rss = Math.max(rss, await rssMb(pid));
+        }
+        await sleep(Math.max(1, Math.min(50, nextBatch - performance.now())));
+      }
+      await Promise.all(tasks);
+      rss = Math.max(rss, await rssMb(pid));
+      log(row(minute, rss, stats));
+      rows.push({ rss, p99: stats.percentile('ingest', 99), fivexx: stats.total('5xx') });
+    }
+    const base = rows[1] ?? rows[0];
+    const last = rows.at(-1);
+    if (base && last) {
+      const growth = ((last.rss - base.rss) / base.rss) * 100;
+      const p99 = base.p99 && last.p99 ? last.p99 / base.p99 : null;
+      const fivexx = rows.reduce((n, r) => n + r.fivexx, 0);
+      log(
+        `RSS after warm-up (minute ${rows.length > 1 ? 2 : 1}) → last: ${base.rss} → ${last.rss} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%; goal < 10%)`,
+      );
+      log(
+        `ingest p99, last minute / first after warm-up: ${p99 === null ? '—' : `${p99.toFixed(2)}×`}; 5xx: ${fivexx} (goal 0); ingest batches skipped (8 in flight): ${skipped}`,
+      );
+    }
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((done) => server.once('exit', done));
+    await db.drop();
+  }
+}
+
+await main();

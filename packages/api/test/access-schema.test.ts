@@ -1,0 +1,139 @@
+import {
+  type GraphQLArgument,
+  type GraphQLField,
+  type GraphQLInputType,
+  getNamedType,
+  isEnumType,
+  isInputObjectType,
+  isLeafType,
+  isListType,
+  isNonNullType,
+  isScalarType,
+} from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { INGEST_ROOT_FIELDS } from '../src/graphql.js';
+import { schema } from '../src/schema.js';
+import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+
+/**
+ * Access is an allow-list (docs/api.md#access): this walks every root field of the schema and
+ * sends a valid operation calling it with an ingest token. Only the listed ingest mutations may
+ * run; every other field, including any added after this test was written, must answer 403.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => app?.close());
+
+/** A literal that type-checks for `type`; only required inputs are filled in. */
+function literal(type: GraphQLInputType): string {
+  if (isNonNullType(type)) return literal(type.ofType);
+  if (isListType(type)) return `[${literal(type.ofType)}]`;
+  if (isEnumType(type)) return type.getValues()[0]?.name ?? 'null';
+  if (isInputObjectType(type)) {
+    const fields = Object.values(type.getFields()).filter((f) => isNonNullType(f.type));
+    return `{ ${fields.map((f) => `${f.name}: ${literal(f.type)}`).join(', ')} }`;
+  }
+  if (isScalarType(type)) {
+    const samples: Record<string, string> = {
+      Int: '1',
+      Float: '1.5',
+      Boolean: 'true',
+      String: '"x"',
+      ID: '"x"',
+      DateTime: '"2026-11-20T10:00:00Z"',
+      Date: '"2026-11-20"',
+      JSON: '{}',
+    };
+    return samples[type.name] ?? '"x"';
+  }
+  return 'null';
+}
+
+function operation(kind: 'query' | 'mutation', field: GraphQLField<unknown, unknown>): string {
+  const required = field.args.filter((a: GraphQLArgument) => isNonNullType(a.type));
+  const args = required.length
+    ? `(${required.map((a) => `${a.name}: ${literal(a.type)}`).join(', ')})`
+    : '';
+  const selection = isLeafType(getNamedType(field.type)) ? '' : ' { __typename }';
+  return `${kind} { ${field.name}${args}${selection} }`;
+}
+
+const roots = [
+  ['query', schema.getQueryType()],
+  ['mutation', schema.getMutationType()],
+] as const;
+const fields = roots.flatMap(([kind, type]) =>
+  Object.values(type?.getFields() ?? {}).map((f) => ({ kind, field: f })),
+);
+
+describe('ingest token allow-list, walked over the schema', () => {
+  it('the walk covers the 7 ingest mutations and every read field', () => {
+    const allowed = fields.filter((f) => INGEST_ROOT_FIELDS.has(f.field.name));
+    expect(allowed.map((f) => f.field.name).sort()).toEqual([
+      'recordError',
+      'recordErrors',
+      'recordEvent',
+      'recordEvents',
+      'recordLegacyEvents',
+      'recordTrace',
+      'recordTraces',
+    ]);
+    const refused = fields.filter((f) => !INGEST_ROOT_FIELDS.has(f.field.name));
+    expect(refused.map((f) => f.field.name)).toEqual(
+      expect.arrayContaining([
+        'kpis',
+        'cdr',
+        'resurrection',
+        'dauWau',
+        'paidConversion',
+        'events',
+        'errors',
+        'traces',
+        'eventCounts',
+        'errorGroups',
+        'traceStats',
+        'failedItems',
+      ]),
+    );
+  });
+
+  it('every other root field refuses an ingest token with 403 FORBIDDEN, and admits an admin', async () => {
+    const refused = fields.filter((f) => !INGEST_ROOT_FIELDS.has(f.field.name));
+    for (const { kind, field } of refused) {
+      const document = operation(kind, field);
+      const asIngest = await app.gql(document, {}, INGEST_TOKEN);
+      expect({
+        field: field.name,
+        status: asIngest.status,
+        code: asIngest.errors?.[0]?.extensions?.code,
+      }).toEqual({
+        field: field.name,
+        status: 403,
+        code: 'FORBIDDEN',
+      });
+      // the document is valid: an admin runs it (a rule may still refuse its arguments)
+      const asAdmin = await app.gql(document, {}, ADMIN_TOKEN);
+      expect(asAdmin.errors?.[0]?.extensions?.code ?? 'OK').not.toBe('GRAPHQL_VALIDATION_FAILED');
+    }
+  });
+
+  it('the allowed mutations run with an ingest token', async () => {
+    const allowed = fields.filter((f) => INGEST_ROOT_FIELDS.has(f.field.name));
+    for (const { kind, field } of allowed) {
+      const res = await app.gql(operation(kind, field), {}, INGEST_TOKEN);
+      expect({ field: field.name, status: res.status }).toEqual({ field: field.name, status: 200 });
+    }
+  });
+
+  it('a refused field cannot ride along in another operation of the same document', async () => {
+    const document = `mutation M { recordEvents(events: []) { accepted } } query Q { failedItems { nodes { id } } }`;
+    const res = await fetch(`${app.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
+      body: JSON.stringify({ query: document, operationName: 'M' }),
+    });
+    expect(res.status).toBe(403);
+  });
+});
