@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { forbidden } from './errors.js';
 import type { Orm } from './orm.js';
 import { schema } from './schema.js';
+import { unavailablePlugin } from './unavailable.js';
 
 /**
  * Query limits (graphql-armor). Depth is counted for introspection too (`ignoreIntrospection:
@@ -116,6 +117,7 @@ export function createGraphQL(options: {
     }),
     plugins: [
       authPlugin(tokens),
+      unavailablePlugin(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
         maxAliases: { n: QUERY_LIMITS.maxAliases },
