@@ -1,11 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app.js';
-import { loadConfig } from '../src/config.js';
 import { initORM, migrate, type Orm } from '../src/orm.js';
 import { isDatabaseUnavailable } from '../src/unavailable.js';
-import { type PrivatePostgres, startPrivatePostgres } from './helpers/private-postgres.js';
+import { type PrivatePostgres, serveOn, startPrivatePostgres } from './helpers/private-postgres.js';
 
 /**
  * Issue 7 item 3: a database outage answers 503 + Retry-After + SERVICE_UNAVAILABLE. The outage
@@ -41,15 +37,7 @@ beforeAll(async () => {
   pg = await startPrivatePostgres();
   orm = await initORM(pg.url, { poolMax: 2 });
   await migrate(orm);
-  const { server } = createApp({
-    orm,
-    config: loadConfig({ SEED_DEMO: '0' }),
-    tokens: { ingest: [INGEST], admin: [] },
-    logger: pino({ level: 'silent' }),
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  close = () => new Promise<void>((done) => server.close(() => done()));
+  ({ baseUrl, close } = await serveOn(orm, { ingest: [INGEST], admin: [] }));
 });
 
 afterAll(async () => {
