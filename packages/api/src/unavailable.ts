@@ -27,9 +27,12 @@ const NETWORK_CODES = new Set([
  * crash shutdown and "cannot connect now" (starting up).
  */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3])/;
-/** Thrown without a code: knex's pool timeout and pg's dropped connection. */
+/**
+ * Thrown without a code: knex's pool timeout, pg's dropped connection, and knex's answer to the
+ * next statement of a transaction whose connection just died, pg's client after a socket error.
+ */
 const UNAVAILABLE_MESSAGE =
-  /Timeout acquiring a connection|Connection terminated|the database system is (starting up|shutting down|in recovery mode)/i;
+  /Timeout acquiring a connection|Connection terminated|Transaction query already complete|has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/i;
 
 type Cause = {
   code?: unknown;

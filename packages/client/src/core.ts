@@ -1,6 +1,6 @@
 import type { EventName } from '@cortex-telemetry/events';
 import { Delivery } from './delivery.js';
-import { isoTimestamp, itemProblem } from './items.js';
+import { eventProblem, isoTimestamp, itemProblem, LazyEvent, merge } from './items.js';
 import type { OpenStore, QueueStore } from './store.js';
 import { type ToolCallOptions, toolCallItems } from './tool-call.js';
 import {
@@ -40,6 +40,8 @@ export class TelemetryClient {
   private readonly delivery: Delivery | null = null;
   private store: QueueStore | null = null;
   private closing = false;
+  /** No `beforeSend` and no store: events can be queued lazily (see `LazyEvent`). */
+  private readonly lazy: boolean;
   private queueFull = false;
   private readonly local = { rejected: 0, dropped: 0, sampledOut: 0, filtered: 0 };
 
@@ -50,8 +52,10 @@ export class TelemetryClient {
     this.beforeSend = options.beforeSend;
     this.onError = options.onError ?? defaultOnError;
     this.maxQueueSize = options.maxQueueSize ?? 10_000;
+    this.lazy = false;
     if (!this.on) return;
     this.store = this.openStore(options.persistPath, runtime.openStore);
+    this.lazy = this.store === null && this.beforeSend === undefined;
     this.delivery = new Delivery({
       endpoint: options.endpoint,
       token: options.token,
@@ -74,8 +78,21 @@ export class TelemetryClient {
   emitEvent(name: EventName, fields?: EventFields): void {
     if (!this.on) return;
     try {
-      if (this.sampledOut()) return;
-      this.enqueue({ kind: 'event', data: this.event(name, fields) });
+      if (this.sampleRate < 1 && this.sampledOut()) return;
+      if (!this.lazy) {
+        this.enqueue({ kind: 'event', data: this.event(name, fields) });
+        return;
+      }
+      const problem = eventProblem(name, fields, this.defaults);
+      if (problem !== null) {
+        this.local.rejected++;
+        this.report(new TelemetryError('INVALID_ITEM', problem));
+        return;
+      }
+      if (!this.admit()) return;
+      // a shallow copy: a caller reusing its fields object must not change what is sent
+      const own = fields === undefined ? undefined : { ...fields };
+      this.delivery!.push(new LazyEvent(name, own, Date.now(), this.defaults));
     } catch (error) {
       this.report(new TelemetryError('INVALID_ITEM', String(error), undefined, { cause: error }));
     }
@@ -90,8 +107,7 @@ export class TelemetryClient {
       this.enqueue({
         kind: 'error',
         data: {
-          ...this.defaults,
-          ...rest,
+          ...merge(this.defaults, rest),
           errorId: errorId ?? uuid(),
           timestamp: isoTimestamp(fields.timestamp),
           errorType: errorType ?? (e ? errorTypeOf(e) : typeof error),
@@ -116,8 +132,7 @@ export class TelemetryClient {
       this.enqueue({
         kind: 'trace',
         data: {
-          ...this.defaults,
-          ...rest,
+          ...merge(this.defaults, rest),
           traceId: traceId ?? uuid(),
           timestamp: isoTimestamp(fields.timestamp),
           operationName,
@@ -198,7 +213,7 @@ export class TelemetryClient {
   }
 
   private event(name: EventName, fields: EventFields | undefined): EventItem {
-    const data = { ...this.defaults, ...fields } as EventItem;
+    const data = merge(this.defaults, fields) as unknown as EventItem;
     data.eventId = fields?.eventId ?? uuid();
     data.eventName = name;
     data.timestamp = isoTimestamp(fields?.timestamp);
@@ -236,8 +251,7 @@ export class TelemetryClient {
     this.enqueue({
       kind: 'trace',
       data: {
-        ...this.defaults,
-        ...fields,
+        ...merge(this.defaults, fields),
         traceId: uuid(),
         timestamp: isoTimestamp(fields.timestamp),
         operationName,
@@ -276,24 +290,30 @@ export class TelemetryClient {
       this.report(new TelemetryError('INVALID_ITEM', problem, item));
       return;
     }
-    const delivery = this.delivery!;
-    if (delivery.size >= this.maxQueueSize || this.closing) {
-      this.local.dropped++;
-      if (!this.queueFull) {
-        this.queueFull = true;
-        const why = this.closing
-          ? 'the client is shutting down'
-          : `the queue holds ${this.maxQueueSize} items`;
-        this.report(
-          new TelemetryError('QUEUE_FULL', `item dropped: ${why}; see stats().dropped`, item),
-        );
-      }
-      return;
-    }
-    // one report per overflow episode; a new one starts once the queue has half emptied
-    if (this.queueFull && delivery.size <= this.maxQueueSize / 2) this.queueFull = false;
+    if (!this.admit(item)) return;
     if (this.store) this.persist(item);
-    delivery.push(item);
+    this.delivery!.push(item);
+  }
+
+  /** Room in the queue? Else the new item is dropped, counted, and reported once per episode. */
+  private admit(item?: TelemetryItem): boolean {
+    const size = this.delivery!.size;
+    if (size < this.maxQueueSize && !this.closing) {
+      // a new episode may be reported once the queue has half emptied
+      if (this.queueFull && size <= this.maxQueueSize / 2) this.queueFull = false;
+      return true;
+    }
+    this.local.dropped++;
+    if (!this.queueFull) {
+      this.queueFull = true;
+      const why = this.closing
+        ? 'the client is shutting down'
+        : `the queue holds ${this.maxQueueSize} items`;
+      this.report(
+        new TelemetryError('QUEUE_FULL', `item dropped: ${why}; see stats().dropped`, item),
+      );
+    }
+    return false;
   }
 
   private persist(item: TelemetryItem): void {

@@ -1,4 +1,4 @@
-import { wireJson } from './items.js';
+import { LazyEvent, wireJson } from './items.js';
 import type { QueueStore } from './store.js';
 import { type Batch, classify, type Outcome, requestBody } from './transport.js';
 import type { TelemetryError, TelemetryItem } from './types.js';
@@ -37,7 +37,7 @@ const KEEPALIVE_BYTES = 60_000;
 const encoder = new TextEncoder();
 
 export class Delivery {
-  private pending: TelemetryItem[] = [];
+  private pending: (TelemetryItem | LazyEvent)[] = [];
   private head = 0;
   private inFlight = 0;
   private sending = false;
@@ -61,7 +61,7 @@ export class Delivery {
     return this.pending.length - this.head + this.inFlight;
   }
 
-  push(item: TelemetryItem): void {
+  push(item: TelemetryItem | LazyEvent): void {
     this.pending.push(item);
     this.enqueued++;
     const waiting = this.pending.length - this.head;
@@ -106,7 +106,6 @@ export class Delivery {
     const batch = this.take(KEEPALIVE_BYTES);
     this.inFlight += batch.items.length;
     void this.attempt(batch, true).then((outcome) => {
-      this.inFlight -= batch.items.length;
       if (outcome.type === 'retry' || outcome.type === 'refused') this.putBack(batch);
       else this.settle(batch, outcome);
     });
@@ -127,7 +126,8 @@ export class Delivery {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.sending = true;
-    void this.loop();
+    // a later task, not now: encoding a batch must not run inside the caller's emitEvent
+    setTimeout(() => void this.loop(), 0);
   }
 
   private async loop(): Promise<void> {
@@ -136,7 +136,6 @@ export class Delivery {
         const batch = this.take(MAX_BODY_BYTES);
         this.inFlight += batch.items.length;
         await this.deliver(batch);
-        this.inFlight -= batch.items.length;
         const waiting = this.pending.length - this.head;
         const due = this.waiters.length > 0;
         if (waiting < this.o.flushAt && !due) break;
@@ -200,8 +199,10 @@ export class Delivery {
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }
 
+  /** Settles a batch taken from the queue (its items leave `inFlight`) and wakes flush(). */
   private settle(batch: Batch, outcome: Exclude<Outcome, { type: 'retry' }>): void {
     const n = batch.items.length;
+    this.inFlight -= n;
     if (outcome.type === 'stored') {
       for (const { item, message } of outcome.rejected) {
         this.o.report(this.o.makeError('REJECTED', message, item));
@@ -234,7 +235,8 @@ export class Delivery {
     const json: string[] = [];
     let bytes = 0;
     while (this.head < this.pending.length && items.length < this.limit) {
-      const item = this.pending[this.head]!;
+      const queued = this.pending[this.head]!;
+      const item = queued instanceof LazyEvent ? queued.build() : queued;
       const encoded = wireJson(item);
       const size = encoder.encode(encoded).length + 1;
       if (items.length > 0 && bytes + size > maxBytes) break;
@@ -252,6 +254,7 @@ export class Delivery {
 
   /** Returns a batch to the front of the queue, in its order. */
   private putBack(batch: Batch): void {
+    this.inFlight -= batch.items.length;
     this.pending = [...batch.items, ...this.pending.slice(this.head)];
     this.head = 0;
   }

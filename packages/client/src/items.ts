@@ -5,7 +5,8 @@ import {
   isEventName,
   SEVERITIES,
 } from '@cortex-telemetry/events';
-import type { Defaults, TelemetryItem } from './types.js';
+import type { Defaults, EventFields, EventItem, TelemetryItem } from './types.js';
+import { uuid } from './uuid.js';
 
 /**
  * The checks the client makes before queueing an item: only those whose violation would make
@@ -28,21 +29,35 @@ const STRING_FIELDS = [
   'clientVersion',
 ] as const;
 
-function commonProblem(d: Record<string, unknown>): string | null {
-  if (typeof d.userIdHash !== 'string' || d.userIdHash === '') {
+type Bag = Record<string, unknown>;
+const NONE: Bag = {};
+
+function commonProblem(d: Bag, fallback: Bag): string | null {
+  const get = (k: string) => (d[k] !== undefined ? d[k] : fallback[k]);
+  const userIdHash = get('userIdHash');
+  if (typeof userIdHash !== 'string' || userIdHash === '') {
     return 'userIdHash: is required (set it in `defaults` or on the call)';
   }
-  if (!channels.has(d.channel as string)) return `channel: must be one of ${CHANNELS.join(', ')}`;
-  for (const f of STRING_FIELDS) {
-    if (d[f] !== undefined && typeof d[f] !== 'string') return `${f}: must be a string`;
+  if (!channels.has(get('channel') as string)) {
+    return `channel: must be one of ${CHANNELS.join(', ')}`;
   }
-  if (d.phase !== undefined && !phases.has(d.phase as string)) {
+  for (const f of STRING_FIELDS) {
+    const v = get(f);
+    if (v !== undefined && typeof v !== 'string') return `${f}: must be a string`;
+  }
+  const phase = get('phase');
+  if (phase !== undefined && !phases.has(phase as string)) {
     return `phase: must be one of ${BETA_PHASES.join(', ')}`;
   }
-  if (d.isPaidUser !== undefined && typeof d.isPaidUser !== 'boolean') {
+  const isPaidUser = get('isPaidUser');
+  if (isPaidUser !== undefined && typeof isPaidUser !== 'boolean') {
     return 'isPaidUser: must be a boolean';
   }
-  if (Number.isNaN(Date.parse(d.timestamp as string))) {
+  const timestamp = d.timestamp;
+  if (timestamp !== undefined && !(timestamp instanceof Date) && typeof timestamp !== 'string') {
+    return 'timestamp: must be a Date or an ISO-8601 string';
+  }
+  if (timestamp !== undefined && Number.isNaN(new Date(timestamp as string).getTime())) {
     return 'timestamp: must be a valid date-time';
   }
   const m = d.metadata;
@@ -54,20 +69,35 @@ function commonProblem(d: Record<string, unknown>): string | null {
 
 const isInt = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= INT_MAX;
 
-/** The first GraphQL-level problem of an item, or null when the server will look at it. */
-export function itemProblem(item: TelemetryItem): string | null {
-  const d = item.data as unknown as Record<string, unknown>;
-  const common = commonProblem(d);
+/**
+ * The first GraphQL-level problem of an event given as name + call fields over `defaults`
+ * (unset call fields fall back to the defaults), or null when the server will look at it.
+ */
+export function eventProblem(
+  name: unknown,
+  fields?: object,
+  fallback: object = NONE,
+): string | null {
+  const d = (fields ?? NONE) as Bag;
+  if (!isEventName(name)) return 'eventName: must be one of the 17 catalog events';
+  const common = commonProblem(d, fallback as Bag);
   if (common) return common;
+  if (d.durationMs !== undefined && !isInt(d.durationMs)) {
+    return `durationMs: must be an integer between 0 and ${INT_MAX}`;
+  }
+  if (d.result !== undefined && typeof d.result !== 'string') return 'result: must be a string';
+  return null;
+}
+
+/** The first GraphQL-level problem of a complete item, or null. */
+export function itemProblem(item: TelemetryItem): string | null {
+  const d = item.data as unknown as Bag;
   switch (item.kind) {
     case 'event':
-      if (!isEventName(d.eventName)) return 'eventName: must be one of the 17 catalog events';
-      if (d.durationMs !== undefined && !isInt(d.durationMs)) {
-        return `durationMs: must be an integer between 0 and ${INT_MAX}`;
-      }
-      if (d.result !== undefined && typeof d.result !== 'string') return 'result: must be a string';
-      return null;
-    case 'error':
+      return eventProblem(d.eventName, d);
+    case 'error': {
+      const common = commonProblem(d, NONE);
+      if (common) return common;
       if (typeof d.errorType !== 'string') return 'errorType: must be a string';
       if (typeof d.errorMessage !== 'string') return 'errorMessage: must be a string';
       if (!severities.has(d.severity as string)) {
@@ -77,7 +107,10 @@ export function itemProblem(item: TelemetryItem): string | null {
         return 'relatedEventName: must be one of the 17 catalog events';
       }
       return null;
-    case 'trace':
+    }
+    case 'trace': {
+      const common = commonProblem(d, NONE);
+      if (common) return common;
       if (typeof d.operationName !== 'string') return 'operationName: must be a string';
       if (typeof d.durationMs !== 'number' || !Number.isFinite(d.durationMs)) {
         return 'durationMs: must be a finite number';
@@ -87,6 +120,45 @@ export function itemProblem(item: TelemetryItem): string | null {
         return `resultCount: must be an integer between 0 and ${INT_MAX}`;
       }
       return null;
+    }
+  }
+}
+
+/**
+ * `defaults` overlaid with the call's fields; a field set to `undefined` on the call leaves the
+ * default in place (as the checks above assume).
+ */
+export function merge<T extends object>(defaults: object, fields: T | undefined): Bag {
+  const out: Bag = { ...defaults };
+  if (fields) {
+    for (const key in fields) {
+      const v = (fields as Bag)[key];
+      if (v !== undefined) out[key] = v;
+    }
+  }
+  return out;
+}
+
+/**
+ * An event as `emitEvent` queues it on its fast path (no `beforeSend`, no `persistPath`): the
+ * call's fields and the clock, nothing more. The full item — UUID, ISO timestamp, defaults — is
+ * built when the delivery loop takes it, off the caller's thread, and only once: the built item
+ * replaces this one in the queue, so a retry re-sends the same id.
+ */
+export class LazyEvent {
+  constructor(
+    readonly name: EventName,
+    readonly fields: EventFields | undefined,
+    readonly at: number,
+    readonly defaults: Defaults,
+  ) {}
+
+  build(): TelemetryItem {
+    const data = merge(this.defaults, this.fields) as unknown as EventItem;
+    data.eventId = this.fields?.eventId ?? uuid();
+    data.eventName = this.name;
+    data.timestamp = isoTimestamp(this.fields?.timestamp ?? new Date(this.at));
+    return { kind: 'event', data };
   }
 }
 
@@ -117,9 +189,3 @@ export function wireJson(item: TelemetryItem): string {
   }
   return JSON.stringify(wire);
 }
-
-export function mergeDefaults<T extends object>(defaults: Defaults, fields: T): Defaults & T {
-  return { ...defaults, ...fields };
-}
-
-export type { EventName };

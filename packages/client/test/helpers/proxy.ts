@@ -45,7 +45,7 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
           'content-type': 'application/json',
           authorization: req.headers.authorization ?? '',
         },
-        body: payload,
+        body: new Uint8Array(payload),
       });
       const text = await upstream.text();
       try {
