@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, retry: false },
   PAYLOAD_TOO_LARGE: { status: 413, retry: false },
   RATE_LIMITED: { status: 429, retry: true },
+  SERVICE_UNAVAILABLE: { status: 503, retry: true },
   QUERY_TIMEOUT: { status: null, retry: false },
 } as const satisfies Record<string, { status: number | null; retry: boolean }>;
 
@@ -51,3 +52,19 @@ export const badInput = (message: string, field?: string) =>
 export const unauthenticated = (message: string) => apiError('UNAUTHENTICATED', message);
 
 export const forbidden = (message: string) => apiError('FORBIDDEN', message);
+
+/**
+ * The database is unreachable or its pool exhausted: nothing about the request is wrong, so the
+ * answer says "try again" — HTTP 503, `Retry-After`, and a code a client can act on.
+ */
+export const serviceUnavailable = (message: string, retryAfterSeconds: number) =>
+  new GraphQLError(message, {
+    extensions: {
+      code: 'SERVICE_UNAVAILABLE',
+      retryAfterSeconds,
+      http: {
+        status: ERROR_CODES.SERVICE_UNAVAILABLE.status,
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      },
+    },
+  });

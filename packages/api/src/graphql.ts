@@ -10,6 +10,7 @@ import { graphqlJitPlugin } from './graphql-jit.js';
 import type { Orm } from './orm.js';
 import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
 import { schema } from './schema.js';
+import { unavailablePlugin } from './unavailable.js';
 
 /**
  * Query limits (graphql-armor). Depth is counted for introspection too (`ignoreIntrospection:
@@ -199,6 +200,7 @@ export function createGraphQL(options: {
     plugins: [
       authPlugin(tokens),
       requestErrorCodes,
+      unavailablePlugin(),
       EnvelopArmorPlugin({
         maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
         // every alias counts, `__typename` too (armor exempts it by default)

@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initORM, migrate, type Orm } from '../src/orm.js';
+import { isDatabaseUnavailable } from '../src/unavailable.js';
+import { type PrivatePostgres, serveOn, startPrivatePostgres } from './helpers/private-postgres.js';
+
+/**
+ * Issue 7 item 3: a database outage answers 503 + Retry-After + SERVICE_UNAVAILABLE. The outage
+ * is real: a private embedded PostgreSQL (never the shared one) is stopped and started again.
+ */
+const INGEST = 'unavailable-ingest';
+let pg: PrivatePostgres;
+let orm: Orm;
+let baseUrl: string;
+let close: () => Promise<void>;
+
+const event = (n: number) => ({
+  eventId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  eventName: 'SESSION_STARTED',
+  timestamp: '2026-11-25T10:00:00Z',
+  userIdHash: 'u_1',
+  channel: 'SERVER',
+});
+
+async function record(events: object[]) {
+  const res = await fetch(`${baseUrl}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+    body: JSON.stringify({
+      query: 'mutation ($es: [EventInput!]!) { recordEvents(events: $es) { accepted duplicates } }',
+      variables: { es: events },
+    }),
+  });
+  return { status: res.status, retryAfter: res.headers.get('retry-after'), body: await res.json() };
+}
+
+beforeAll(async () => {
+  pg = await startPrivatePostgres();
+  orm = await initORM(pg.url, { poolMax: 2 });
+  await migrate(orm);
+  ({ baseUrl, close } = await serveOn(orm, { ingest: [INGEST], admin: [] }));
+});
+
+afterAll(async () => {
+  await close?.();
+  await orm?.close(true);
+  await pg?.destroy();
+});
+
+describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
+  it('answers 503 + Retry-After while PostgreSQL is down, and stores again once it is back', async () => {
+    expect((await record([event(1)])).body.data.recordEvents).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+
+    await pg.stop();
+    const down = await record([event(2)]);
+    expect(down.status).toBe(503);
+    expect(down.retryAfter).toBe('5');
+    expect(down.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    expect(down.body.errors[0].message).toMatch(/database is unavailable; retry after 5 s/);
+    expect((await fetch(`${baseUrl}/ready`)).status).toBe(503);
+
+    await pg.start();
+    // the retried batch: event 2 is new, event 1 a duplicate — 1 accepted, 1 duplicate
+    const back = await record([event(1), event(2)]);
+    expect(back.status).toBe(200);
+    expect(back.body.data.recordEvents).toEqual({ accepted: 1, duplicates: 1 });
+  });
+
+  it('answers 503 when the connection pool has no free connection in time', async () => {
+    const knex = orm.em.getConnection().getKnex() as unknown as {
+      client: { pool: { acquireTimeoutMillis: number } };
+    };
+    // the default wait is knex's 60 s; the test shortens it rather than wait
+    knex.client.pool.acquireTimeoutMillis = 300;
+    const conn = orm.em.getConnection();
+    // both pooled connections (poolMax 2) sleep for 1 s
+    const holders = [conn.execute('select pg_sleep(1)'), conn.execute('select pg_sleep(1)')];
+    const starved = await record([event(3)]);
+    expect(starved.status).toBe(503);
+    expect(starved.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    await Promise.all(holders);
+  });
+
+  it('tells availability apart from other failures', () => {
+    expect(isDatabaseUnavailable(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(
+      true,
+    );
+    expect(isDatabaseUnavailable({ message: 'y', cause: { code: '57P01' } })).toBe(true);
+    expect(isDatabaseUnavailable(Object.assign(new Error('dup'), { code: '23505' }))).toBe(false);
+    expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
+  });
+});
