@@ -66,5 +66,6 @@ export function formatDay(day: string): string {
 
 /** Milliseconds as people read latencies: `87 ms`, `1.24 s`. */
 export function formatMs(ms: number): string {
+  if (ms === 0) return '0 ms';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
 }

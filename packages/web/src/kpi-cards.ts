@@ -59,7 +59,8 @@ const signed = (value: number, text: string) =>
 
 /** Change of a rate, in percentage points (one decimal, as the values are shown). */
 export function rateDelta(current: number | null, previous: number | null): Delta {
-  if (current == null || previous == null) return { direction: 'none', text: 'no earlier data' };
+  if (current == null) return { direction: 'none', text: 'no data in this window' };
+  if (previous == null) return { direction: 'none', text: 'no earlier data' };
   const points = Math.round((current - previous) * 1000) / 10;
   if (points === 0) return { direction: 'flat', text: `${ARROWS.flat} no change` };
   const direction = points > 0 ? 'up' : 'down';
@@ -128,6 +129,9 @@ export function kpiCards(current: KpiSummaries, previous: KpiSummaries | null): 
   ];
 }
 
-/** A window with no activity and no session at all: the phase has no data there. */
+/**
+ * A window without an active user or a session: the phase has no data there (WAU and MAU may
+ * still echo the days before it, which is exactly the row of fading zeros to explain).
+ */
 export const isEmptyWindow = (k: KpiSummaries) =>
-  k.dauWau.mau === 0 && k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;
+  k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;

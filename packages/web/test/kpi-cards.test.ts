@@ -33,7 +33,7 @@ describe('rateDelta', () => {
     expect(rateDelta(0.5, 0.5)).toEqual({ direction: 'flat', text: '● no change' });
     // a change below the shown precision is no change: 0.50004 − 0.5 = 0.004 pp → 0.0
     expect(rateDelta(0.50004, 0.5).direction).toBe('flat');
-    expect(rateDelta(null, 0.5)).toEqual({ direction: 'none', text: 'no earlier data' });
+    expect(rateDelta(null, 0.5)).toEqual({ direction: 'none', text: 'no data in this window' });
     expect(rateDelta(0.5, null).direction).toBe('none');
   });
 });
@@ -86,7 +86,8 @@ describe('kpiCards', () => {
     const empty = summaries({
       cdr: { rate: null, sessions: 0, dependentSessions: 0 },
       resurrection: { rate: null, resurrectedUsers: 0, activeUsers: 0, viaContextUsers: 0 },
-      dauWau: { dau: 0, avgDau: 0, wau: 0, mau: 0, stickiness: null },
+      // MAU still counts users of the days before the window: that is not data in it
+      dauWau: { dau: 0, avgDau: 0, wau: 0, mau: 2, stickiness: null },
     });
     expect(isEmptyWindow(empty)).toBe(true);
     expect(isEmptyWindow(summaries())).toBe(false);

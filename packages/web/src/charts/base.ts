@@ -41,9 +41,12 @@ export function incompleteDay(
         borderColor: '#868e96',
         strokeDashArray: 3,
         label: {
+          // anchored at the band's right edge and drawn leftwards, so it never leaves the plot
           text: 'today · incomplete',
           orientation: 'horizontal',
           position: 'top',
+          textAnchor: 'end',
+          offsetX: -4,
           style: { background: '#f1f3f5', color: '#343a40', fontSize: '11px' },
         },
       },
