@@ -67,7 +67,7 @@ describe('seedDemoIfEmpty', () => {
          group by 1 having count(distinct phase) = 2) both_phases`,
     );
     expect(carried?.n).toBeGreaterThanOrEqual(15);
-    expect(carried?.n).toBeLessThan(users.closed_beta);
+    expect(carried?.n).toBeLessThan(users.closed_beta ?? 0);
   });
 
   it('covers the last 90 days up to now, never the future', async () => {
