@@ -60,7 +60,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Secondary indexes and the primary key are dropped for the load and rebuilt once after it. */
-async function load(db: Queryable, events: number): Promise<void> {
+export async function load(db: Queryable, events: number): Promise<void> {
   const indexes = (
     await db.query(`select indexname, indexdef from pg_indexes
       where tablename = 'telemetry_events'

@@ -5,6 +5,7 @@ import './modules/ingest/ingest.schema.js';
 import './modules/admin/failed-items.schema.js';
 import './modules/kpi/kpi.schema.js';
 import './modules/analytics/analytics.schema.js';
+import './modules/dashboard/dashboard.schema.js';
 
 export const schema = builder.toSchema();
 

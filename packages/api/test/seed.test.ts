@@ -15,8 +15,14 @@ import { createTestDatabase } from './helpers/database.js';
  * second run, and KPI rollups that agree with the raw events they were maintained from.
  */
 const NOW = new Date('2026-11-26T12:00:00.000Z');
-const OPEN_BETA_STARTS_AT = '2026-10-01';
-const config = loadConfig({ OPEN_BETA_STARTS_AT, SEED_DEMO: '1' });
+/**
+ * The demo stamps phases itself: the 90 days start 2026-08-29 (89 days before the 26th) and the
+ * closed beta has the first 45 of them, so the open beta starts 2026-08-29 + 45 = 2026-10-13
+ * (Aug 29 → Sep 29 is 31 days, → Oct 13 another 14). The configured start is years away on
+ * purpose: the demo must not depend on it.
+ */
+const DEMO_OPEN_BETA = '2026-10-13T00:00:00.000Z';
+const config = loadConfig({ OPEN_BETA_STARTS_AT: '2030-01-01', SEED_DEMO: '1' });
 const logger = pino({ level: 'silent' });
 
 let db: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -41,7 +47,7 @@ describe('seedDemoIfEmpty', () => {
     expect(failed?.n).toBe(0);
   });
 
-  it('has ~40 closed-beta and ~1,500 open-beta users, stamped from the timestamp', async () => {
+  it('has ~40 closed-beta and ~1,500 open-beta users, phases split at day 45', async () => {
     const rows = await sql<{ phase: string; users: number }>(
       'select phase, count(distinct user_id_hash)::int as users from telemetry_events group by phase',
     );
@@ -53,9 +59,16 @@ describe('seedDemoIfEmpty', () => {
     const [misfiled] = await sql(
       `select count(*)::int as n from telemetry_events
        where phase <> case when "timestamp" >= ?::timestamptz then 'open_beta' else 'closed_beta' end`,
-      [OPEN_BETA_STARTS_AT],
+      [DEMO_OPEN_BETA],
     );
     expect(misfiled?.n).toBe(0);
+    // some testers stay on after the closed beta ends
+    const [carried] = await sql(
+      `select count(*)::int as n from (select user_id_hash from telemetry_events
+         group by 1 having count(distinct phase) = 2) both_phases`,
+    );
+    expect(carried?.n).toBeGreaterThanOrEqual(15);
+    expect(carried?.n).toBeLessThan(users.closed_beta ?? 0);
   });
 
   it('covers the last 90 days up to now, never the future', async () => {
@@ -167,9 +180,7 @@ describe('seedDemoIfEmpty', () => {
 
 describe('demoItems', () => {
   const small = { closed: 3, open: 25 };
-  const generate = (seed: number, now = NOW) => [
-    ...demoItems({ now, seed, openBetaStartsAt: new Date(OPEN_BETA_STARTS_AT), users: small }),
-  ];
+  const generate = (seed: number, now = NOW) => [...demoItems({ now, seed, users: small })];
 
   it('is deterministic for a seed and a day, and differs between seeds', () => {
     const first = generate(7);
@@ -178,17 +189,18 @@ describe('demoItems', () => {
     expect(generate(8)).not.toEqual(first);
   });
 
-  it('splits the window in half when the open beta starts outside it', () => {
-    const items = [
-      ...demoItems({
-        now: NOW,
-        seed: 7,
-        openBetaStartsAt: new Date('2027-06-01'),
-        users: { closed: 0, open: 25 },
-      }),
-    ];
-    const firstMs = Math.min(...items.map((i) => (i.item.timestamp as Date).getTime()));
-    const windowStart = Date.UTC(2026, 7, 29); // 89 days before 2026-11-26
-    expect((firstMs - windowStart) / 86_400_000).toBeGreaterThanOrEqual(45);
+  it('stamps every item with its phase, whatever today is', () => {
+    // a year later: the split moves with "now" (2027-11-26 − 89 days = 2027-08-29, + 45 = 10-13)
+    const later = new Date('2027-11-26T12:00:00.000Z');
+    const split = Date.parse('2027-10-13T00:00:00.000Z');
+    const items = generate(7, later);
+    const phases = new Set(items.map((i) => i.item.phase));
+    expect(phases).toEqual(new Set(['closed_beta', 'open_beta']));
+    const misfiled = items.filter(
+      (i) =>
+        ((i.item.timestamp as Date).getTime() >= split ? 'open_beta' : 'closed_beta') !==
+        i.item.phase,
+    );
+    expect(misfiled).toEqual([]);
   });
 });

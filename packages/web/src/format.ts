@@ -38,3 +38,34 @@ export function prettyPayload(payload: string): string {
     return payload;
   }
 }
+
+/** A rate in [0, 1] as the dashboard shows it: a percentage to one decimal, `—` when null. */
+export function formatPercent(rate: number | null | undefined): string {
+  return rate == null ? '—' : `${(rate * 100).toFixed(1)}%`;
+}
+
+/** Counts with thousands separators; fractional values (average DAU) to one decimal. */
+export function formatCount(value: number | null | undefined): string {
+  if (value == null) return '—';
+  return Number.isInteger(value)
+    ? value.toLocaleString('en-US')
+    : value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+}
+
+/** `2026-11-26` → `26 Nov 2026`: unambiguous in every locale. */
+export function formatDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return date.toLocaleDateString('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  });
+}
+
+/** Milliseconds as people read latencies: `87 ms`, `1.24 s`. */
+export function formatMs(ms: number): string {
+  if (ms === 0) return '0 ms';
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(ms < 10 ? 1 : 0)} ms`;
+}

@@ -1,6 +1,8 @@
 import urql from '@urql/vue';
 import { createApp } from 'vue';
 import App from './App.vue';
+import { router } from './router';
 import { createUrqlClient } from './urql';
+import './styles.css';
 
-createApp(App).use(urql, createUrqlClient()).mount('#app');
+createApp(App).use(router).use(urql, createUrqlClient()).mount('#app');

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('dashboard', () => {
-  it('signs in with the admin token and lists the rejected item with its reason', async () => {
+  it('signs in with the admin token and lists the rejected item with its reason on /failed', async () => {
     const page = await openDashboard(browser, app.baseUrl);
     await signIn(page, ADMIN_TOKEN);
 
@@ -51,8 +51,11 @@ describe('dashboard', () => {
     // the preview opens onto the whole payload as received
     await row.locator('summary').click();
     expect(await row.locator('pre').textContent()).toContain('"userIdHash": "alice@example.com"');
-    await page.getByTestId('server-status').filter({ hasText: 'Ready' }).waitFor();
     expect(await storedToken(page)).toBe(ADMIN_TOKEN);
+    // the server status has a page of its own
+    await page.getByRole('link', { name: 'Status' }).click();
+    await page.getByTestId('server-status').filter({ hasText: 'Ready' }).waitFor();
+    await page.goBack();
 
     await page.screenshot({ path: '/tmp/dashboard.png', fullPage: true });
 

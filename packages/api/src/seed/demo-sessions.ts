@@ -79,7 +79,11 @@ class SessionWriter {
   private push(pipeline: Pipeline, item: Record<string, unknown>): void {
     // nothing from the future: today's sessions stop at "now"
     if (this.ts > this.t.now.getTime()) return;
-    this.items.push({ pipeline, item: { ...this.common, timestamp: new Date(this.ts), ...item } });
+    const phase = this.ts >= this.t.openBetaStartsAt.getTime() ? 'open_beta' : 'closed_beta';
+    this.items.push({
+      pipeline,
+      item: { ...this.common, timestamp: new Date(this.ts), phase, ...item },
+    });
   }
 
   event(eventName: EventName, extra: Record<string, unknown> = {}): void {
@@ -213,7 +217,7 @@ function clientSession(s: SessionWriter, kind: SessionKind, actions: number, rng
 export function userItems(user: DemoUser, t: DemoTimeline): DemoItem[] {
   const { rng } = user;
   const items: DemoItem[] = [];
-  // open-beta users never appear before the launch instant, so stamping files them correctly
+  // open-beta users never appear before the launch instant, so they never carry closed_beta
   const earliest = user.cohort === 'open' ? t.openBetaStartsAt.getTime() : 0;
   let previous: number | null = null;
   // a cancellation can come on a day the user does nothing else

@@ -14,19 +14,27 @@ export interface DemoTimeline {
   now: Date;
   /** 00:00 UTC of the first of the 90 days; the last day is today. */
   windowStartMs: number;
-  /** First day index of the open beta (a sensible split when the configured date is elsewhere). */
+  /** First day index of the open beta: the closed beta has the first half of the 90 days. */
   splitDay: number;
+  /** 00:00 UTC of that day; every demo item carries its phase from this instant. */
   openBetaStartsAt: Date;
 }
 
-export function demoTimeline(now: Date, openBetaStartsAt: Date): DemoTimeline {
+/**
+ * The demo stamps its own phases instead of relying on `OPEN_BETA_STARTS_AT`, so both beta
+ * dashboards are full whatever today's date is: the closed beta ends halfway, the open beta
+ * runs from then until today.
+ */
+export function demoTimeline(now: Date): DemoTimeline {
   const todayMs = Math.floor(now.getTime() / DAY_MS) * DAY_MS;
   const windowStartMs = todayMs - (WINDOW_DAYS - 1) * DAY_MS;
-  const configured = Math.floor((openBetaStartsAt.getTime() - windowStartMs) / DAY_MS);
-  // a beta squeezed into a few days at either edge would make both dashboards look empty
-  const splitDay =
-    configured >= 15 && configured <= WINDOW_DAYS - 15 ? configured : WINDOW_DAYS >> 1;
-  return { now, windowStartMs, splitDay, openBetaStartsAt };
+  const splitDay = WINDOW_DAYS >> 1;
+  return {
+    now,
+    windowStartMs,
+    splitDay,
+    openBetaStartsAt: new Date(windowStartMs + splitDay * DAY_MS),
+  };
 }
 
 export type Cohort = 'closed' | 'open';

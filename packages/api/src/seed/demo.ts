@@ -10,11 +10,12 @@ import { demoTimeline, demoUsers } from './demo-users.js';
 /**
  * Demo data for a fresh install (SPEC §9): 90 days of a closed beta (~40 testers) and an open
  * beta (~1,500 users) ending now, so every dashboard and KPI has something to show on first
- * start. It is written through `ingestItems`, exactly like real traffic, so the KPI day sets,
- * phase stamping and stack hashing are the real ones; `phase` is left to the stamping.
+ * start. It is written through `ingestItems`, exactly like real traffic, so the KPI day sets
+ * and stack hashing are the real ones. Each item carries its phase (closed beta over the first
+ * half of the 90 days, open beta after), so the demo does not depend on `OPEN_BETA_STARTS_AT`.
  */
 export interface SeedOptions {
-  /** "Now" of the demo; the data is a pure function of (seed, now, OPEN_BETA_STARTS_AT). */
+  /** "Now" of the demo; the data is a pure function of (seed, now). */
   now?: Date;
   seed?: number;
   /** Batches in flight: one parses/validates while PostgreSQL writes the other. */
@@ -38,10 +39,9 @@ const BATCH = 1000;
 export function* demoItems(options: {
   now: Date;
   seed: number;
-  openBetaStartsAt: Date;
   users?: { closed: number; open: number };
 }): Generator<DemoItem> {
-  const timeline = demoTimeline(options.now, options.openBetaStartsAt);
+  const timeline = demoTimeline(options.now);
   for (const user of demoUsers(options.seed, timeline, options.users)) {
     yield* userItems(user, timeline);
   }
@@ -116,7 +116,6 @@ export async function seedDemoIfEmpty(
   const generated = demoItems({
     now,
     seed: options.seed ?? DEMO_SEED,
-    openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
     users,
   });
   for (const { pipeline, item } of generated) {

@@ -1,4 +1,5 @@
 import { computed, readonly, ref } from 'vue';
+import { forgetExplorerToken } from '../explorer';
 
 /**
  * The admin token the dashboard sends as `Authorization: Bearer …`. Kept in localStorage so a
@@ -37,6 +38,7 @@ export function useAuth() {
       notice.value = reason;
       try {
         localStorage.removeItem(STORAGE_KEY);
+        forgetExplorerToken(localStorage);
       } catch {
         // nothing stored
       }

@@ -48,11 +48,16 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** A fresh browser profile (empty localStorage) on the dashboard. */
-export async function openDashboard(browser: Browser, baseUrl: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+/** A fresh browser profile (empty localStorage) on a dashboard page (sign-in comes first). */
+export async function openDashboard(
+  browser: Browser,
+  baseUrl: string,
+  path = '/failed',
+  viewport = { width: 1280, height: 800 },
+): Promise<Page> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(baseUrl);
+  await page.goto(`${baseUrl}${path}`);
   return page;
 }
 

@@ -1,0 +1,201 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { createApp } from '../packages/api/src/app.js';
+import { loadConfig } from '../packages/api/src/config.js';
+import {
+  dropDatabase,
+  ensureDatabase,
+  withDatabase,
+} from '../packages/api/src/db/create-database.js';
+import { startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
+import { initORM, migrate, type Orm } from '../packages/api/src/orm.js';
+import { seedDemoIfEmpty } from '../packages/api/src/seed/demo.js';
+import type * as Playwright from '../packages/web/node_modules/playwright-core/index.js';
+import { load } from './kpi-run.js';
+import { DEFAULT_LAST_DAY } from './synthetic.js';
+
+/** The dashboard benchmark itself; `dashboard.bench.ts` is the entry (see there for options). */
+const apiRequire = createRequire(new URL('../packages/api/package.json', import.meta.url));
+const webRequire = createRequire(new URL('../packages/web/package.json', import.meta.url));
+const pg = apiRequire('pg') as {
+  Pool: new (o: {
+    connectionString: string;
+    max: number;
+  }) => {
+    query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
+    end(): Promise<void>;
+  };
+};
+const { pino } = apiRequire('pino') as { pino: (o: { level: string }) => any };
+const { chromium } = webRequire('playwright-core') as typeof Playwright;
+
+const env = process.env;
+const RUNS = Number(env.BENCH_RUNS ?? 7);
+const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
+const WEB_DIST = new URL('../packages/web/dist/', import.meta.url);
+const CHARTS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
+
+const datasets = (): string[] => {
+  const args = process.argv.slice(2).filter((a) => a === 'demo' || /^\d+$/.test(a));
+  const list = args.length > 0 ? args : (env.BENCH_DASHBOARD?.split(',') ?? []);
+  return list.length > 0 ? list : ['demo', '10000000'];
+};
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
+
+/** The bundle as a browser fetches it: every asset gzipped, and the chart library alone. */
+function bundleReport(): string {
+  const assets = join(WEB_DIST.pathname, 'assets');
+  let total = 0;
+  let charts = 0;
+  for (const file of readdirSync(assets)) {
+    if (!/\.(js|css)$/.test(file)) continue;
+    const size = gzipSync(readFileSync(join(assets, file))).length;
+    total += size;
+    if (file.startsWith('apex')) charts += size;
+  }
+  return `bundle: ${(total / 1024).toFixed(1)} KiB gzipped (all JS + CSS), of which apexcharts ${(charts / 1024).toFixed(1)} KiB`;
+}
+
+/** The dashboard's one round trip, as the page sends it (cards and charts of both windows). */
+async function apiTime(endpoint: string, asOf: string, runs: number): Promise<number[]> {
+  const day = (offset: number) =>
+    new Date(Date.parse(`${asOf}T12:00:00Z`) + offset * 86_400_000).toISOString();
+  const report = `cdr { rate sessions dependentSessions series { day rate sessions dependentSessions } }
+    resurrection { rate resurrectedUsers activeUsers viaContextUsers series { day resurrectedUsers activeUsers } }
+    dauWau { dau avgDau wau mau stickiness series { day dau wau mau } }
+    paidConversion { rate conversions eligibleUsers cancellations paidUsersAtEnd series { day conversions cancellations } }`;
+  const query = `{ current: kpis(days: 30, asOf: "${day(0)}", phase: OPEN_BETA) { ${report} }
+    previous: kpis(days: 30, asOf: "${day(-30)}", phase: OPEN_BETA) { ${report} } }`;
+  const times: number[] = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const started = performance.now();
+    const response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN}` },
+      body: JSON.stringify({ query }),
+    });
+    const body = (await response.json()) as { errors?: unknown[] };
+    if (body.errors) throw new Error(`GraphQL: ${JSON.stringify(body.errors)}`);
+    if (i > 0) times.push(performance.now() - started); // the first one warms up
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Cold navigations (a fresh browser profile each): navigation start → the 4th chart drawn. */
+async function chartTimes(browser: Playwright.Browser, url: string): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS + 1; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(
+      (token) => localStorage.setItem('cortex-telemetry.admin-token', token),
+      ADMIN,
+    );
+    const page = await context.newPage();
+    await page.goto(url, { waitUntil: 'commit' });
+    await Promise.all(
+      CHARTS.map((id) =>
+        page.locator(`[data-testid="${id}"][data-drawn="true"]`).waitFor({ timeout: 60_000 }),
+      ),
+    );
+    // measured in the page: from its navigation start to now, after all four are drawn
+    const ms = await page.evaluate(() => performance.now());
+    if (i > 0) times.push(ms);
+    await context.close();
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function runDataset(serverUrl: string, dataset: string, browser: Playwright.Browser) {
+  const name = `ct_dash_${dataset}_${randomBytes(3).toString('hex')}`;
+  const url = withDatabase(serverUrl, name);
+  console.log(
+    `\n== ${dataset === 'demo' ? 'demo data' : `${Number(dataset).toLocaleString('en')} synthetic events`}, database ${name}`,
+  );
+  await ensureDatabase(serverUrl, name);
+  let orm: Orm | undefined;
+  let server: ReturnType<typeof createApp>['server'] | undefined;
+  try {
+    orm = await initORM(url, { poolMax: 4 });
+    await migrate(orm);
+    const config = loadConfig({ SEED_DEMO: '0' });
+    const logger = pino({ level: 'silent' });
+    let asOf = new Date().toISOString().slice(0, 10);
+    const started = performance.now();
+    if (dataset === 'demo') {
+      const seeded = await seedDemoIfEmpty(orm, config, logger);
+      console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
+    } else {
+      const loader = new pg.Pool({ connectionString: url, max: 2 });
+      await load(loader, Number(dataset)).finally(() => loader.end());
+      asOf = DEFAULT_LAST_DAY;
+    }
+    console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    server = createApp({
+      orm,
+      config,
+      tokens: { ingest: [], admin: [ADMIN] },
+      logger,
+      webDir: WEB_DIST.pathname,
+    }).server;
+    const listening = server;
+    await new Promise<void>((done) => listening.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    const api = await apiTime(`${base}/graphql`, asOf, RUNS);
+    const charts = await chartTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
+    const ms = (v: number) => `${v.toFixed(0)} ms`;
+    console.log(
+      `  /open-beta?days=30&asOf=${asOf}, ${RUNS} cold navigations each after one warm-up:`,
+    );
+    console.log(
+      `  navigation → 4 charts drawn: p50 ${ms(percentile(charts, 0.5))}, max ${ms(charts.at(-1) ?? Number.NaN)}`,
+    );
+    console.log(
+      `  API (the page's one query, from Node): p50 ${ms(percentile(api, 0.5))}, max ${ms(api.at(-1) ?? Number.NaN)}`,
+    );
+    console.log(
+      `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goal: charts < 1000 ms at 10M)`,
+    );
+  } finally {
+    const running = server;
+    if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
+    await orm?.close(true);
+    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+  }
+}
+
+export async function runDashboardBench(): Promise<void> {
+  if (!existsSync(new URL('index.html', WEB_DIST))) {
+    throw new Error('packages/web/dist is missing: run `npx -y pnpm@12.4.2 build` first.');
+  }
+  console.log(bundleReport());
+  let stop: (() => Promise<void>) | undefined;
+  let serverUrl = env.DATABASE_URL;
+  if (!serverUrl) {
+    const embedded = await startEmbeddedPostgres({ dataDir: join(tmpdir(), 'cortex-bench-pg') });
+    serverUrl = embedded.url('postgres');
+    stop = embedded.stop;
+  }
+  const browser = await chromium.launch({
+    executablePath: env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+    ],
+  });
+  try {
+    for (const dataset of datasets()) await runDataset(serverUrl, dataset, browser);
+  } finally {
+    await browser.close();
+    await stop?.();
+  }
+}

@@ -1,0 +1,35 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KpiFilter } from '../kpi/query.js';
+import { rawFilterSql, runNamed, UTC_DAY } from './sql.js';
+
+/**
+ * Errors per stack hash and UTC day in [from, to): the small chart beside each error group.
+ * With `stackHash` set, only that group (read through the (stack_hash, timestamp) index).
+ */
+const SQL = `
+select stack_hash, ${UTC_DAY} as day, count(*)::int as count
+from telemetry_errors
+where "timestamp" >= :from and "timestamp" < :to and ${rawFilterSql()}
+  and (:stackHash::text is null or stack_hash = :stackHash)
+group by 1, 2
+order by 1, 2`;
+
+export interface ErrorDayRow {
+  stack_hash: string;
+  day: string;
+  count: number;
+}
+
+export const getErrorDays = (
+  em: EntityManager,
+  range: { from: Date; to: Date },
+  filter: KpiFilter,
+  stackHash: string | null,
+) =>
+  runNamed<ErrorDayRow>(em, SQL, {
+    from: range.from.toISOString(),
+    to: range.to.toISOString(),
+    phase: filter.phase,
+    channel: filter.channel,
+    stackHash,
+  });

@@ -1,0 +1,137 @@
+import { formatCount, formatPercent } from './format';
+
+/**
+ * The four KPI cards as plain data: the headline value, the details underneath, and the change
+ * against the previous window of the same length. Rates change in percentage points, counts in
+ * units and percent; the direction is written out (sign and arrow), never left to colour.
+ */
+export interface CdrSummary {
+  rate: number | null;
+  sessions: number;
+  dependentSessions: number;
+}
+export interface ResurrectionSummary {
+  rate: number | null;
+  resurrectedUsers: number;
+  activeUsers: number;
+  viaContextUsers: number;
+}
+export interface DauWauSummary {
+  dau: number;
+  avgDau: number;
+  wau: number;
+  mau: number;
+  stickiness: number | null;
+}
+export interface ConversionSummary {
+  rate: number | null;
+  conversions: number;
+  eligibleUsers: number;
+  cancellations: number;
+  paidUsersAtEnd: number;
+}
+export interface KpiSummaries {
+  cdr: CdrSummary;
+  resurrection: ResurrectionSummary;
+  dauWau: DauWauSummary;
+  paidConversion: ConversionSummary;
+}
+
+export type Direction = 'up' | 'down' | 'flat' | 'none';
+
+export interface Delta {
+  direction: Direction;
+  /** `▲ +2.5 pp`, `▼ −3 (−12.0%)`, `● no change`, `no earlier data`. */
+  text: string;
+}
+
+export interface KpiCard {
+  id: 'cdr' | 'resurrection' | 'dau' | 'paid-conversion';
+  title: string;
+  value: string;
+  details: string[];
+  delta: Delta;
+}
+
+const ARROWS: Record<Exclude<Direction, 'none'>, string> = { up: '▲', down: '▼', flat: '●' };
+const signed = (value: number, text: string) =>
+  value > 0 ? `+${text}` : value < 0 ? `−${text.replace('-', '')}` : text;
+
+/** Change of a rate, in percentage points (one decimal, as the values are shown). */
+export function rateDelta(current: number | null, previous: number | null): Delta {
+  if (current == null) return { direction: 'none', text: 'no data in this window' };
+  if (previous == null) return { direction: 'none', text: 'no earlier data' };
+  const points = Math.round((current - previous) * 1000) / 10;
+  if (points === 0) return { direction: 'flat', text: `${ARROWS.flat} no change` };
+  const direction = points > 0 ? 'up' : 'down';
+  return {
+    direction,
+    text: `${ARROWS[direction]} ${signed(points, Math.abs(points).toFixed(1))} pp`,
+  };
+}
+
+/** Change of a count: the difference, and the relative change when the earlier value is not 0. */
+export function countDelta(current: number, previous: number | null): Delta {
+  if (previous == null) return { direction: 'none', text: 'no earlier data' };
+  const diff = Math.round((current - previous) * 10) / 10;
+  if (diff === 0) return { direction: 'flat', text: `${ARROWS.flat} no change` };
+  const direction = diff > 0 ? 'up' : 'down';
+  const change = ((current - previous) / previous) * 100;
+  const relative = previous === 0 ? '' : ` (${signed(diff, Math.abs(change).toFixed(1))}%)`;
+  return {
+    direction,
+    text: `${ARROWS[direction]} ${signed(diff, formatCount(Math.abs(diff)))}${relative}`,
+  };
+}
+
+export function kpiCards(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[] {
+  const { cdr, resurrection, dauWau, paidConversion } = current;
+  return [
+    {
+      id: 'cdr',
+      title: 'Context Dependency Rate',
+      value: formatPercent(cdr.rate),
+      details: [
+        `${formatCount(cdr.dependentSessions)} of ${formatCount(cdr.sessions)} sessions loaded or resumed a context`,
+      ],
+      delta: rateDelta(cdr.rate, previous?.cdr.rate ?? null),
+    },
+    {
+      id: 'resurrection',
+      title: 'Resurrection',
+      value: formatPercent(resurrection.rate),
+      details: [
+        `${formatCount(resurrection.resurrectedUsers)} of ${formatCount(resurrection.activeUsers)} active users came back after 7+ idle days`,
+        `${formatCount(resurrection.viaContextUsers)} through “resume from context”`,
+      ],
+      delta: rateDelta(resurrection.rate, previous?.resurrection.rate ?? null),
+    },
+    {
+      id: 'dau',
+      title: 'Average DAU',
+      value: formatCount(dauWau.avgDau),
+      details: [
+        `Last day: DAU ${formatCount(dauWau.dau)} · WAU ${formatCount(dauWau.wau)} · MAU ${formatCount(dauWau.mau)}`,
+        `Stickiness (DAU/WAU) ${formatPercent(dauWau.stickiness)}`,
+      ],
+      delta: countDelta(dauWau.avgDau, previous?.dauWau.avgDau ?? null),
+    },
+    {
+      id: 'paid-conversion',
+      title: 'Paid Conversion',
+      value: formatPercent(paidConversion.rate),
+      details: [
+        `${formatCount(paidConversion.conversions)} of ${formatCount(paidConversion.eligibleUsers)} eligible users started paying`,
+        `${formatCount(paidConversion.cancellations)} cancellations · ${formatCount(paidConversion.paidUsersAtEnd)} paying at the end`,
+      ],
+      delta: rateDelta(paidConversion.rate, previous?.paidConversion.rate ?? null),
+    },
+  ];
+}
+
+/**
+ * A window without an active user or a session: the phase has no data there (WAU and MAU may
+ * still echo the days before it, which is exactly the row of fading zeros to explain).
+ */
+export const isEmptyWindow = (k: KpiSummaries) =>
+  k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;

@@ -1,0 +1,69 @@
+import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
+import { useAuth } from './composables/useAuth';
+
+/** One view per route; everything but sign-in needs an admin token (views load lazily). */
+const routes: RouteRecordRaw[] = [
+  { path: '/', redirect: '/open-beta' },
+  {
+    path: '/sign-in',
+    name: 'sign-in',
+    component: () => import('./views/SignInView.vue'),
+    meta: { public: true, title: 'Sign in' },
+  },
+  {
+    path: '/closed-beta',
+    component: () => import('./views/BetaDashboardView.vue'),
+    props: { phase: 'CLOSED_BETA' },
+    meta: { title: 'Closed beta' },
+  },
+  {
+    path: '/open-beta',
+    component: () => import('./views/BetaDashboardView.vue'),
+    props: { phase: 'OPEN_BETA' },
+    meta: { title: 'Open beta' },
+  },
+  {
+    path: '/compare',
+    component: () => import('./views/CompareView.vue'),
+    meta: { title: 'Compare' },
+  },
+  { path: '/errors', component: () => import('./views/ErrorsView.vue'), meta: { title: 'Errors' } },
+  {
+    path: '/traces',
+    component: () => import('./views/TracesView.vue'),
+    meta: { title: 'Performance' },
+  },
+  {
+    path: '/failed',
+    component: () => import('./views/FailedView.vue'),
+    meta: { title: 'Rejected items' },
+  },
+  { path: '/status', component: () => import('./views/StatusView.vue'), meta: { title: 'Status' } },
+  {
+    path: '/:unknown(.*)*',
+    component: () => import('./views/NotFoundView.vue'),
+    meta: { title: 'Not found' },
+  },
+];
+
+export const router = createRouter({ history: createWebHistory(), routes });
+
+router.beforeEach((to) => {
+  const { signedIn } = useAuth();
+  if (to.meta.public)
+    return signedIn.value && to.name === 'sign-in' ? redirectTarget(to.query) : true;
+  if (!signedIn.value) return { name: 'sign-in', query: { redirect: to.fullPath } };
+  return true;
+});
+
+router.afterEach((to) => {
+  document.title = `${String(to.meta.title ?? 'Dashboard')} · Cortex Telemetry`;
+});
+
+/** Where sign-in leads: back to the page that asked for it, never off-site. */
+export function redirectTarget(query: Record<string, unknown>): string {
+  const target = query.redirect;
+  return typeof target === 'string' && target.startsWith('/') && !target.startsWith('//')
+    ? target
+    : '/open-beta';
+}

@@ -1,0 +1,344 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
+import { formatCount, formatPercent } from '../src/format';
+import { launchChromium, openDashboard, STORAGE_KEY, signIn } from './helpers/browser.js';
+
+/**
+ * Every page of the dashboard in Chromium against the real server, on a dataset small enough to
+ * work by hand. Closed beta: the docs/kpis.md worked example (ana, ben, cy; data ends 11-12).
+ * Open beta: dan and eve in the week to 2026-11-25, plus one error group and one operation.
+ * Screenshots of each page land in artifacts/ (ignored by git).
+ */
+const ARTIFACTS = join(import.meta.dirname, '../../../artifacts');
+
+const ev = (
+  user: string,
+  at: string,
+  eventName: string,
+  sessionId: string | null,
+  channel: string,
+  phase: string,
+) => ({
+  eventName,
+  timestamp: `2026-11-${at}Z`,
+  userIdHash: user,
+  channel,
+  phase,
+  ...(sessionId ? { sessionId } : {}),
+});
+const closed = (user: string, at: string, name: string, session: string | null, ch = 'SERVER') =>
+  ev(user, at, name, session, ch, 'CLOSED_BETA');
+const open = (user: string, at: string, name: string, session: string | null, ch = 'SERVER') =>
+  ev(user, at, name, session, ch, 'OPEN_BETA');
+
+let app: TestApp;
+let browser: Awaited<ReturnType<typeof launchChromium>>;
+
+beforeAll(async () => {
+  await mkdir(ARTIFACTS, { recursive: true });
+  [browser, app] = await Promise.all([launchChromium(), startTestApp()]);
+  await app.record('recordEvents', [
+    closed('ana', '02T09:00:00', 'SESSION_STARTED', 's1'),
+    closed('ana', '10T09:00:00', 'SESSION_STARTED', 's2'),
+    closed('ana', '10T09:05:00', 'CONTEXT_LOADED', 's2'),
+    closed('ana', '11T09:00:00', 'SESSION_STARTED', 's3'),
+    closed('ben', '10T10:00:00', 'SERVER_OPERATION_CALLED', 's4'),
+    closed('ben', '10T11:00:00', 'PAID_SUBSCRIPTION_STARTED', null, 'WEB'),
+    closed('ben', '12T10:00:00', 'CONTEXT_RESUMED', 's4'),
+    closed('cy', '12T08:00:00', 'CONTEXT_LOADED', null, 'WEB'),
+    open('dan', '24T09:00:00', 'SESSION_STARTED', 'd1'),
+    open('dan', '24T09:10:00', 'CONTEXT_LOADED', 'd1'),
+    open('dan', '25T09:00:00', 'SESSION_STARTED', 'd2'),
+    open('eve', '25T10:00:00', 'EXTENSION_ACTIVATED', 'e1', 'EXTENSION'),
+    open('eve', '25T10:00:01', 'SESSION_STARTED', 'e1', 'EXTENSION'),
+    open('eve', '25T10:05:00', 'CONTEXT_RESUMED', 'e1', 'EXTENSION'),
+    open('eve', '25T15:00:00', 'PAID_SUBSCRIPTION_STARTED', null, 'WEB'),
+  ]);
+  await app.record('recordErrors', [
+    {
+      timestamp: '2026-11-25T10:06:00Z',
+      errorType: 'TypeError',
+      errorMessage: 'ctx is undefined',
+      stackTrace: 'TypeError: ctx is undefined\n    at load (/srv/cortex/dist/index.js:10:5)',
+      severity: 'ERROR',
+      userIdHash: 'eve',
+      channel: 'EXTENSION',
+      phase: 'OPEN_BETA',
+    },
+  ]);
+  await app.record('recordTraces', [
+    {
+      timestamp: '2026-11-24T09:01:00Z',
+      operationName: 'search_context',
+      durationMs: 100,
+      success: true,
+      userIdHash: 'dan',
+      channel: 'SERVER',
+      phase: 'OPEN_BETA',
+    },
+    {
+      timestamp: '2026-11-24T09:02:00Z',
+      operationName: 'search_context',
+      durationMs: 200,
+      success: false,
+      userIdHash: 'dan',
+      channel: 'SERVER',
+      phase: 'OPEN_BETA',
+    },
+  ]);
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+const CARDS = ['cdr', 'resurrection', 'dau', 'paid-conversion'] as const;
+
+const cardValues = (page: Page) =>
+  Promise.all(
+    CARDS.map((id) => page.getByTestId(`kpi-card-${id}`).getByTestId('kpi-value').textContent()),
+  );
+
+/** What the cards must show: the API's own answer for the same window and filters. */
+async function apiCards(args: string): Promise<string[]> {
+  const res = await app.gql(`{ kpis(${args}) {
+    cdr { rate } resurrection { rate } dauWau { avgDau } paidConversion { rate } } }`);
+  const k = res.data?.kpis;
+  return [
+    formatPercent(k.cdr.rate),
+    formatPercent(k.resurrection.rate),
+    formatCount(Math.round(k.dauWau.avgDau * 10) / 10),
+    formatPercent(k.paidConversion.rate),
+  ];
+}
+
+async function signedIn(path: string, viewport?: { width: number; height: number }) {
+  const page = await openDashboard(browser, app.baseUrl, path, viewport);
+  await page.getByTestId('signin-token').fill(ADMIN_TOKEN);
+  await page.getByTestId('signin-submit').click();
+  await page.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  return page;
+}
+
+const chartsDrawn = (page: Page) =>
+  Promise.all(
+    ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'].map((id) =>
+      page.locator(`[data-testid="${id}"][data-drawn="true"]`).waitFor(),
+    ),
+  );
+
+describe('beta dashboards', () => {
+  it('shows the API numbers; window, date and channel live in the URL and change them', async () => {
+    const page = await signedIn('/open-beta?days=7&asOf=2026-11-25');
+    await chartsDrawn(page);
+    // sessions d1, d2, e1; d1 loaded, e1 resumed → 2/3; nobody came back; DAU 1 + 2 over 7
+    // days → 0.43 → 0.4; eligible dan and eve, eve converts → 1/2
+    const all = ['66.7%', '0.0%', '0.4', '50.0%'];
+    await expect.poll(() => cardValues(page)).toEqual(all);
+    expect(await apiCards('days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA')).toEqual(all);
+    // nothing in the week before: every change says so in words
+    expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
+      'no earlier data',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'open-beta.png'), fullPage: true });
+
+    // server only: sessions d1, d2 (d1 loaded) → 1/2; eve has no server event → dan alone is
+    // eligible and does not convert → 0/1
+    await page.getByTestId('channel').selectOption('server');
+    await page.waitForURL(/channel=server/);
+    const server = ['50.0%', '0.0%', '0.3', '0.0%'];
+    await expect.poll(() => cardValues(page)).toEqual(server);
+    expect(
+      await apiCards('days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA, channel: SERVER'),
+    ).toEqual(server);
+
+    // 14 days: the same users over twice the days → average DAU 3/14 = 0.21 → 0.2
+    await page.getByTestId('channel').selectOption('');
+    await page.getByTestId('window-14').click();
+    await page.waitForURL(
+      (url) => url.searchParams.get('days') === '14' && !url.searchParams.has('channel'),
+    );
+    await expect.poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.2', '50.0%']);
+
+    // as of the 24th: dan's d1 alone, loaded → 100%
+    await page.getByTestId('as-of').fill('2026-11-24');
+    await page.getByTestId('as-of').dispatchEvent('change');
+    await page.waitForURL(/asOf=2026-11-24/);
+    await expect
+      .poll(() => cardValues(page))
+      .toEqual(await apiCards('days: 14, asOf: "2026-11-24T12:00:00Z", phase: OPEN_BETA'));
+    expect((await cardValues(page))[0]).toBe('100.0%');
+
+    // by channel over 11-11…11-24: dan's d1 on the server only (eve came on the 25th); average
+    // DAU 1/14 = 0.07 → 0.1
+    const channelRows = async () => {
+      const rows = page.getByTestId('channel-table').locator('tbody tr');
+      const cells = await Promise.all(
+        (await rows.all()).map((row) => row.locator('td').allTextContents()),
+      );
+      return cells.map((row) => row.map((cell) => cell.trim()).join(' '));
+    };
+    await expect.poll(channelRows).toEqual(['server 1 0.1 1']);
+    await page.context().close();
+  });
+
+  it('exports a chart as CSV with exactly the API series', async () => {
+    const page = await signedIn('/open-beta?days=7&asOf=2026-11-25');
+    await chartsDrawn(page);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('chart-cdr').getByRole('button', { name: /CSV/ }).click(),
+    ]);
+    const csv = await readFile((await download.path()) ?? '', 'utf8');
+    const res = await app.gql(`{ kpis(days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA) {
+      cdr { series { day rate sessions dependentSessions } } } }`);
+    const rows = res.data?.kpis.cdr.series.map(
+      (p: any) => `${p.day},${p.rate ?? ''},${p.sessions},${p.dependentSessions}`,
+    );
+    expect(csv).toBe(['day,rate,sessions,dependentSessions', ...rows, ''].join('\r\n'));
+    // the 24th: d1 loaded (1/1); the 25th: d2 and e1, e1 resumed (1/2)
+    expect(rows.slice(-2)).toEqual(['2026-11-24,1,1,1', '2026-11-25,0.5,2,1']);
+    await page.context().close();
+  });
+
+  it('offers the last window of an ended closed beta, and lists its testers', async () => {
+    const page = await signedIn('/closed-beta?days=7&asOf=2026-11-25');
+    const offer = page.getByTestId('ended-phase');
+    await offer.waitFor();
+    expect(await offer.textContent()).toContain('data ends on 12 Nov 2026');
+    await page.screenshot({ path: join(ARTIFACTS, 'closed-beta-ended.png'), fullPage: true });
+    await page.getByTestId('show-last-window').click();
+    await page.waitForURL(/asOf=2026-11-12/);
+    // the worked example over 11-06…11-12: CDR 2/3; ana resurrected of ana + ben → 1/2;
+    // DAU 2 + 1 over 7 days → 0.4; ben converts of ana + ben → 1/2
+    const example = ['66.7%', '50.0%', '0.4', '50.0%'];
+    await expect.poll(() => cardValues(page)).toEqual(example);
+    expect(await apiCards('days: 7, asOf: "2026-11-12T12:00:00Z", phase: CLOSED_BETA')).toEqual(
+      example,
+    );
+    // the week before held ana's s1 only (0 of 1 dependent): +66.7 pp, written out
+    expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
+      '▲ +66.7 pp',
+    );
+    await expect.poll(() => page.getByTestId('ended-phase').count()).toBe(0);
+    await chartsDrawn(page);
+    // testers, most active days first: ana (2), ben (1), cy (0)
+    const testers = page.getByTestId('tester-row');
+    await expect.poll(() => testers.count()).toBe(3);
+    expect(
+      (await testers.locator('td:first-child').allTextContents()).map((t) => t.trim()),
+    ).toEqual(['ana', 'ben', 'cy']);
+    expect(await testers.first().textContent()).toContain('50.0%');
+    await page.screenshot({ path: join(ARTIFACTS, 'closed-beta.png'), fullPage: true });
+    await page.context().close();
+  });
+});
+
+describe('the other pages', () => {
+  it('shows compare, errors, performance, rejected items, status and not-found', async () => {
+    const page = await signedIn('/compare?days=7&asOf=2026-11-25');
+    const table = page.getByTestId('compare-table');
+    await table.waitFor();
+    // closed beta's last 7 days end on its last day (11-12): 66.7%; open beta's: 66.7% → ± 0
+    expect(await table.locator('tr', { hasText: 'Context Dependency Rate' }).textContent()).toMatch(
+      /66\.7%\s*66\.7%\s*● no change/,
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'compare.png'), fullPage: true });
+
+    await page.goto(`${app.baseUrl}/errors?days=7&asOf=2026-11-25`);
+    const group = page.getByTestId('error-group');
+    await group.waitFor();
+    expect(await group.textContent()).toContain('TypeError');
+    await group.getByRole('button', { name: 'Occurrences' }).click();
+    expect(await page.getByTestId('error-occurrences').locator('pre').textContent()).toContain(
+      'at load (/srv/cortex/dist/index.js:10:5)',
+    );
+    await page.screenshot({ path: join(ARTIFACTS, 'errors.png'), fullPage: true });
+
+    await page.goto(`${app.baseUrl}/traces?days=7&asOf=2026-11-25`);
+    const op = page.getByTestId('operation-row');
+    await op.waitFor();
+    // 100 and 200 ms, one failed: 50.0%, p50 150 ms, p95 195 ms
+    const cells = (await op.locator('td').allTextContents()).map((cell) => cell.trim());
+    // the busiest operation opens selected (▸)
+    expect(cells).toEqual([
+      '▸ search_context',
+      '2',
+      '50.0%',
+      '150 ms',
+      '195 ms',
+      '199 ms',
+      '200 ms',
+    ]);
+    await page.locator('[data-testid="chart-trace-days"][data-drawn="true"]').waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'traces.png'), fullPage: true });
+
+    for (const [path, text] of [
+      ['/failed', 'Rejected ingest items'],
+      ['/status', 'Server status'],
+      ['/no-such-page', 'Nothing lives at /no-such-page'],
+    ] as const) {
+      await page.goto(`${app.baseUrl}${path}`);
+      await page.getByText(text).first().waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, `${path.slice(1)}.png`), fullPage: true });
+    }
+    await page.context().close();
+  });
+
+  it('fits a 390 px phone without horizontal scrolling', async () => {
+    const page = await signedIn('/open-beta?days=7&asOf=2026-11-25', { width: 390, height: 844 });
+    for (const path of [
+      '/open-beta',
+      '/closed-beta',
+      '/compare',
+      '/errors',
+      '/traces',
+      '/failed',
+    ]) {
+      await page.goto(`${app.baseUrl}${path}?days=7&asOf=2026-11-25`);
+      await page.locator('.page').waitFor();
+      await page.waitForLoadState('networkidle');
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect({ path, width }).toEqual({ path, width: 390 });
+    }
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await chartsDrawn(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'open-beta-phone.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('puts the token into the explorer headers, never into a URL', async () => {
+    const page = await signedIn('/status');
+    const [explorer] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.getByTestId('explore').click(),
+    ]);
+    expect(new URL(explorer.url()).pathname).toBe('/graphql');
+    expect(explorer.url()).not.toContain(ADMIN_TOKEN);
+    const headers = await page.evaluate(() => localStorage.getItem('graphiql:headers'));
+    expect(JSON.parse(headers ?? '{}')).toEqual({ Authorization: `Bearer ${ADMIN_TOKEN}` });
+    await explorer.close();
+    // signing out takes it away again
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByTestId('signin-token').waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('graphiql:headers'))).toBeNull();
+    await page.context().close();
+  });
+
+  it('sends a revoked token back to sign-in with a message, then returns to the page', async () => {
+    const page = await signedIn('/open-beta?days=7&asOf=2026-11-25');
+    await page.evaluate((key) => localStorage.setItem(key, 'revoked-token'), STORAGE_KEY);
+    await page.reload();
+    const notice = page.getByRole('status');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('401 Unauthorized');
+    await signIn(page, ADMIN_TOKEN);
+    await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25/);
+    await expect.poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await page.context().close();
+  });
+});
