@@ -11,6 +11,9 @@ const csv = z
       .filter((t) => t.length > 0),
   );
 
+/** Days to keep a pipeline's rows; unset keeps them for ever (docs/privacy.md). */
+const retentionDays = z.coerce.number().int().min(1).max(36_500).optional();
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -27,6 +30,9 @@ const envSchema = z.object({
     .default('1')
     .transform((v) => v === '1' || v === 'true'),
   DATA_DIR: z.string().optional(),
+  RETENTION_DAYS_ERRORS: retentionDays,
+  RETENTION_DAYS_TRACES: retentionDays,
+  RETENTION_DAYS_FAILED_ITEMS: retentionDays,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

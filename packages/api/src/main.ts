@@ -6,6 +6,7 @@ import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { loadConfig } from './config.js';
 import { ensureDatabase } from './db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { startRetention } from './modules/privacy/retention.js';
 import { initORM, migrate } from './orm.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
@@ -51,6 +52,15 @@ async function main(): Promise<void> {
   if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);
 
   const { server } = createApp({ orm, config, tokens, logger });
+  const retention = startRetention({
+    em: orm.em,
+    logger,
+    days: {
+      errors: config.RETENTION_DAYS_ERRORS,
+      traces: config.RETENTION_DAYS_TRACES,
+      failedItems: config.RETENTION_DAYS_FAILED_ITEMS,
+    },
+  });
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
     logger.info({ url }, 'listening');
@@ -79,6 +89,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => server.closeAllConnections(), 10_000);
     await closed;
     clearTimeout(force);
+    await retention.stop();
     await orm.close();
     await embedded?.stop();
     logger.info('stopped');
