@@ -20,6 +20,9 @@ const flag = (fallback: '0' | '1') =>
 const positive = (fallback: number) => z.coerce.number().positive().default(fallback);
 const count = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
+/** Days to keep a pipeline's rows; unset keeps them for ever (docs/privacy.md). */
+const retentionDays = z.coerce.number().int().min(1).max(36_500).optional();
+
 const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
@@ -33,6 +36,9 @@ const envSchema = z.object({
   TELEMETRY_ADMIN_TOKENS: csv,
   SEED_DEMO: flag('1'),
   DATA_DIR: z.string().optional(),
+  RETENTION_DAYS_ERRORS: retentionDays,
+  RETENTION_DAYS_TRACES: retentionDays,
+  RETENTION_DAYS_FAILED_ITEMS: retentionDays,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // Abuse limits (docs/api.md#limits). Defaults sit far above what a real beta sends: a Cortex
   // client flushes at most one batch every two seconds.

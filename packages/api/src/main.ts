@@ -7,6 +7,7 @@ import { loadConfig } from './config.js';
 import { ensureDatabase } from './db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
+import { startRetention } from './modules/privacy/retention.js';
 import { initORM, migrate } from './orm.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
@@ -56,6 +57,15 @@ async function main(): Promise<void> {
     onError: (error) => logger.warn({ err: error }, 'KPI day-set fold failed; retrying'),
   });
   const { server } = createApp({ orm, config, tokens, logger });
+  const retention = startRetention({
+    em: orm.em,
+    logger,
+    days: {
+      errors: config.RETENTION_DAYS_ERRORS,
+      traces: config.RETENTION_DAYS_TRACES,
+      failedItems: config.RETENTION_DAYS_FAILED_ITEMS,
+    },
+  });
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
     logger.info({ url }, 'listening');
@@ -85,6 +95,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(force);
     await folder.stop();
+    await retention.stop();
     await orm.close();
     await embedded?.stop();
     logger.info('stopped');
