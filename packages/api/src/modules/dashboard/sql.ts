@@ -5,7 +5,7 @@ import {
   SUBSCRIPTION_START,
 } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bindNamed } from '../kpi/query.js';
+import { bindNamed } from '../../db/sql.js';
 
 /**
  * The dashboard's reads of the raw tables. Every query is written with `:name` parameters
