@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import SchemaBuilder from '@pothos/core';
+import type { Logger } from 'pino';
 import type { Config } from './config.js';
 
 export type TokenKind = 'admin' | 'ingest';
@@ -12,6 +13,8 @@ export interface Context {
   /** Server clock at ingest (SPEC §3 `received_at`), one instant for the whole request. */
   receivedAt: Date;
   config: Config;
+  /** The server's logger, for what a request must leave on record (e.g. an erasure). */
+  logger: Logger;
 }
 
 export const builder = new SchemaBuilder<{

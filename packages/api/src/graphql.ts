@@ -196,6 +196,7 @@ export function createGraphQL(options: {
       tokenKind: kindOf(tokens, request),
       receivedAt: new Date(),
       config,
+      logger,
     }),
     plugins: [
       authPlugin(tokens),

@@ -6,6 +6,7 @@ import './modules/admin/failed-items.schema.js';
 import './modules/kpi/kpi.schema.js';
 import './modules/analytics/analytics.schema.js';
 import './modules/dashboard/dashboard.schema.js';
+import './modules/privacy/privacy.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { TokenKind } from '../../builder.js';
+import { bindNamed } from '../../db/sql.js';
+import { badInput } from '../../errors.js';
+import { foldLockSql } from '../kpi/day-sets.sql.js';
+import {
+  deleteEmptyDayLinksSql,
+  deleteUserFailedItemsSql,
+  deleteUserRowsSql,
+  getUserDayLinksSql,
+  subtractDayLinksSql,
+} from './forget-user.sql.js';
+
+export interface ForgetUserResult {
+  userIdHash: string;
+  /** Rows deleted per table, in a fixed order; zeros included, so a repeat reads as done. */
+  deleted: { table: string; rows: number }[];
+}
+
+const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
+const PIPELINES = ['telemetry_events', 'telemetry_errors', 'telemetry_traces'] as const;
+
+/** A one-way digest for the log: it shows that two requests named the same user, not whom. */
+export const userDigest = (userIdHash: string) =>
+  createHash('sha256').update(userIdHash).digest('hex').slice(0, 16);
+
+/**
+ * Deletes everything stored about one user in one transaction, holding the fold lock so no fold
+ * merges the user's pending day facts meanwhile. Idempotent: a repeat deletes nothing.
+ */
+export async function forgetUser(
+  em: EntityManager,
+  userIdHash: string,
+  asked: { tokenKind: TokenKind | null; logger: Logger },
+): Promise<ForgetUserResult> {
+  if (!USER_ID_HASH.test(userIdHash)) {
+    throw badInput('userIdHash: must be 1–128 characters of [A-Za-z0-9_.:-]', 'userIdHash');
+  }
+  const connection = em.getConnection();
+  const deleted = await connection.transactional(async (trx) => {
+    const run = async (sql: string, values: Record<string, unknown>) => {
+      const [text, params] = bindNamed(sql, values);
+      const result = await connection.execute<{ affectedRows?: number }>(text, params, 'run', trx);
+      return result.affectedRows ?? 0;
+    };
+    const user = { user: userIdHash };
+    await connection.execute(foldLockSql, [], 'all', trx);
+    const [linksText, linksParams] = bindNamed(getUserDayLinksSql, user);
+    const links = await connection.execute<Record<string, unknown>[]>(
+      linksText,
+      linksParams,
+      'all',
+      trx,
+    );
+    if (links.length > 0) {
+      await run(subtractDayLinksSql, { links: JSON.stringify(links) });
+      await run(deleteEmptyDayLinksSql, { links: JSON.stringify(links) });
+    }
+    const counts: { table: string; rows: number }[] = [];
+    for (const table of [...PIPELINES, 'kpi_days', 'kpi_pending']) {
+      counts.push({ table, rows: await run(deleteUserRowsSql(table), user) });
+    }
+    counts.push({
+      table: 'telemetry_failed_items',
+      rows: await run(deleteUserFailedItemsSql, { quoted: JSON.stringify(userIdHash) }),
+    });
+    return counts;
+  });
+  asked.logger.info(
+    {
+      user: userDigest(userIdHash),
+      tokenKind: asked.tokenKind,
+      at: new Date().toISOString(),
+      deleted,
+    },
+    'forgetUser: erased a user',
+  );
+  return { userIdHash, deleted };
+}
