@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { loadScrubber } from './modules/privacy/scrub-config.js';
 
 /** Environment (README "Configuration"). Parsed once; a bad value stops the start with its name. */
 const csv = z
@@ -55,14 +56,29 @@ const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),
   HTTP_MAX_CONNECTIONS: count(1_000),
   CORS_ORIGINS: csv,
+  // Privacy (docs/privacy.md): which scrubbing rules run at ingest
+  SCRUB_RULES: z.string().optional(),
+  SCRUB_CONFIG: z.string().optional(),
 });
 
-export type Config = z.output<typeof envSchema>;
+/** The parsed environment plus what is built from it once (the scrubber compiles its rules). */
+const configSchema = envSchema.transform((env, ctx) => {
+  try {
+    return { ...env, scrubber: loadScrubber(env.SCRUB_RULES, env.SCRUB_CONFIG) };
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    return z.NEVER;
+  }
+});
+
+export type Config = z.output<typeof configSchema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const problems = parsed.error.issues.map((i) =>
+      i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message,
+    );
     throw new Error(`invalid configuration: ${problems.join('; ')}`);
   }
   return parsed.data;

@@ -6,6 +6,7 @@ import { Migration20261126050000 } from './migrations/Migration20261126050000.js
 import { Migration20261126052000 } from './migrations/Migration20261126052000.js';
 import { Migration20261126060000 } from './migrations/Migration20261126060000.js';
 import { Migration20261127000000 } from './migrations/Migration20261127000000.js';
+import { Migration20261127200000 } from './migrations/Migration20261127200000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -19,6 +20,7 @@ export const migrationsList = [
   { name: 'Migration20261126052000', class: Migration20261126052000 },
   { name: 'Migration20261126060000', class: Migration20261126060000 },
   { name: 'Migration20261127000000', class: Migration20261127000000 },
+  { name: 'Migration20261127200000', class: Migration20261127200000 },
 ];
 
 export async function initORM(

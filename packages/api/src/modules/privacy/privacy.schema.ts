@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { type ForgetUserResult, forgetUser } from './forget-user.service.js';
+import { getScrubStats, type ScrubStat } from './scrub-stats.service.js';
 
 const DeletedRowsRef = builder.objectRef<{ table: string; rows: number }>('DeletedRows').implement({
   description: 'How many rows one table lost.',
@@ -32,5 +33,39 @@ builder.mutationField('forgetUser', (t) =>
     },
     resolve: (_root, args, ctx) =>
       forgetUser(ctx.em, args.userIdHash, { tokenKind: ctx.tokenKind, logger: ctx.logger }),
+  }),
+);
+
+const ScrubStatRef = builder.objectRef<ScrubStat>('ScrubStat').implement({
+  description: 'How many items one scrubbing rule fired on, for one day and pipeline.',
+  fields: (t) => ({
+    day: t.field({ type: 'Date', resolve: (s) => s.day, description: 'UTC day of receipt.' }),
+    rule: t.exposeString('rule', {
+      description: 'The rule (`email`, `api_key`, `home_path`, … or a custom rule).',
+    }),
+    pipeline: t.exposeString('pipeline', {
+      description: '`event`, `error`, `trace`, or `failed` (the failed-items store).',
+    }),
+    items: t.exposeInt('items', { description: 'Items the rule changed (once per item).' }),
+  }),
+});
+
+builder.queryField('scrubStats', (t) =>
+  t.field({
+    type: [ScrubStatRef],
+    description:
+      'Scrubbing at ingest, counted per rule, UTC day of receipt and pipeline (admin only; docs/privacy.md). Days without scrubbed items are absent.',
+    args: {
+      from: t.arg({
+        type: 'DateTime',
+        description: 'Received at or after; default `to` − 30 days.',
+      }),
+      to: t.arg({
+        type: 'DateTime',
+        description: 'Received before; default now. At most 366 days after `from`.',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      getScrubStats(ctx.em, { from: args.from ?? null, to: args.to ?? null, now: ctx.receivedAt }),
   }),
 );
