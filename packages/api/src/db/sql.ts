@@ -1,3 +1,5 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
 /**
  * The one way to write raw SQL with parameters in this codebase: `:name` placeholders, bound
  * from an object. Functions that build SQL text are named `…Sql`; functions that run a query
@@ -15,4 +17,14 @@ export function bindNamed(sql: string, values: Record<string, unknown>): [string
     return '?';
   });
   return [text, params];
+}
+
+/** Runs one `:named` statement and returns its rows. */
+export function getRows<T>(
+  em: EntityManager,
+  sql: string,
+  values: Record<string, unknown> = {},
+): Promise<T[]> {
+  const [text, params] = bindNamed(sql, values);
+  return em.getConnection().execute<T[]>(text, params, 'all');
 }

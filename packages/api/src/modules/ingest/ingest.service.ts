@@ -14,7 +14,9 @@ import {
   utf8Bytes,
 } from '@cortex-telemetry/events';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { bindNamed } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
+import type { CommonColumn } from './columns.js';
 import {
   insertErrorsSql,
   insertEventsSql,
@@ -66,7 +68,7 @@ function commonRow(
   timestamp: Date,
   o: IngestOptions,
 ): Row {
-  return {
+  const row: Record<CommonColumn, unknown> = {
     id,
     timestamp: timestamp.toISOString(),
     user_id_hash: item.userIdHash,
@@ -81,6 +83,7 @@ function commonRow(
     client_version: item.clientVersion,
     metadata: item.metadata,
   };
+  return row;
 }
 
 export function computeStackHash(errorType: string, stackTrace: string | null): string {
@@ -161,6 +164,12 @@ function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
   return { payload: cut.replace(/\uFFFD$/, ''), truncated: true };
 }
 
+/** knex's raw() with `:named` parameters (db/sql.ts), sent as bind parameters. */
+function rawNamed<T>(run: Knex, sql: string, values: Record<string, unknown>) {
+  const [text, params] = bindNamed(sql, values);
+  return run.raw<T>(text, params as Knex.RawBinding[]);
+}
+
 /** Items are grouped per source index so one legacy item producing two rows counts once. */
 async function store(
   em: EntityManager,
@@ -179,9 +188,10 @@ async function store(
         g.items.filter((i) => i.pipeline === pipeline).map((i) => i.row),
       );
       if (rows.length === 0) continue;
-      const result = await run.raw<{ rows: { id: string; user_id_hash: string }[] }>(
+      const result = await rawNamed<{ rows: { id: string; user_id_hash: string }[] }>(
+        run,
         SQL[pipeline],
-        [JSON.stringify(rows), receivedAt],
+        { rows: JSON.stringify(rows), receivedAt },
       );
       for (const r of result.rows) inserted.add(`${pipeline}|${r.user_id_hash}|${r.id}`);
     }
@@ -195,7 +205,7 @@ async function store(
           failedPayload(r.raw),
         ),
       }));
-      await run.raw(insertFailedItemsSql, [JSON.stringify(failed), receivedAt]);
+      await rawNamed(run, insertFailedItemsSql, { rows: JSON.stringify(failed), receivedAt });
     }
   });
   // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
