@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { bindNamed } from '../packages/api/src/db/sql.js';
 import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
@@ -94,8 +95,9 @@ from json_to_recordset($1::json) as r(id uuid, "timestamp" timestamptz, user_id_
 on conflict do nothing`;
 
 /** The exact statement `ingestItems` runs (day facts noted), with knex `?` as `$n`. */
+const [BOUND_SQL] = bindNamed(insertEventsSql, { rows: null, receivedAt: null });
 let n = 0;
-const WITH_ROLLUPS_SQL = insertEventsSql.replace(/\?/g, () => `$${++n}`);
+const WITH_ROLLUPS_SQL = BOUND_SQL.replace(/\?/g, () => `$${++n}`);
 
 /**
  * How the statements travel: as bind parameters, or inlined into the SQL text as escaped
@@ -119,7 +121,7 @@ export async function insertBatch(
   if (mode === 'day facts, inlined') {
     const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
     let i = 0;
-    const inlined = insertEventsSql.replace(/\?/g, () => values[i++]!);
+    const inlined = BOUND_SQL.replace(/\?/g, () => values[i++]!);
     return (await client.query(inlined)).rows.length;
   }
   return (await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT])).rows.length;

@@ -208,7 +208,7 @@ function sustainedLines(r: SustainResult): string[] {
   return [
     '',
     `Sustained ingest: ${(r.seconds).toFixed(0)} s at ${int(r.events / r.seconds)} events/s ` +
-      `(${int(r.events)} events, new users every cycle), KPI day sets folded in the background:`,
+      `(${int(r.events)} events; ${r.newUsers ? 'new users every cycle: every day fact a new day' : 'cycles re-send the same users and days with new event ids'}), day sets folded in the background:`,
     `  fold lag accepted → folded: p50 ${int(quantileOf(r.fold.lags, 0.5))} ms, ` +
       `p99 ${int(quantileOf(r.fold.lags, 0.99))} ms (${int(r.fold.facts)} facts in ${r.fold.folds} folds, ` +
       `largest ${int(r.fold.maxFacts)}); backlog gone ${int(r.drainMs)} ms after the last batch`,

@@ -27,6 +27,7 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '4,8').split(',').map(Numb
 const PROFILE = process.env.BENCH_PROFILE !== '0';
 const PROFILE_EVENTS = Math.min(EVENTS, 100_000);
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 120);
+const SUSTAIN_NEW_USERS = process.env.BENCH_SUSTAIN_NEW_USERS === '1';
 
 interface Server {
   port: number;
@@ -258,6 +259,7 @@ export async function runIngestBench(): Promise<void> {
         batch: BATCH,
         seconds: SUSTAIN_SECONDS,
         clients,
+        newUsers: SUSTAIN_NEW_USERS,
         foldStats: () => server!.foldStats(),
       });
     }

@@ -8,8 +8,9 @@ import { BENCH_ADMIN_TOKEN } from './ingest-rows.js';
  * The sustained part of `bench:ingest`: `clients` senders post batches as fast as the server
  * answers for `seconds`, while a reader asks `kpis(days: 30)` every half second and the
  * backlog of pending day facts is sampled every second. Batches are the bench's own, re-sent
- * in cycles; from the second cycle on, event ids and users are rewritten so every cycle is new
- * events of new users (every day fact is a new day: the fold's worst case).
+ * in cycles with new event ids from the second cycle on. `newUsers` false (live traffic): the
+ * same users on the same days, so after the first cycle most day facts are days already folded;
+ * true (the fold's worst case): every cycle is new users, so every day fact is a new day.
  */
 export interface FoldStats {
   folds: number;
@@ -20,6 +21,7 @@ export interface FoldStats {
 }
 
 export interface SustainResult {
+  newUsers: boolean;
   seconds: number;
   events: number;
   /** Per second: pending facts and the age of the oldest one. */
@@ -40,12 +42,11 @@ const KPIS = JSON.stringify({
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-function rewrite(body: string, cycle: number): string {
+function rewrite(body: string, cycle: number, newUsers: boolean): string {
   if (cycle === 0) return body;
   const prefix = (0x10000000 + cycle).toString(16).slice(-8);
-  return body
-    .replace(/"eventId":"[0-9a-f]{8}/g, `"eventId":"${prefix}`)
-    .replace(/"userIdHash":"/g, `"userIdHash":"c${cycle}`);
+  const ids = body.replace(/"eventId":"[0-9a-f]{8}/g, `"eventId":"${prefix}`);
+  return newUsers ? ids.replace(/"userIdHash":"/g, `"userIdHash":"c${cycle}`) : ids;
 }
 
 export async function runSustained(o: {
@@ -55,6 +56,7 @@ export async function runSustained(o: {
   batch: number;
   seconds: number;
   clients: number;
+  newUsers: boolean;
   foldStats: () => Promise<FoldStats>;
 }): Promise<SustainResult> {
   await o.foldStats(); // reset
@@ -66,7 +68,8 @@ export async function runSustained(o: {
   const senders = Array.from({ length: o.clients }, async () => {
     while (performance.now() < end) {
       const i = next++;
-      const body = rewrite(o.bodies[i % o.bodies.length]!, Math.floor(i / o.bodies.length));
+      const cycle = Math.floor(i / o.bodies.length);
+      const body = rewrite(o.bodies[i % o.bodies.length]!, cycle, o.newUsers);
       events += await postBatch(agent, o.port, body);
     }
   });
@@ -104,7 +107,15 @@ export async function runSustained(o: {
   }
   const drainMs = performance.now() - drainStarted;
   agent.destroy();
-  return { seconds, events, backlog, kpiMs, drainMs, fold: await o.foldStats() };
+  return {
+    newUsers: o.newUsers,
+    seconds,
+    events,
+    backlog,
+    kpiMs,
+    drainMs,
+    fold: await o.foldStats(),
+  };
 }
 
 /** The q-quantile of a [value, count] histogram. */

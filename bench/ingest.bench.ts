@@ -7,12 +7,16 @@ import { fileURLToPath } from 'node:url';
  * the same run, on empty tables each time:
  * - raw COPY FROM STDIN (the best raw path; the ratio's baseline),
  * - raw INSERT … json_to_recordset into telemetry_events only,
- * - raw INSERT with the KPI rollups (the service's own statement, bind parameters),
+ * - raw INSERT noting the KPI day facts (the service's own statement, bind parameters),
  * - the same with parameters inlined as literals, the way MikroORM's `execute` sends them,
  * then where the server's time goes: SQL vs the rest per request, Node CPU per stage, and a
  * V8 CPU profile of the warm server.
+ * then a sustained run: 8 senders at full speed while kpis(days: 30) is read every 0.5 s, with
+ * the fold's lag and backlog (ingest-sustain.ts).
  * Env: BENCH_EVENTS (default 200000), BENCH_CONCURRENCY (default "4,8"), BENCH_PROFILE=0 to
- * skip the profile, DATABASE_URL (a server to create a scratch database on; else embedded).
+ * skip the profile, BENCH_SUSTAIN_SECONDS (default 120; 0 skips the sustained run),
+ * BENCH_SUSTAIN_NEW_USERS=1 (every cycle new users: the fold's worst case), DATABASE_URL (a
+ * server to create a scratch database on; else embedded).
  *
  * The workspace packages are TypeScript sources; the root script runs plain `tsx`, which would
  * resolve them to possibly stale `dist/` builds. So this entry re-runs itself with the `source`

@@ -26,13 +26,14 @@ export async function applyQueryTimeout(em: EntityManager, trx: Transaction): Pr
     .execute("select set_config('statement_timeout', ?, true)", [`${Math.round(ms)}`], 'all', trx);
 }
 
-/** One read-only statement under the request's timeout. */
+/** One read-only statement under the request's timeout (a plain statement when it has none). */
 export function readQuery<T extends object[]>(
   em: EntityManager,
   sql: string,
   params: unknown[],
 ): Promise<T> {
   const connection = em.getConnection();
+  if (!limits.has(em)) return connection.execute<T>(sql, params, 'all');
   return connection.transactional(
     async (trx) => {
       await applyQueryTimeout(em, trx);

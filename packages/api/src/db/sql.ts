@@ -1,3 +1,6 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { readQuery } from '../query-timeout.js';
+
 /**
  * The one way to write raw SQL with parameters in this codebase: `:name` placeholders, bound
  * from an object. Functions that build SQL text are named `…Sql`; functions that run a query
@@ -15,4 +18,17 @@ export function bindNamed(sql: string, values: Record<string, unknown>): [string
     return '?';
   });
   return [text, params];
+}
+
+/**
+ * Runs one `:named` read and returns its rows, under the request's statement timeout when its
+ * EntityManager carries one (query-timeout.ts).
+ */
+export function getRows<T>(
+  em: EntityManager,
+  sql: string,
+  values: Record<string, unknown> = {},
+): Promise<T[]> {
+  const [text, params] = bindNamed(sql, values);
+  return readQuery<T[]>(em, text, params);
 }

@@ -62,6 +62,11 @@ export class Migration20261127000000 extends Migration {
       resumed boolean not null,
       dependency boolean not null,
       noted_at timestamptz not null default now());`);
+    // every fold deletes all of it: vacuum after a fixed number of dead notes, not a fraction
+    // of a table that is nearly empty, so the probe and the claim never wade through dead rows
+    this.addSql(`alter table kpi_pending set (autovacuum_vacuum_scale_factor = 0,
+      autovacuum_vacuum_threshold = 10000, autovacuum_analyze_scale_factor = 0,
+      autovacuum_analyze_threshold = 10000);`);
   }
 
   override async down(): Promise<void> {

@@ -1,12 +1,12 @@
 import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getRows } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
-import { readQuery } from '../../query-timeout.js';
 import {
   type EventCountDimension,
-  getErrorGroups,
-  getEventCounts,
-  getTraceStats,
+  errorGroupsSql,
+  eventCountsSql,
+  traceStatsSql,
 } from './aggregates.sql.js';
 import { aggregateWindow, checkNonEmptyList, checkPageSize } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
@@ -62,13 +62,8 @@ export async function eventCounts(
   const repeated = groupBy.find((d, i) => groupBy.indexOf(d) !== i);
   if (repeated) throw badInput(`groupBy: ${repeated} is listed more than once`, 'groupBy');
   checkNonEmptyList(filter.eventNames ?? null, 'eventName');
-  const { conditions, params } = filterConditions(windowed(filter, now));
-  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
-  const rows = await readQuery<DbRow[]>(
-    em,
-    getEventCounts(groupBy, whereClause(conditions)),
-    params,
-  );
+  const { conditions, values } = filterConditions(windowed(filter, now));
+  const rows = await getRows<DbRow>(em, eventCountsSql(groupBy, whereClause(conditions)), values);
   return rows.map((r) => ({
     day: orNull<string>(r.day),
     eventName: orNull<EventName>(r.event_name),
@@ -91,11 +86,10 @@ export async function errorGroups(
   const scoped = windowed(filter, now);
   const groups = filterConditions(scoped);
   const latest = filterConditions(scoped, 'e.');
-  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
-  const rows = await readQuery<DbRow[]>(
+  const rows = await getRows<DbRow>(
     em,
-    getErrorGroups(whereClause(groups.conditions), whereClause(latest.conditions)),
-    [...groups.params, first, ...latest.params],
+    errorGroupsSql(whereClause(groups.conditions), whereClause(latest.conditions)),
+    { ...groups.values, first },
   );
   return rows.map((r) => ({
     stackHash: String(r.stack_hash),
@@ -114,9 +108,8 @@ export async function traceStats(
   filter: RowFilter,
   now: Date,
 ): Promise<TraceStatsRow[]> {
-  const { conditions, params } = filterConditions(windowed(filter, now));
-  // statement timeout (docs/api.md#limits): readQuery instead of em.getConnection().execute
-  const rows = await readQuery<DbRow[]>(em, getTraceStats(whereClause(conditions)), params);
+  const { conditions, values } = filterConditions(windowed(filter, now));
+  const rows = await getRows<DbRow>(em, traceStatsSql(whereClause(conditions)), values);
   return rows.map((r) => {
     const [p50, p95, p99] = (r.percentiles as unknown[]).map(Number);
     return {

@@ -2,8 +2,8 @@ import { SEVERITIES } from '@cortex-telemetry/events';
 import { isoMillis } from './filters.sql.js';
 
 /**
- * The analyst aggregates over a time window. Filters arrive as a ready `where` clause whose
- * parameters the caller passes first, in order.
+ * The analyst aggregates over a time window. Filters arrive as a ready `where` clause with
+ * `:named` parameters (filters.sql.ts); the caller binds them with db/sql.ts.
  */
 
 export const EVENT_COUNT_DIMENSIONS = [
@@ -25,7 +25,7 @@ const DIMENSION_SQL: Record<EventCountDimension, { expression: string; alias: st
 };
 
 /** Grouped in the order given, ordered by the same keys; users = distinct user_id_hash. */
-export function getEventCounts(dimensions: readonly EventCountDimension[], where: string): string {
+export function eventCountsSql(dimensions: readonly EventCountDimension[], where: string): string {
   const keys = dimensions.map((d) => `${DIMENSION_SQL[d].expression} as ${DIMENSION_SQL[d].alias}`);
   const positions = dimensions.map((_, i) => String(i + 1)).join(', ');
   return `
@@ -42,9 +42,9 @@ const SEVERITY_LIST = `array[${SEVERITIES.map((s) => `'${s}'`).join(', ')}]`;
 /**
  * Groups by stack hash, the most frequent first; the sample (type and message) is the latest
  * error of the group inside the same filters, fetched only for the groups returned.
- * Parameters: the filters, the limit, then the filters again (for the `e.`-qualified clause).
+ * Parameters: the filters' (shared by both clauses) and `:first`.
  */
-export const getErrorGroups = (where: string, latestWhere: string) => `
+export const errorGroupsSql = (where: string, latestWhere: string) => `
 with groups as (
   select stack_hash, count(*) as count, count(distinct user_id_hash) as users_affected,
     min("timestamp") as first_seen, max("timestamp") as last_seen,
@@ -53,7 +53,7 @@ with groups as (
   ${where}
   group by stack_hash
   order by count desc, last_seen desc, stack_hash
-  limit ?
+  limit :first
 )
 select g.stack_hash, g.count, g.users_affected, ${isoMillis('g.first_seen')} as first_seen,
   ${isoMillis('g.last_seen')} as last_seen, (${SEVERITY_LIST})[g.worst_severity_rank] as worst_severity,
@@ -69,7 +69,7 @@ cross join lateral (
 order by g.count desc, g.last_seen desc, g.stack_hash`;
 
 /** percentile_cont interpolates between the two nearest durations, as analysts expect. */
-export const getTraceStats = (where: string) => `
+export const traceStatsSql = (where: string) => `
 select operation_name, count(*) as count,
   (count(*) filter (where success))::float8 / count(*) as success_rate,
   percentile_cont(array[0.5, 0.95, 0.99]) within group (order by duration_ms) as percentiles,

@@ -1,8 +1,9 @@
 import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/events';
 
 /**
- * The analyst filters, turned into SQL conditions. Values always travel as `?` parameters;
- * lists travel as one JSON parameter so an arbitrary number of values needs no dynamic SQL.
+ * The analyst filters, turned into SQL conditions with `:named` parameters (db/sql.ts); lists
+ * travel as one JSON parameter so an arbitrary number of values needs no dynamic SQL. The
+ * names do not depend on the alias, so one `values` object serves every qualified copy.
  */
 export interface RowFilter {
   /** `timestamp` ≥ from. */
@@ -24,39 +25,45 @@ export interface RowFilter {
 
 export interface SqlConditions {
   conditions: string[];
-  params: unknown[];
+  values: Record<string, unknown>;
 }
 
 /** `alias` qualifies the columns (`e.`) when the filter is applied inside a join. */
 export function filterConditions(f: RowFilter, alias = ''): SqlConditions {
   const conditions: string[] = [];
-  const params: unknown[] = [];
-  const add = (column: string, condition: string, value: unknown) => {
+  const values: Record<string, unknown> = {};
+  const add = (column: string, name: string, condition: string, value: unknown) => {
     conditions.push(`${alias}${column} ${condition}`);
-    params.push(value);
+    values[name] = value;
   };
-  const anyOf = (column: string, values: readonly string[] | null | undefined) => {
-    if (values)
-      add(column, 'in (select json_array_elements_text(?::json))', JSON.stringify(values));
+  const anyOf = (column: string, name: string, list: readonly string[] | null | undefined) => {
+    if (list) {
+      add(
+        column,
+        name,
+        `in (select json_array_elements_text(:${name}::json))`,
+        JSON.stringify(list),
+      );
+    }
   };
-  const equals = (column: string, value: string | boolean | null | undefined) => {
-    if (value != null) add(column, '= ?', value);
+  const equals = (column: string, name: string, value: string | boolean | null | undefined) => {
+    if (value != null) add(column, name, `= :${name}`, value);
   };
 
-  if (f.from) add('"timestamp"', '>= ?::timestamptz', f.from.toISOString());
-  if (f.to) add('"timestamp"', '< ?::timestamptz', f.to.toISOString());
-  equals('user_id_hash', f.userIdHash);
-  equals('session_id', f.sessionId);
-  equals('channel', f.channel);
-  equals('phase', f.phase);
-  anyOf('event_name', f.eventNames);
-  equals('result', f.result);
-  anyOf('severity', f.severities);
-  equals('error_type', f.errorType);
-  equals('stack_hash', f.stackHash);
-  equals('operation_name', f.operationName);
-  equals('success', f.success);
-  return { conditions, params };
+  if (f.from) add('"timestamp"', 'from', '>= :from::timestamptz', f.from.toISOString());
+  if (f.to) add('"timestamp"', 'to', '< :to::timestamptz', f.to.toISOString());
+  equals('user_id_hash', 'userIdHash', f.userIdHash);
+  equals('session_id', 'sessionId', f.sessionId);
+  equals('channel', 'channel', f.channel);
+  equals('phase', 'phase', f.phase);
+  anyOf('event_name', 'eventNames', f.eventNames);
+  equals('result', 'result', f.result);
+  anyOf('severity', 'severities', f.severities);
+  equals('error_type', 'errorType', f.errorType);
+  equals('stack_hash', 'stackHash', f.stackHash);
+  equals('operation_name', 'operationName', f.operationName);
+  equals('success', 'success', f.success);
+  return { conditions, values };
 }
 
 export const whereClause = (conditions: readonly string[]) =>

@@ -1,6 +1,6 @@
 import type { BetaPhase, Channel, EventName, Pipeline, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readQuery } from '../../query-timeout.js';
+import { getRows } from '../../db/sql.js';
 import {
   checkNonEmptyList,
   checkPageSize,
@@ -120,16 +120,20 @@ async function listRecords(
   checkRange(args.from, args.to);
   checkNonEmptyList(args.eventNames ?? null, 'eventName');
   checkNonEmptyList(args.severities ?? null, 'severity');
-  const { conditions, params } = filterConditions(args);
+  const { conditions, values } = filterConditions(args);
   if (args.after) {
     const key = decodeListCursor(args.after);
     conditions.push(AFTER_KEY_CONDITION);
-    params.push(key.timestamp, key.id, key.userIdHash);
+    Object.assign(values, {
+      afterTimestamp: key.timestamp,
+      afterId: key.id,
+      afterUser: key.userIdHash,
+    });
   }
-  const rows = await readQuery<DbRow[]>(em, listRecordsSql(pipeline, whereClause(conditions)), [
-    ...params,
-    args.first + 1,
-  ]);
+  const rows = await getRows<DbRow>(em, listRecordsSql(pipeline, whereClause(conditions)), {
+    ...values,
+    limit: args.first + 1,
+  });
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {

@@ -1,4 +1,5 @@
 import type { Pipeline } from '@cortex-telemetry/events';
+import { commonColumnsSql } from '../ingest/columns.js';
 import { isoMillis } from './filters.sql.js';
 
 /**
@@ -22,15 +23,18 @@ const PIPELINE_COLUMNS: Record<Pipeline, string> = {
 export const SORT_TIMESTAMP = `to_char("timestamp" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 export const AFTER_KEY_CONDITION =
-  '("timestamp", id, user_id_hash) < (?::timestamptz, ?::uuid, ?::text)';
+  '("timestamp", id, user_id_hash) < (:afterTimestamp::timestamptz, :afterId::uuid, :afterUser::text)';
 
-/** Parameters: those of `conditions` in order, then the row limit. */
+const COMMON_SELECT = commonColumnsSql({
+  id: 'id::text',
+  timestamp: `${isoMillis('"timestamp"')} as "timestamp"`,
+});
+
+/** Parameters: those of the `where` clause and `:limit`. */
 export const listRecordsSql = (pipeline: Pipeline, where: string) => `
-select id::text, ${isoMillis('"timestamp"')} as "timestamp", ${SORT_TIMESTAMP} as sort_timestamp,
-  ${isoMillis('received_at')} as received_at, user_id_hash,
-  user_tier, is_paid_user, session_id, channel, phase, project_id, branch_id, context_id,
-  client_version, metadata, ${PIPELINE_COLUMNS[pipeline]}
+select ${COMMON_SELECT}, ${SORT_TIMESTAMP} as sort_timestamp,
+  ${isoMillis('received_at')} as received_at, ${PIPELINE_COLUMNS[pipeline]}
 from ${TABLES[pipeline]}
 ${where}
 order by "timestamp" desc, id desc, user_id_hash desc
-limit ?`;
+limit :limit`;

@@ -1,15 +1,14 @@
 import { noteDayFactsSql } from '../kpi/day-sets.sql.js';
+import { commonColumnsSql, commonRecordsetSql } from './columns.js';
 
 /**
  * Set-based writes: one statement per pipeline per batch. Rows travel as one JSON parameter
  * (`json_to_recordset`), conflicts on `(user_id_hash, id)` are skipped (idempotency), and the
  * statement returns the keys it actually inserted so duplicates are counted, not stored.
+ * Parameters of every statement here: `:rows` (the rows as JSON) and `:receivedAt`.
  */
-const COMMON_COLUMNS = `id uuid, "timestamp" timestamptz, user_id_hash text, user_tier text,
-  is_paid_user boolean, session_id text, channel text, phase text, project_id text,
-  branch_id text, context_id text, client_version text, metadata jsonb`;
-const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, session_id, channel,
-  phase, project_id, branch_id, context_id, client_version, metadata`;
+const COMMON_COLUMNS = commonRecordsetSql();
+const COMMON_NAMES = commonColumnsSql();
 
 /**
  * Events also note their KPI day facts in the same statement (see modules/kpi/day-sets.sql.ts):
@@ -18,27 +17,26 @@ const COMMON_NAMES = `id, "timestamp", user_id_hash, user_tier, is_paid_user, se
  */
 export const insertEventsSql = `
 with input as (
-  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS},
+  select * from json_to_recordset(:rows::json) as r(${COMMON_COLUMNS},
     event_name text, result text, duration_ms integer)
 ),
 inserted as (
   insert into telemetry_events (${COMMON_NAMES}, received_at, event_name, result, duration_ms)
-  select ${COMMON_NAMES}, ?::timestamptz, event_name, result, duration_ms from input
+  select ${COMMON_NAMES}, :receivedAt::timestamptz, event_name, result, duration_ms from input
   on conflict do nothing
   returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
 ),
 ${noteDayFactsSql('inserted')}
 select id, user_id_hash from inserted`;
 
-/** Parameters of every statement here, in order: the rows as JSON, then `received_at`. */
 export const insertErrorsSql = `
 with input as (
-  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS}, error_type text,
+  select * from json_to_recordset(:rows::json) as r(${COMMON_COLUMNS}, error_type text,
     error_message text, stack_trace text, stack_hash text, severity text, related_event_name text)
 )
 insert into telemetry_errors (${COMMON_NAMES}, received_at, error_type, error_message,
   stack_trace, stack_hash, severity, related_event_name)
-select ${COMMON_NAMES}, ?::timestamptz, error_type, error_message, stack_trace, stack_hash,
+select ${COMMON_NAMES}, :receivedAt::timestamptz, error_type, error_message, stack_trace, stack_hash,
   severity, related_event_name
 from input
 on conflict do nothing
@@ -46,22 +44,22 @@ returning id, user_id_hash`;
 
 export const insertTracesSql = `
 with input as (
-  select * from json_to_recordset(?::json) as r(${COMMON_COLUMNS}, operation_name text,
+  select * from json_to_recordset(:rows::json) as r(${COMMON_COLUMNS}, operation_name text,
     duration_ms double precision, success boolean, result_count integer)
 )
 insert into telemetry_traces (${COMMON_NAMES}, received_at, operation_name, duration_ms, success,
   result_count)
-select ${COMMON_NAMES}, ?::timestamptz, operation_name, duration_ms, success, result_count
+select ${COMMON_NAMES}, :receivedAt::timestamptz, operation_name, duration_ms, success, result_count
 from input
 on conflict do nothing
 returning id, user_id_hash`;
 
 export const insertFailedItemsSql = `
 with input as (
-  select * from json_to_recordset(?::json) as r(pipeline text, mutation text, item_index integer,
+  select * from json_to_recordset(:rows::json) as r(pipeline text, mutation text, item_index integer,
     reason text, payload text, payload_truncated boolean)
 )
 insert into telemetry_failed_items (pipeline, mutation, item_index, reason, payload,
   payload_truncated, received_at)
-select pipeline, mutation, item_index, reason, payload, payload_truncated, ?::timestamptz
+select pipeline, mutation, item_index, reason, payload, payload_truncated, :receivedAt::timestamptz
 from input`;
