@@ -224,7 +224,8 @@ describe('the migration to folded day sets', () => {
       await sql(`delete from kpi_days where day = '2026-11-05'`);
       await sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
         resumed, dependency) values ('u1', '', '2026-11-05', 'open_beta', 'web', true, false, false)`);
-      await migrator.down(); // the last one only
+      // down to and including the fold's migration (later ones first)
+      await migrator.down({ to: 'Migration20261127000000' });
       expect(active(await daySets())).toEqual(linked);
       // 1 → 5 → 9 in each of the 4 scopes; the 9th's link moved from 1 to 5
       expect(

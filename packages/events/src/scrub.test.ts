@@ -116,6 +116,9 @@ describe('scrubber: realistic dirty inputs', () => {
     expect([...fired].sort()).toEqual(['email', 'home_path', 'secret_param']);
     // the input is not changed in place
     expect(metadata.db.password).toBe('x');
+    // a Date (GraphQL's coerced timestamp) is a value, not an object to walk
+    const at = new Date('2026-11-20T10:00:00.000Z');
+    expect(scrubber.value({ at }, new Set())).toEqual({ at });
   });
 
   it('the same bug from two users groups together once scrubbed', () => {

@@ -103,6 +103,11 @@ const BUILT_IN: Record<ScrubRuleName, ScrubRule> = {
 /** Characters or words without which no rule can match: most metadata values skip the regexes. */
 const MAY_MATCH = /[@=/\\:]|\d\.\d|eyJ|bearer|basic|token|[a-z]{2}[-_][A-Za-z0-9]{10}|AKIA|AIza/i;
 
+const isPlainObject = (value: object): boolean => {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+};
+
 export interface ScrubConfig {
   /** Built-in rules to run; all when absent. */
   rules?: readonly string[];
@@ -186,7 +191,8 @@ export function createScrubber(config: ScrubConfig = {}): Scrubber {
   const value = <T>(input: T, fired: Set<string>): T => {
     if (typeof input === 'string') return text(input, fired) as T;
     if (Array.isArray(input)) return input.map((v) => value(v, fired)) as T;
-    if (input !== null && typeof input === 'object') {
+    // plain objects only: a Date (a coerced GraphQL timestamp) or other class instance stays whole
+    if (input !== null && typeof input === 'object' && isPlainObject(input)) {
       const out: Record<string, unknown> = {};
       for (const [key, v] of Object.entries(input)) {
         if (secretKeys && typeof v === 'string' && SENSITIVE_KEY.test(key)) {

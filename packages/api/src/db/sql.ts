@@ -24,7 +24,7 @@ export function bindNamed(sql: string, values: Record<string, unknown>): [string
  * Runs one `:named` read and returns its rows, under the request's statement timeout when its
  * EntityManager carries one (query-timeout.ts).
  */
-export function getRows<T>(
+export function getRows<T extends object>(
   em: EntityManager,
   sql: string,
   values: Record<string, unknown> = {},

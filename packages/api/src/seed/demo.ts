@@ -86,6 +86,7 @@ export async function seedDemoIfEmpty(
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
       mutation: 'seedDemo',
       argument: 'items',
+      scrubber: config.scrubber,
     });
     // a rejected demo item is a bug in the generator, not something to hide in failed items
     if (result.rejected > 0) {

@@ -18,6 +18,8 @@ export const COMMON_COLUMNS = [
   ['context_id', 'text'],
   ['client_version', 'text'],
   ['metadata', 'jsonb'],
+  // which scrubbing rules changed the item (docs/privacy.md); null when none did
+  ['scrub_rules', 'text[]'],
 ] as const;
 
 export type CommonColumn = (typeof COMMON_COLUMNS)[number][0];

@@ -119,6 +119,7 @@ function options(ctx: Context, mutation: string, argument: string, sentAt?: Date
     openBetaStartsAt: ctx.config.OPEN_BETA_STARTS_AT,
     mutation,
     argument,
+    scrubber: ctx.config.scrubber,
   };
 }
 

@@ -9,6 +9,7 @@ import {
   type Pipeline,
   parseItem,
   resolveIsPaidUser,
+  type Scrubber,
   stackFingerprint,
   stampPhase,
   utf8Bytes,
@@ -44,6 +45,8 @@ export interface IngestOptions {
   mutation: string;
   /** The argument holding the list, for error messages (`events`, `errors`, …). */
   argument: string;
+  /** Removes secrets and personal data before anything is stored (docs/privacy.md). */
+  scrubber: Scrubber;
 }
 
 type Row = Record<string, unknown>;
@@ -67,6 +70,7 @@ function commonRow(
   id: string,
   timestamp: Date,
   o: IngestOptions,
+  fired: Set<string>,
 ): Row {
   const row: Record<CommonColumn, unknown> = {
     id,
@@ -81,7 +85,9 @@ function commonRow(
     branch_id: item.branchId,
     context_id: item.contextId,
     client_version: item.clientVersion,
-    metadata: item.metadata,
+    metadata: item.metadata === null ? null : o.scrubber.value(item.metadata, fired),
+    // filled in by prepare() once every scrubbed field of the item has been seen
+    scrub_rules: null,
   };
   return row;
 }
@@ -93,7 +99,14 @@ export function computeStackHash(errorType: string, stackTrace: string | null): 
     .slice(0, 32);
 }
 
-/** Validates one item and builds its row, or says which field broke which rule. */
+/** The rules that fired on an item, as its `scrub_rules` value. */
+const scrubRules = (fired: Set<string>) => (fired.size === 0 ? null : [...fired].sort());
+
+/**
+ * Validates one item and builds its row, or says which field broke which rule. Validation sees
+ * what the client sent; the row holds it scrubbed, and the stack hash is computed from the
+ * scrubbed trace so the same bug from two home directories groups together.
+ */
 function prepare(
   pipeline: Pipeline,
   raw: unknown,
@@ -118,32 +131,42 @@ function prepare(
       message: `timestamp: must not be more than 1 hour in the future (was ${timestamp.toISOString()} after clock-skew correction, received ${o.receivedAt.toISOString()})`,
     };
   }
+  const fired = new Set<string>();
   if (pipeline === 'event') {
     const e = item as ParsedEvent;
-    const row = commonRow(e, e.eventId ?? fallbackId(), timestamp, o);
-    Object.assign(row, { event_name: e.eventName, result: e.result, duration_ms: e.durationMs });
+    const row = commonRow(e, e.eventId ?? fallbackId(), timestamp, o, fired);
+    Object.assign(row, {
+      event_name: e.eventName,
+      result: e.result,
+      duration_ms: e.durationMs,
+      scrub_rules: scrubRules(fired),
+    });
     return { ok: true, prepared: { pipeline, row } };
   }
   if (pipeline === 'error') {
     const e = item as ParsedError;
-    const row = commonRow(e, e.errorId ?? fallbackId(), timestamp, o);
+    const row = commonRow(e, e.errorId ?? fallbackId(), timestamp, o, fired);
+    const errorType = o.scrubber.text(e.errorType, fired);
+    const stackTrace = e.stackTrace === null ? null : o.scrubber.text(e.stackTrace, fired);
     Object.assign(row, {
-      error_type: e.errorType,
-      error_message: e.errorMessage,
-      stack_trace: e.stackTrace,
-      stack_hash: e.stackHash ?? computeStackHash(e.errorType, e.stackTrace),
+      error_type: errorType,
+      error_message: o.scrubber.text(e.errorMessage, fired),
+      stack_trace: stackTrace,
+      stack_hash: e.stackHash ?? computeStackHash(errorType, stackTrace),
       severity: e.severity,
       related_event_name: e.relatedEventName,
+      scrub_rules: scrubRules(fired),
     });
     return { ok: true, prepared: { pipeline, row } };
   }
   const t = item as ParsedTrace;
-  const row = commonRow(t, t.traceId ?? fallbackId(), timestamp, o);
+  const row = commonRow(t, t.traceId ?? fallbackId(), timestamp, o, fired);
   Object.assign(row, {
     operation_name: t.operationName,
     duration_ms: t.durationMs,
     success: t.success,
     result_count: t.resultCount,
+    scrub_rules: scrubRules(fired),
   });
   return { ok: true, prepared: { pipeline, row } };
 }
@@ -187,15 +210,19 @@ async function store(
     if (rows.length > 0) statements.push({ sql: SQL[pipeline], rows, pipeline });
   }
   if (rejections.length > 0) {
-    const failed = rejections.map((r) => ({
-      pipeline: r.pipeline,
-      mutation: o.mutation,
-      item_index: r.index,
-      reason: r.message,
-      ...(({ payload, truncated }) => ({ payload, payload_truncated: truncated }))(
-        failedPayload(r.raw),
-      ),
-    }));
+    const failed = rejections.map((r) => {
+      const fired = new Set<string>();
+      const { payload, truncated } = failedPayload(o.scrubber.value(r.raw, fired));
+      return {
+        pipeline: r.pipeline,
+        mutation: o.mutation,
+        item_index: r.index,
+        reason: r.message,
+        payload,
+        payload_truncated: truncated,
+        scrub_rules: scrubRules(fired),
+      };
+    });
     statements.push({ sql: insertFailedItemsSql, rows: failed, pipeline: null });
   }
   const runAll = async (run: Knex) => {

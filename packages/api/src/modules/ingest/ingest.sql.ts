@@ -57,9 +57,10 @@ returning id, user_id_hash`;
 export const insertFailedItemsSql = `
 with input as (
   select * from json_to_recordset(:rows::json) as r(pipeline text, mutation text, item_index integer,
-    reason text, payload text, payload_truncated boolean)
+    reason text, payload text, payload_truncated boolean, scrub_rules text[])
 )
 insert into telemetry_failed_items (pipeline, mutation, item_index, reason, payload,
-  payload_truncated, received_at)
-select pipeline, mutation, item_index, reason, payload, payload_truncated, :receivedAt::timestamptz
+  payload_truncated, scrub_rules, received_at)
+select pipeline, mutation, item_index, reason, payload, payload_truncated, scrub_rules,
+  :receivedAt::timestamptz
 from input`;
