@@ -163,6 +163,15 @@ describe('scrubbing at ingest', () => {
     });
     expect(failed.scrub_rules).toEqual(['email', 'home_path']);
 
+    // analysts see which rules changed a stored item
+    const listed = await app.gql('{ traces(first: 5) { nodes { operationName scrubRules } } }');
+    expect(listed.data?.traces.nodes).toEqual([
+      {
+        operationName: 'sync_to_cloud',
+        scrubRules: ['home_path', 'jwt', 'secret_param', 'url_credentials'],
+      },
+    ]);
+
     // scrubStats: items per rule, day of receipt and pipeline (each item once per rule)
     const today = new Date().toISOString().slice(0, 10);
     const stats = await app.gql(`{ scrubStats { day rule pipeline items } }`);

@@ -27,6 +27,7 @@ export interface TelemetryRecordRow {
   contextId: string | null;
   clientVersion: string | null;
   metadata: unknown;
+  scrubRules: string[] | null;
 }
 
 export interface TelemetryEventRow extends TelemetryRecordRow {
@@ -82,6 +83,7 @@ function toRecord(r: DbRow): TelemetryRecordRow {
     contextId: text(r.context_id),
     clientVersion: text(r.client_version),
     metadata: r.metadata ?? null,
+    scrubRules: (r.scrub_rules as string[] | null) ?? null,
   };
 }
 

@@ -62,6 +62,12 @@ const TelemetryRecordRef = builder.interfaceRef<TelemetryRecordRow>('TelemetryRe
       resolve: (r) => r.metadata,
       description: 'The JSON object sent as metadata; null when none.',
     }),
+    scrubRules: t.stringList({
+      nullable: true,
+      resolve: (r) => r.scrubRules,
+      description:
+        'The scrubbing rules that changed this item before it was stored (docs/privacy.md); null when none did.',
+    }),
   }),
 });
 
