@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BETA_PHASES, CHANNELS, EVENT_NAMES, isPaidTier, SEVERITIES } from './catalog.js';
 
 /**
- * Per-item rules of SPEC §3. GraphQL already checked types; these are the rules whose violation
+ * Per-item rules (docs/api.md#pipelines). GraphQL already checked types; these are the rules whose violation
  * rejects one item only. Every message starts with the field name so clients can act on it.
  */
 export const LIMITS = {
@@ -242,12 +242,12 @@ export function parseItem<P extends Pipeline>(
   return { ok: true, value: parsed.data as ParsedItem<P> };
 }
 
-/** SPEC §3: `is_paid_user` when given, else true iff the tier is a paid one. */
+/** docs/api.md#pipelines: `is_paid_user` when given, else true iff the tier is a paid one. */
 export function resolveIsPaidUser(isPaidUser: boolean | null, tier: string | null): boolean {
   return isPaidUser ?? isPaidTier(tier);
 }
 
-/** SPEC §3: phase when given, else `open_beta` from `OPEN_BETA_STARTS_AT` on. */
+/** docs/api.md#pipelines: phase when given, else `open_beta` from `OPEN_BETA_STARTS_AT` on. */
 export function stampPhase(
   given: (typeof BETA_PHASES)[number] | null,
   timestamp: Date,

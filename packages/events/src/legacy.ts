@@ -2,7 +2,7 @@ import { type Channel, isEventName } from './catalog.js';
 import { type ErrorInput, type EventInput, jsonDepth, LIMITS, type TraceInput } from './inputs.js';
 
 /**
- * The v1 normaliser (SPEC §5): turns what the Cortex server's v1 telemetry client wrote into
+ * The v1 normaliser (docs/api.md#legacy-v1-payloads): turns what the Cortex server's v1 telemetry client wrote into
  * the v2 inputs. It only maps shapes; the produced inputs are then validated by the same zod
  * rules as any v2 item, so a legacy item obeys exactly the same limits.
  */
