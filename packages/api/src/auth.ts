@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import type { TokenKind } from './builder.js';
 
 /**
- * Access (SPEC §8): static bearer tokens of two kinds. Tokens are compared in constant time and
+ * Access (docs/api.md#access): static bearer tokens of two kinds. Tokens are compared in constant time and
  * are never logged; only their kind travels further into the request.
  */
 export interface TokenSet {
@@ -40,7 +40,7 @@ export function bearerToken(header: string | null): string | null {
 
 /**
  * When no token is configured on the embedded database, generate one of each and keep them in
- * the data directory so they survive restarts (SPEC §8).
+ * the data directory so they survive restarts (docs/api.md#access).
  */
 export async function loadOrCreateLocalTokens(file: string): Promise<TokenSet> {
   if (existsSync(file)) {

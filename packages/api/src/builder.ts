@@ -10,7 +10,7 @@ export interface Context {
   em: EntityManager;
   /** Null only for a request that slipped past the token check; execution refuses it. */
   tokenKind: TokenKind | null;
-  /** Server clock at ingest (SPEC §3 `received_at`), one instant for the whole request. */
+  /** Server clock at ingest (`received_at`, docs/api.md#pipelines), one instant for the whole request. */
   receivedAt: Date;
   config: Config;
   /** The server's logger, for what a request must leave on record (e.g. an erasure). */

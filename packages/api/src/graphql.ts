@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Context, TokenKind } from './builder.js';
 import type { Config } from './config.js';
+import { corsOptions } from './cors.js';
 import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
 import type { Orm } from './orm.js';
@@ -142,21 +143,6 @@ const requestErrorCodes: Plugin<Context> = {
     };
   },
 };
-
-/** CORS without credentials (no request uses cookies); `CORS_ORIGINS` narrows the origins. */
-function corsOptions(allowed: readonly string[]) {
-  return (request: Request) => {
-    const origin = request.headers.get('origin');
-    if (allowed.length > 0 && (!origin || !allowed.includes(origin))) return false;
-    return {
-      origin: origin ? [origin] : [],
-      credentials: false,
-      methods: ['GET', 'POST'],
-      allowedHeaders: ['authorization', 'content-type'],
-      maxAge: 600,
-    };
-  };
-}
 
 export function createGraphQL(options: {
   orm: Orm;

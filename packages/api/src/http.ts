@@ -7,6 +7,7 @@ import { LIMITS } from '@cortex-telemetry/events';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Config } from './config.js';
+import { corsHeaders } from './cors.js';
 import { errorResponse } from './errors.js';
 import type { createGraphQL } from './graphql.js';
 import { clientAddress, type Limits } from './limits.js';
@@ -81,8 +82,16 @@ async function serveStatic(webDir: string, pathname: string, res: ServerResponse
   res.end(await readFile(file));
 }
 
-function sendError(res: ServerResponse, refusal: ReturnType<typeof errorResponse>): void {
-  res.writeHead(refusal.status, refusal.headers);
+function sendError(
+  req: IncomingMessage,
+  res: ServerResponse,
+  config: Config,
+  refusal: ReturnType<typeof errorResponse>,
+): void {
+  res.writeHead(refusal.status, {
+    ...refusal.headers,
+    ...corsHeaders(config.CORS_ORIGINS, req.headers.origin),
+  });
   res.end(refusal.body);
 }
 
@@ -170,7 +179,7 @@ export function createHttpServer(options: {
       }
       if (url.pathname === '/graphql') {
         const admitted = await admit(req, config, tokens, limits);
-        if (!admitted.ok) return sendError(res, admitted.refusal);
+        if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
         try {
           await forwardToYoga(yoga, req, res);
         } finally {
@@ -185,7 +194,9 @@ export function createHttpServer(options: {
       if (error instanceof PayloadTooLarge) {
         res.setHeader('connection', 'close');
         return sendError(
+          req,
           res,
+          config,
           errorResponse(
             'PAYLOAD_TOO_LARGE',
             `request body: must be at most ${LIMITS.bodyBytes / 1024 / 1024} MiB; send smaller batches`,

@@ -67,6 +67,19 @@ describe('CORS', () => {
     }
   });
 
+  it("the HTTP front's own refusals carry CORS too, so a page can read them (413 here)", async () => {
+    const res = await fetch(`${narrowed.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'vscode-webview://cortex', 'content-type': 'application/json' },
+      body: 'x'.repeat(2 * 1024 * 1024 + 1),
+    });
+    expect(res.status).toBe(413);
+    expect(res.headers.get('access-control-allow-origin')).toBe('vscode-webview://cortex');
+    // a 429's Retry-After must be readable from JavaScript
+    expect(res.headers.get('access-control-expose-headers')).toBe('retry-after');
+    expect(res.headers.get('access-control-allow-credentials')).toBeNull();
+  });
+
   it('with CORS_ORIGINS set, any other origin gets no CORS header at all', async () => {
     const res = await preflight(narrowed, 'https://evil.example');
     expect(corsHeaders(res)).toEqual({

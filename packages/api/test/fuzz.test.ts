@@ -41,11 +41,13 @@ interface Answer {
 }
 type Rejection = { index: number; message: string };
 
-async function send(query: string, variables: object, field: string): Promise<Answer> {
+/** `variables` may be JSON text already, for values JSON.stringify cannot write. */
+async function send(query: string, variables: object | string, field: string): Promise<Answer> {
+  const vars = typeof variables === 'string' ? variables : JSON.stringify(variables);
   const res = await fetch(`${app.baseUrl}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
-    body: JSON.stringify({ query, variables }),
+    body: `{"query":${JSON.stringify(query)},"variables":${vars}}`,
   });
   const body = (await res.json()) as { data?: Record<string, Answer['result']>; errors?: [] };
   return { status: res.status, result: body.data?.[field] ?? undefined, errors: body.errors };
@@ -298,5 +300,61 @@ describe('fuzzed ingest: recordLegacyEvents with arbitrary JSON', () => {
       }),
       { seed: SEED, numRuns: runs(40), endOnFailure: true },
     );
+  });
+});
+
+describe('what the fuzzer found, kept as examples', () => {
+  /**
+   * `{"d":{"d":…}}` nested `levels` deep, as JSON text (JSON.stringify itself overflows a few
+   * thousand levels down): 100,000 levels is 600 KB, well under the 2 MiB body.
+   */
+  const nested = (levels: number) => `${'{"d":'.repeat(levels - 1)}{}${'}'.repeat(levels - 1)}`;
+  const event = {
+    eventName: 'SESSION_STARTED',
+    timestamp: '2026-11-01T00:00:00Z',
+    userIdHash: 'u_deep',
+    channel: 'WEB',
+  };
+
+  it('metadata nested 100,000 deep is rejected with the rule, not an INTERNAL_SERVER_ERROR', async () => {
+    const failedSince = await lastFailedId();
+    const answer = await send(
+      `mutation ($items: [EventInput!]!) { recordEvents(events: $items) { ${RESULT} } }`,
+      `{"items":[${JSON.stringify(event).slice(0, -1)},"metadata":${nested(100_000)}},${JSON.stringify(event)}]}`,
+      'recordEvents',
+    );
+    await checkAnswer(answer, 2, 'recordEvents', failedSince);
+    expect(answer.result).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: 1,
+      errors: [
+        { index: 0, message: 'metadata: must nest at most 32 levels of objects and arrays' },
+      ],
+    });
+    // the payload cannot be serialised; the reason is kept
+    const [failed] = await app.sql(
+      'select payload, payload_truncated from telemetry_failed_items where id > ?::bigint',
+      [failedSince],
+    );
+    expect(failed).toEqual({
+      payload: '"(not kept: nested too deep to serialise)"',
+      payload_truncated: true,
+    });
+  });
+
+  it('a v1 item nested 100,000 deep is rejected whole, its neighbour stored', async () => {
+    const failedSince = await lastFailedId();
+    const v1 = { service: 'mcp', event_type: 'session_started', user_id_hash: 'u_deep_v1' };
+    const answer = await send(
+      `mutation ($items: [JSON!]!) { recordLegacyEvents(events: $items) { ${RESULT} } }`,
+      `{"items":[${JSON.stringify({ ...v1, timestamp: '2026-11-01T00:00:00Z' }).slice(0, -1)},"event_data":${nested(100_000)}},${JSON.stringify({ ...v1, timestamp: '2026-11-01T00:00:01Z' })}]}`,
+      'recordLegacyEvents',
+    );
+    await checkAnswer(answer, 2, 'recordLegacyEvents', failedSince);
+    expect(answer.result?.errors).toEqual([
+      { index: 0, message: '(item): must nest at most 40 levels of objects and arrays' },
+    ]);
+    expect(answer.result?.accepted).toBe(1);
   });
 });

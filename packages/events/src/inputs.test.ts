@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  jsonDepth,
   LIMITS,
   type Pipeline,
   parseItem,
@@ -561,5 +562,46 @@ describe('stampPhase (SPEC §3)', () => {
       'closed_beta',
     );
     expect(stampPhase('open_beta', new Date('2026-01-01T00:00:00.000Z'), OPEN)).toBe('open_beta');
+  });
+});
+
+describe('metadata nesting (found by the ingest fuzz test)', () => {
+  const nested = (levels: number) => {
+    let value: Record<string, unknown> = {};
+    for (let i = 1; i < levels; i++) value = { d: value };
+    return value;
+  };
+  const event = (metadata: unknown) => ({
+    eventName: 'session_started',
+    timestamp: '2026-11-01T00:00:00Z',
+    userIdHash: 'u_1',
+    channel: 'web',
+    metadata,
+  });
+
+  it('counts levels of objects and arrays; a scalar is level 0', () => {
+    expect(jsonDepth(1)).toBe(0);
+    expect(jsonDepth({})).toBe(1);
+    expect(jsonDepth({ a: [1, { b: 2 }] })).toBe(3); // object → array → object
+    expect(jsonDepth(nested(32))).toBe(32);
+  });
+
+  it('accepts 32 levels and rejects 33 with the rule', () => {
+    expect(parseItem('event', event(nested(32))).ok).toBe(true);
+    expect(parseItem('event', event(nested(33)))).toEqual({
+      ok: false,
+      message: 'metadata: must nest at most 32 levels of objects and arrays',
+    });
+  });
+
+  it('rejects metadata nested 5,000 deep (under 16 KiB) instead of overflowing the stack', () => {
+    const deep = nested(5000); // {"d":…} is 6 bytes a level: 30 KiB, so the size rule fires too
+    const result = parseItem('event', event(deep));
+    expect(result.ok).toBe(false);
+    const shallowEnough = nested(2500); // 15 KiB: only the depth rule applies
+    expect(parseItem('event', event(shallowEnough))).toEqual({
+      ok: false,
+      message: 'metadata: must nest at most 32 levels of objects and arrays',
+    });
   });
 });

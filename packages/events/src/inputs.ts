@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BETA_PHASES, CHANNELS, EVENT_NAMES, isPaidTier, SEVERITIES } from './catalog.js';
 
 /**
- * Per-item rules of SPEC §3. GraphQL already checked types; these are the rules whose violation
+ * Per-item rules (docs/api.md#pipelines). GraphQL already checked types; these are the rules whose violation
  * rejects one item only. Every message starts with the field name so clients can act on it.
  */
 export const LIMITS = {
@@ -12,6 +12,10 @@ export const LIMITS = {
   scopeId: 128,
   clientVersion: 64,
   metadataBytes: 16 * 1024,
+  /** Nesting of `metadata`: deeper JSON is no record of usage, and recursive readers overflow. */
+  metadataDepth: 32,
+  /** Nesting of a whole v1 item (its metadata and event_data included). */
+  legacyItemDepth: 40,
   result: 32,
   errorType: 256,
   errorMessageBytes: 8 * 1024,
@@ -38,16 +42,40 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the item instead. In `u` mode a well-formed surrogate pair is one code point, not `\p{Cs}`.
  */
 const UNSTORABLE = /\0|\p{Cs}/u;
-const STORABLE = { message: 'must not contain NUL (\\u0000) or unpaired surrogate characters' };
-const text = () => z.string().refine((s) => !UNSTORABLE.test(s), STORABLE);
-const isStorable = (v: unknown): boolean => {
-  if (typeof v === 'string') return !UNSTORABLE.test(v);
-  if (Array.isArray(v)) return v.every(isStorable);
-  if (v !== null && typeof v === 'object') {
-    return Object.entries(v).every(([key, value]) => !UNSTORABLE.test(key) && isStorable(value));
+const UNSTORABLE_MESSAGE = 'must not contain NUL (\\u0000) or unpaired surrogate characters';
+// a fresh params object per use: zod normalises (rewrites) the one it is given
+const text = () => z.string().refine((s) => !UNSTORABLE.test(s), { message: UNSTORABLE_MESSAGE });
+/** Walks with a stack of its own: metadata nested thousands deep must not overflow the call stack. */
+const isStorable = (root: unknown): boolean => {
+  const pending: unknown[] = [root];
+  while (pending.length > 0) {
+    const v = pending.pop();
+    if (typeof v === 'string') {
+      if (UNSTORABLE.test(v)) return false;
+    } else if (Array.isArray(v)) {
+      pending.push(...v);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, value] of Object.entries(v)) {
+        if (UNSTORABLE.test(key)) return false;
+        pending.push(value);
+      }
+    }
   }
   return true;
 };
+
+/** How deep a JSON value nests (a scalar is 0), without recursion. */
+export function jsonDepth(root: unknown): number {
+  let deepest = 0;
+  const pending: [unknown, number][] = [[root, 0]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop() as [unknown, number];
+    if (v === null || typeof v !== 'object') continue;
+    deepest = Math.max(deepest, depth + 1);
+    for (const child of Array.isArray(v) ? v : Object.values(v)) pending.push([child, depth + 1]);
+  }
+  return deepest;
+}
 
 const optionalText = (max: number) =>
   text()
@@ -66,16 +94,25 @@ const id = z
   .nullish()
   .transform((v) => (v ? v.toLowerCase() : null));
 
+/**
+ * The metadata rules, in order, each only once the previous holds: the depth is checked first
+ * (without recursion) because serialising JSON nested a few thousand deep overflows the stack.
+ */
 const metadata = z
   .unknown()
   .optional()
-  .refine((v) => v == null || (typeof v === 'object' && !Array.isArray(v)), {
-    message: 'must be a JSON object',
+  .superRefine((v, ctx) => {
+    if (v == null) return;
+    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
+    if (typeof v !== 'object' || Array.isArray(v)) return fail('must be a JSON object');
+    if (jsonDepth(v) > LIMITS.metadataDepth) {
+      return fail(`must nest at most ${LIMITS.metadataDepth} levels of objects and arrays`);
+    }
+    if (utf8Bytes(JSON.stringify(v)) > LIMITS.metadataBytes) {
+      return fail(`must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`);
+    }
+    if (!isStorable(v)) return fail(UNSTORABLE_MESSAGE);
   })
-  .refine((v) => v == null || utf8Bytes(JSON.stringify(v)) <= LIMITS.metadataBytes, {
-    message: `must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`,
-  })
-  .refine(isStorable, STORABLE)
   .transform((v) => (v == null ? null : (v as Record<string, unknown>)));
 
 const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {
@@ -205,12 +242,12 @@ export function parseItem<P extends Pipeline>(
   return { ok: true, value: parsed.data as ParsedItem<P> };
 }
 
-/** SPEC §3: `is_paid_user` when given, else true iff the tier is a paid one. */
+/** docs/api.md#pipelines: `is_paid_user` when given, else true iff the tier is a paid one. */
 export function resolveIsPaidUser(isPaidUser: boolean | null, tier: string | null): boolean {
   return isPaidUser ?? isPaidTier(tier);
 }
 
-/** SPEC §3: phase when given, else `open_beta` from `OPEN_BETA_STARTS_AT` on. */
+/** docs/api.md#pipelines: phase when given, else `open_beta` from `OPEN_BETA_STARTS_AT` on. */
 export function stampPhase(
   given: (typeof BETA_PHASES)[number] | null,
   timestamp: Date,

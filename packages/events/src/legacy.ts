@@ -1,8 +1,8 @@
 import { type Channel, isEventName } from './catalog.js';
-import type { ErrorInput, EventInput, TraceInput } from './inputs.js';
+import { type ErrorInput, type EventInput, jsonDepth, LIMITS, type TraceInput } from './inputs.js';
 
 /**
- * The v1 normaliser (SPEC §5): turns what the Cortex server's v1 telemetry client wrote into
+ * The v1 normaliser (docs/api.md#legacy-v1-payloads): turns what the Cortex server's v1 telemetry client wrote into
  * the v2 inputs. It only maps shapes; the produced inputs are then validated by the same zod
  * rules as any v2 item, so a legacy item obeys exactly the same limits.
  */
@@ -51,6 +51,11 @@ function fail(reason: string): LegacyResult {
 
 export function normaliseLegacy(raw: unknown): LegacyResult {
   if (!isObject(raw)) return fail('(item): must be a JSON object');
+  // checked first and without recursion: the item is serialised later (its id, the failed-items
+  // store), and JSON nested a few thousand deep overflows JSON.stringify
+  if (jsonDepth(raw) > LIMITS.legacyItemDepth) {
+    return fail(`(item): must nest at most ${LIMITS.legacyItemDepth} levels of objects and arrays`);
+  }
   const name = text(raw.event_name) ?? text(raw.event_type);
   if (!name) return fail('event_type: required (or a non-empty event_name)');
 

@@ -60,13 +60,14 @@ export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
     where.push('(received_at, id) < (?::timestamptz, ?::bigint)');
     params.push(key.receivedAt, key.id);
   }
+  // ORDER BY qualifies the columns: the bare names would sort by the text aliases selected here
   const rows = await readQuery<Record<string, unknown>[]>(
     em,
     `select id::text as id, ${isoMillis('received_at')} as received_at,
        ${SORT_RECEIVED_AT} as sort_received_at, pipeline, mutation, item_index, reason, payload,
        payload_truncated
      from telemetry_failed_items ${where.length ? `where ${where.join(' and ')}` : ''}
-     order by received_at desc, id desc limit ?`,
+     order by telemetry_failed_items.received_at desc, telemetry_failed_items.id desc limit ?`,
     [...params, f.first + 1],
   );
   const page = rows.slice(0, f.first);

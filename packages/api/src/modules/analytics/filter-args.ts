@@ -6,7 +6,7 @@ import type { RowFilter } from './filters.sql.js';
 
 type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 
-/** The filters every analyst query takes (SPEC §3 common columns), described once. */
+/** The filters every analyst query takes (the common columns of docs/api.md#pipelines), described once. */
 export function commonFilterArgs(arg: ArgBuilder<Types>) {
   return {
     from: arg({

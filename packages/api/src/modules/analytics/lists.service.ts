@@ -11,7 +11,7 @@ import {
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
 import { AFTER_KEY_CONDITION, listRecordsSql } from './lists.sql.js';
 
-/** The SPEC §3 columns every pipeline shares, as the API shows them. */
+/** The columns every pipeline shares (docs/api.md#pipelines), as the API shows them. */
 export interface TelemetryRecordRow {
   id: string;
   timestamp: Date;

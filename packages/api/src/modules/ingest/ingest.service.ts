@@ -181,7 +181,13 @@ function checkBatchSize(count: number, argument: string): void {
 }
 
 function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
-  const text = JSON.stringify(raw, (_k, v) => (v instanceof Date ? v.toISOString() : v)) ?? 'null';
+  let text: string;
+  try {
+    text = JSON.stringify(raw, (_k, v) => (v instanceof Date ? v.toISOString() : v)) ?? 'null';
+  } catch {
+    // fuzz fix (harden): JSON nested thousands deep overflows JSON.stringify; keep the reason
+    return { payload: '"(not kept: nested too deep to serialise)"', truncated: true };
+  }
   if (utf8Bytes(text) <= LIMITS.failedPayloadBytes) return { payload: text, truncated: false };
   const cut = Buffer.from(text, 'utf8').subarray(0, LIMITS.failedPayloadBytes).toString('utf8');
   return { payload: cut.replace(/\uFFFD$/, ''), truncated: true };
