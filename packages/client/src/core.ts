@@ -1,6 +1,7 @@
 import type { EventName } from '@cortex-telemetry/events';
+import { buildError, buildEvent, buildTrace } from './build.js';
 import { Delivery } from './delivery.js';
-import { eventProblem, isoTimestamp, itemProblem, LazyEvent, merge } from './items.js';
+import { eventProblem, itemProblem, LazyEvent } from './items.js';
 import type { OpenStore, QueueStore } from './store.js';
 import { type ToolCallOptions, toolCallItems } from './tool-call.js';
 import {
@@ -8,13 +9,11 @@ import {
   type Defaults,
   type ErrorFields,
   type EventFields,
-  type EventItem,
   type TelemetryClientOptions,
   TelemetryError,
   type TelemetryItem,
   type TraceFields,
 } from './types.js';
-import { uuid } from './uuid.js';
 
 /** What differs between the Node and browser entries. */
 export interface Runtime {
@@ -80,7 +79,7 @@ export class TelemetryClient {
     try {
       if (this.sampleRate < 1 && this.sampledOut()) return;
       if (!this.lazy) {
-        this.enqueue({ kind: 'event', data: this.event(name, fields) });
+        this.enqueue(buildEvent(this.defaults, name, fields));
         return;
       }
       const problem = eventProblem(name, fields, this.defaults);
@@ -101,50 +100,16 @@ export class TelemetryClient {
   /** Records an error: type, message and stack from an `Error`. Errors are never sampled out. */
   trackError(error: unknown, fields: ErrorFields = {}): void {
     if (!this.on) return;
-    try {
-      const { errorId, errorType, ...rest } = fields;
-      const e = error instanceof Error ? error : null;
-      this.enqueue({
-        kind: 'error',
-        data: {
-          ...merge(this.defaults, rest),
-          errorId: errorId ?? uuid(),
-          timestamp: isoTimestamp(fields.timestamp),
-          errorType: errorType ?? (e ? errorTypeOf(e) : typeof error),
-          errorMessage: e ? e.message : String(error),
-          ...(e?.stack ? { stackTrace: e.stack } : {}),
-          severity: fields.severity ?? 'error',
-        },
-      } as TelemetryItem);
-    } catch (failure) {
-      this.report(
-        new TelemetryError('INVALID_ITEM', String(failure), undefined, { cause: failure }),
-      );
-    }
+    this.guarded(() => this.enqueue(buildError(this.defaults, error, fields)));
   }
 
   /** Records how long an operation took. */
   trackTrace(operationName: string, durationMs: number, fields: TraceFields = {}): void {
     if (!this.on) return;
-    try {
+    this.guarded(() => {
       if (this.sampledOut()) return;
-      const { traceId, ...rest } = fields;
-      this.enqueue({
-        kind: 'trace',
-        data: {
-          ...merge(this.defaults, rest),
-          traceId: traceId ?? uuid(),
-          timestamp: isoTimestamp(fields.timestamp),
-          operationName,
-          durationMs,
-          success: fields.success ?? true,
-        },
-      } as TelemetryItem);
-    } catch (failure) {
-      this.report(
-        new TelemetryError('INVALID_ITEM', String(failure), undefined, { cause: failure }),
-      );
-    }
+      this.enqueue(buildTrace(this.defaults, operationName, durationMs, fields));
+    });
   }
 
   /**
@@ -212,14 +177,6 @@ export class TelemetryClient {
     this.delivery?.sendWithKeepalive();
   }
 
-  private event(name: EventName, fields: EventFields | undefined): EventItem {
-    const data = merge(this.defaults, fields) as unknown as EventItem;
-    data.eventId = fields?.eventId ?? uuid();
-    data.eventName = name;
-    data.timestamp = isoTimestamp(fields?.timestamp);
-    return data;
-  }
-
   private recordToolCall<T>(
     tool: string,
     args: unknown,
@@ -227,38 +184,29 @@ export class TelemetryClient {
     outcome: { threw: true; error: unknown } | { threw: false; result: T },
     options: ToolCallOptions<T>,
   ): void {
-    try {
+    this.guarded(() => {
       const durationMs = performance.now() - started;
       const plan = toolCallItems(tool, args, durationMs, outcome, options);
-      const sampled = this.sampledOut();
-      if (!sampled) {
-        for (const { name, fields } of plan.events) this.emitUnsampled(name, fields);
-        this.trackTraceUnsampled(tool, durationMs, plan.trace);
+      // one sampling decision for the whole call: its events and trace stay together
+      if (!this.sampledOut()) {
+        for (const { name, fields } of plan.events) {
+          this.enqueue(buildEvent(this.defaults, name, fields));
+        }
+        this.enqueue(buildTrace(this.defaults, tool, durationMs, plan.trace));
       }
-      if (plan.error) this.trackError(plan.error.error, plan.error.fields);
+      if (plan.error) this.enqueue(buildError(this.defaults, plan.error.error, plan.error.fields));
+    });
+  }
+
+  /** Runs a non-hot-path recording; whatever goes wrong is reported, never thrown. */
+  private guarded(work: () => void): void {
+    try {
+      work();
     } catch (failure) {
       this.report(
         new TelemetryError('INVALID_ITEM', String(failure), undefined, { cause: failure }),
       );
     }
-  }
-
-  private emitUnsampled(name: EventName, fields: EventFields): void {
-    this.enqueue({ kind: 'event', data: this.event(name, fields) });
-  }
-
-  private trackTraceUnsampled(operationName: string, durationMs: number, fields: TraceFields) {
-    this.enqueue({
-      kind: 'trace',
-      data: {
-        ...merge(this.defaults, fields),
-        traceId: uuid(),
-        timestamp: isoTimestamp(fields.timestamp),
-        operationName,
-        durationMs,
-        success: fields.success ?? true,
-      },
-    } as TelemetryItem);
   }
 
   private sampledOut(): boolean {
@@ -357,10 +305,4 @@ export class TelemetryClient {
       // the host's handler failing must not reach the host either
     }
   }
-}
-
-/** `class NotFound extends Error {}` keeps `name === 'Error'`: the class name says more. */
-function errorTypeOf(error: Error): string {
-  if (error.name && error.name !== 'Error') return error.name;
-  return error.constructor?.name || 'Error';
 }

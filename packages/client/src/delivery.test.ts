@@ -1,7 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Delivery } from './delivery.js';
 import { FileStore } from './file-store.js';
 import { TelemetryClient } from './index.js';
 import { parseRetryAfter } from './transport.js';
@@ -48,6 +49,47 @@ describe('Retry-After', () => {
     expect(parseRetryAfter('Wed, 25 Nov 2026 10:00:07 GMT', now)).toBe(7000);
     expect(parseRetryAfter('soon')).toBeNull();
     expect(parseRetryAfter(null)).toBeNull();
+  });
+});
+
+describe('backoff', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+  const delivery = new Delivery({
+    endpoint: '',
+    token: '',
+    flushAt: 1,
+    flushIntervalMs: 1,
+    maxBatchSize: 1,
+    baseMs: 100,
+    maxMs: 1000,
+    maxRetryAfterMs: 5000,
+    requestTimeoutMs: 1,
+    fetch,
+    store: null,
+    report: () => {},
+    makeError: () => {
+      throw new Error('unused');
+    },
+  });
+
+  it('doubles from baseMs up to maxMs, jittered within [ceiling/2, ceiling]', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    // ceilings 100, 200, 400, 800, min(1000, 1600) = 1000 → the lower halves
+    expect([1, 2, 3, 4, 5].map((n) => delivery.backoff(n, null))).toEqual([50, 100, 200, 400, 500]);
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    expect([1, 2, 3, 4, 5].map((n) => delivery.backoff(n, null))).toEqual([
+      100, 200, 400, 800, 1000,
+    ]);
+  });
+
+  it('waits at least Retry-After (capped), plus up to 20 % / 1 s', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0);
+    expect(delivery.backoff(7, 3000)).toBe(3000);
+    vi.spyOn(Math, 'random').mockReturnValue(1);
+    expect(delivery.backoff(7, 3000)).toBe(3600); // 3000 + 20 %
+    expect(delivery.backoff(1, 9000)).toBe(6000); // capped at 5000, + at most 1 s
   });
 });
 

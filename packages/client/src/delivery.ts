@@ -192,9 +192,16 @@ export class Delivery {
     }
   }
 
-  /** `Retry-After` when the server gave one, else capped exponential backoff, jittered. */
+  /**
+   * `Retry-After` when the server gave one (never earlier; up to 20 % later, at most 1 s, so
+   * clients told the same delay do not return all at once), else capped exponential backoff
+   * with jitter.
+   */
   backoff(attempt: number, retryAfterMs: number | null): number {
-    if (retryAfterMs !== null) return Math.min(retryAfterMs, this.o.maxRetryAfterMs);
+    if (retryAfterMs !== null) {
+      const wait = Math.min(retryAfterMs, this.o.maxRetryAfterMs);
+      return wait + Math.random() * Math.min(1000, wait * 0.2);
+    }
     const ceiling = Math.min(this.o.maxMs, this.o.baseMs * 2 ** (attempt - 1));
     return ceiling / 2 + Math.random() * (ceiling / 2);
   }

@@ -17,6 +17,8 @@ export interface ProxyOptions {
   /** Answer request number `n` (from 0) here instead of forwarding it; null forwards. */
   intercept?: (n: number) => { status: number; headers?: Record<string, string> } | null;
   delayMs?: number;
+  /** GET paths answered with fixed content (a test page and its script); GETs are not forwarded. */
+  pages?: Record<string, { type: string; body: string }>;
 }
 
 async function body(req: IncomingMessage): Promise<Buffer> {
@@ -29,6 +31,13 @@ export async function startProxy(target: string, options: ProxyOptions = {}): Pr
   const arrivals: number[] = [];
   const totals = { accepted: 0, duplicates: 0 };
   const server = createServer(async (req, res) => {
+    if (req.method === 'GET') {
+      // only the given pages (a browser also asks for /favicon.ico): not counted as arrivals
+      const page = options.pages?.[req.url ?? ''];
+      if (page) res.writeHead(200, { 'content-type': page.type }).end(page.body);
+      else res.writeHead(404).end();
+      return;
+    }
     const n = arrivals.push(performance.now()) - 1;
     const payload = await body(req);
     const answer = options.intercept?.(n);
