@@ -1,12 +1,13 @@
 /**
  * The analyst explorer is Yoga's GraphiQL at `/graphql`. GraphiQL keeps its editors in
- * localStorage under the `graphiql:` namespace (@graphiql/toolkit's StorageAPI) and starts from
- * `graphiql:headers` when it has no tab of its own, from the tab's headers when it has one. The
- * dashboard shares the origin, so it writes the admin token there before opening the page: the
- * token never travels in a URL.
+ * localStorage under the `graphiql:` namespace (@graphiql/toolkit's StorageAPI; keys from
+ * @graphiql/react's STORAGE_KEY): it opens with `graphiql:headers` in the header editor, and
+ * saved tabs (`graphiql:tabState`) carry headers of their own. The dashboard shares the origin,
+ * so it writes the admin token into both before opening the page: the token never travels in a
+ * URL.
  */
 export const GRAPHIQL_HEADERS_KEY = 'graphiql:headers';
-export const GRAPHIQL_TABS_KEY = 'graphiql:tabs';
+export const GRAPHIQL_TABS_KEY = 'graphiql:tabState';
 export const GRAPHIQL_PERSIST_KEY = 'graphiql:shouldPersistHeaders';
 
 export const explorerHeaders = (token: string) =>

@@ -65,7 +65,7 @@ describe('the explorer headers', () => {
   it('puts the token into GraphiQL storage, keeping saved tabs, and takes it out on sign-out', () => {
     const storage = new MemoryStorage() as unknown as Storage;
     storage.setItem(
-      'graphiql:tabs',
+      'graphiql:tabState',
       JSON.stringify({
         tabs: [{ query: '{ kpis { window { days } } }', headers: '' }],
         activeTabIndex: 0,
@@ -76,13 +76,13 @@ describe('the explorer headers', () => {
     expect(explorerHeaders('tok-1')).toBe(headers);
     expect(storage.getItem('graphiql:headers')).toBe(headers);
     expect(storage.getItem('graphiql:shouldPersistHeaders')).toBe('true');
-    expect(JSON.parse(storage.getItem('graphiql:tabs') ?? '')).toEqual({
+    expect(JSON.parse(storage.getItem('graphiql:tabState') ?? '')).toEqual({
       tabs: [{ query: '{ kpis { window { days } } }', headers }],
       activeTabIndex: 0,
     });
     forgetExplorerToken(storage);
     expect(storage.getItem('graphiql:headers')).toBeNull();
-    expect(JSON.parse(storage.getItem('graphiql:tabs') ?? '').tabs[0].headers).toBeNull();
+    expect(JSON.parse(storage.getItem('graphiql:tabState') ?? '').tabs[0].headers).toBeNull();
   });
 });
 
