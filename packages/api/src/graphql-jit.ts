@@ -1,9 +1,14 @@
-import type { DocumentNode, ExecutionResult, GraphQLSchema } from 'graphql';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  getOperationAST,
+} from 'graphql';
 import { type CompiledQuery, compileQuery, isCompiledQuery } from 'graphql-jit';
 import type { Plugin } from 'graphql-yoga';
 
 /**
- * Compiled execution (graphql-jit) for every operation the server sees (issue #8: graphql-js
+ * Compiled execution (graphql-jit) for every mutation the server sees (issue #8: graphql-js
  * interpreting a 500-item batch's input types on each request was a quarter of ingest's CPU).
  * An operation is compiled once per parsed document — Yoga caches documents per query text, so
  * a client's fixed mutation compiles once — and then runs as generated code, variable coercion
@@ -29,6 +34,9 @@ export function graphqlJitPlugin<C extends Record<string, unknown>>(): Plugin<C>
 
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
+      // ingest (mutations) is where interpretation costs; reads keep graphql-js, whose errors
+      // carry their locations (a cancelled KPI or list read answers QUERY_TIMEOUT with them)
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const compiled = compiledFor(args.schema, args.document, args.operationName);
       if (!compiled) return;
       setExecuteFn(async (a) => {

@@ -121,6 +121,20 @@ describe('scrubber: realistic dirty inputs', () => {
     expect(scrubber.value({ at }, new Set())).toEqual({ at });
   });
 
+  it('does not walk JSON nested deeper than any valid item, and does not keep it', () => {
+    let deep: unknown = 'alice@acme.dev';
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const out = scrubber.value({ top: 'bob@b.io', deep }, new Set()) as {
+      top: string;
+      deep: unknown;
+    };
+    expect(out.top).toBe('[email]');
+    let level = out.deep;
+    // 64 levels below the top object: 63 arrays, then the marker
+    for (let i = 1; i < 64; i++) level = (level as unknown[])[0];
+    expect(level).toBe('[not kept: nested too deep]');
+  });
+
   it('the same bug from two users groups together once scrubbed', () => {
     const from = (user: string, mail: string) =>
       scrub(

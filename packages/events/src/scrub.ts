@@ -103,6 +103,10 @@ const BUILT_IN: Record<ScrubRuleName, ScrubRule> = {
 /** Characters or words without which no rule can match: most metadata values skip the regexes. */
 const MAY_MATCH = /[@=/\\:]|\d\.\d|eyJ|bearer|basic|token|[a-z]{2}[-_][A-Za-z0-9]{10}|AKIA|AIza/i;
 
+/** Metadata may nest 32 levels and a v1 item 40 (inputs.ts, legacy.ts): 64 leaves room. */
+const MAX_DEPTH = 64;
+const TOO_DEEP = '[not kept: nested too deep]';
+
 const isPlainObject = (value: object): boolean => {
   const proto = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
@@ -188,9 +192,12 @@ export function createScrubber(config: ScrubConfig = {}): Scrubber {
     return out;
   };
 
-  const value = <T>(input: T, fired: Set<string>): T => {
+  const value = <T>(input: T, fired: Set<string>, depth = 0): T => {
     if (typeof input === 'string') return text(input, fired) as T;
-    if (Array.isArray(input)) return input.map((v) => value(v, fired)) as T;
+    // deeper than any valid item nests: not walked (a rejected payload thousands deep would
+    // overflow the stack), not kept either, since it could not be checked
+    if (depth >= MAX_DEPTH && input !== null && typeof input === 'object') return TOO_DEEP as T;
+    if (Array.isArray(input)) return input.map((v) => value(v, fired, depth + 1)) as T;
     // plain objects only: a Date (a coerced GraphQL timestamp) or other class instance stays whole
     if (input !== null && typeof input === 'object' && isPlainObject(input)) {
       const out: Record<string, unknown> = {};
@@ -199,7 +206,7 @@ export function createScrubber(config: ScrubConfig = {}): Scrubber {
           out[key] = '[secret]';
           fired.add('secret_param');
         } else {
-          out[key] = value(v, fired);
+          out[key] = value(v, fired, depth + 1);
         }
       }
       return out as T;

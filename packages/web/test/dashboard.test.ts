@@ -48,9 +48,9 @@ describe('dashboard', () => {
     expect(await reasons(page).allTextContents()).toEqual([reason]);
     const row = page.locator('tr', { has: reasons(page) });
     expect(await row.textContent()).toContain('recordEvents #0');
-    // the preview opens onto the whole payload as received
+    // the preview opens onto the whole payload as received, scrubbed (docs/privacy.md)
     await row.locator('summary').click();
-    expect(await row.locator('pre').textContent()).toContain('"userIdHash": "alice@example.com"');
+    expect(await row.locator('pre').textContent()).toContain('"userIdHash": "[email]"');
     expect(await storedToken(page)).toBe(ADMIN_TOKEN);
     // the server status has a page of its own
     await page.getByRole('link', { name: 'Status' }).click();

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { applyQueryTimeout, readQuery } from '../../query-timeout.js';
 import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
 
 /** What one fold merged: pending facts, and their accepted → folded lag as [ms, facts] pairs. */
@@ -17,6 +18,9 @@ const FOLD_SETTINGS = "select set_config('work_mem', '64MB', true), set_config('
 export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
   const connection = em.getConnection();
   return connection.transactional(async (trx) => {
+    // a fold run for a request waits no longer than its statement timeout (it then rolls back
+    // and its facts stay pending); the background folder's EntityManager carries none
+    await applyQueryTimeout(em, trx);
     await connection.execute(foldLockSql, [], 'all', trx);
     await connection.execute(FOLD_SETTINGS, [], 'all', trx);
     const [row] = await connection.execute<FoldResult[]>(foldPendingSql, [], 'all', trx);
@@ -33,9 +37,11 @@ const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [] };
  * index-free probe of a table that is empty most of the time.
  */
 export async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
-  const [probe] = await em
-    .getConnection()
-    .execute<{ pending: boolean }[]>('select exists (select 1 from kpi_pending) as pending');
+  const [probe] = await readQuery<{ pending: boolean }[]>(
+    em,
+    'select exists (select 1 from kpi_pending) as pending',
+    [],
+  );
   return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
 }
 
