@@ -159,7 +159,11 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
         SEED_DEMO: '0',
         LOG_LEVEL: 'warn',
       });
-      await lines(child, /is running at/);
+      // a server that starts too late must not outlive the test
+      await lines(child, /is running at/).catch((error: unknown) => {
+        child.kill('SIGKILL');
+        throw error;
+      });
       return child;
     };
     const sql: Sql = (q) => db.orm.em.getConnection().execute(q);
@@ -240,6 +244,7 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
     const proxy = await startProxy(app.baseUrl, { delayMs: 40 });
     const endpoint = `${proxy.url}/graphql`;
     const env = { TELEMETRY_TOKEN: INGEST_TOKEN };
+    const children: ChildProcess[] = [];
     const count = async () =>
       (
         await app.sql(
@@ -253,6 +258,7 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
         [endpoint, dir, 'emit', String(N)],
         env,
       );
+      children.push(first);
       await lines(first, /^emitted$/);
       await waitFor('some rows', async () => (await count()).n >= 500);
       first.kill('SIGKILL');
@@ -265,6 +271,7 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
         [endpoint, dir, 'resume'],
         env,
       );
+      children.push(second);
       const restored = Number((await lines(second, /^restored \d+$/)).split(' ')[1]);
       // what was not stored before the kill, plus at most the one batch that was in flight
       expect(restored).toBeGreaterThanOrEqual(N - atKill);
@@ -276,6 +283,7 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
       expect(proxy.totals.accepted).toBe(N);
       expect(proxy.totals.duplicates).toBeLessThanOrEqual(100);
     } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
       await proxy.close();
       await rm(dir, { recursive: true, force: true });
     }
