@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initORM, migrate, type Orm } from '../src/orm.js';
 import { isDatabaseUnavailable } from '../src/unavailable.js';
@@ -8,7 +9,7 @@ import { type PrivatePostgres, serveOn, startPrivatePostgres } from './helpers/p
  * is real: a private embedded PostgreSQL (never the shared one) is stopped and started again.
  */
 const INGEST = 'unavailable-ingest';
-let pg: PrivatePostgres;
+let postgres: PrivatePostgres;
 let orm: Orm;
 let baseUrl: string;
 let close: () => Promise<void>;
@@ -20,6 +21,14 @@ const event = (n: number) => ({
   userIdHash: 'u_1',
   channel: 'SERVER',
 });
+
+async function waitUntil(check: () => Promise<boolean>, ms = 30_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
 
 async function record(events: object[]) {
   const res = await fetch(`${baseUrl}/graphql`, {
@@ -34,8 +43,8 @@ async function record(events: object[]) {
 }
 
 beforeAll(async () => {
-  pg = await startPrivatePostgres();
-  orm = await initORM(pg.url, { poolMax: 2 });
+  postgres = await startPrivatePostgres();
+  orm = await initORM(postgres.url, { poolMax: 2 });
   await migrate(orm);
   ({ baseUrl, close } = await serveOn(orm, { ingest: [INGEST], admin: [] }));
 });
@@ -43,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await close?.();
   await orm?.close(true);
-  await pg?.destroy();
+  await postgres?.destroy();
 });
 
 describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
@@ -53,7 +62,7 @@ describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
       duplicates: 0,
     });
 
-    await pg.stop();
+    await postgres.stop();
     const down = await record([event(2)]);
     expect(down.status).toBe(503);
     expect(down.retryAfter).toBe('5');
@@ -61,7 +70,7 @@ describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
     expect(down.body.errors[0].message).toMatch(/database is unavailable; retry after 5 s/);
     expect((await fetch(`${baseUrl}/ready`)).status).toBe(503);
 
-    await pg.start();
+    await postgres.start();
     // the retried batch: event 2 is new, event 1 a duplicate — 1 accepted, 1 duplicate
     const back = await record([event(1), event(2)]);
     expect(back.status).toBe(200);
@@ -69,18 +78,33 @@ describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
   });
 
   it('answers 503 when the connection pool has no free connection in time', async () => {
-    const knex = orm.em.getConnection().getKnex() as unknown as {
-      client: { pool: { acquireTimeoutMillis: number } };
-    };
-    // the default wait is knex's 60 s; the test shortens it rather than wait
-    knex.client.pool.acquireTimeoutMillis = 300;
+    const pool = (
+      orm.em.getConnection().getKnex() as unknown as {
+        client: { pool: { acquireTimeoutMillis: number } };
+      }
+    ).client.pool;
     const conn = orm.em.getConnection();
-    // both pooled connections (poolMax 2) sleep for 1 s
-    const holders = [conn.execute('select pg_sleep(1)'), conn.execute('select pg_sleep(1)')];
-    const starved = await record([event(3)]);
-    expect(starved.status).toBe(503);
-    expect(starved.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
-    await Promise.all(holders);
+    // both pooled connections (poolMax 2) sleep; a separate client sees when both are busy
+    const holders = [conn.execute('select pg_sleep(3)'), conn.execute('select pg_sleep(3)')];
+    const watcher = new pg.Client({ connectionString: postgres.url });
+    await watcher.connect();
+    try {
+      await waitUntil(async () => {
+        const { rows } = await watcher.query(
+          "select count(*)::int as n from pg_stat_activity where query = 'select pg_sleep(3)'",
+        );
+        return rows[0].n === 2;
+      });
+      // knex waits 60 s for a free connection by default; the test shortens the wait
+      pool.acquireTimeoutMillis = 300;
+      const starved = await record([event(3)]);
+      expect(starved.status).toBe(503);
+      expect(starved.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
+    } finally {
+      pool.acquireTimeoutMillis = 60_000;
+      await watcher.end();
+      await Promise.all(holders);
+    }
   });
 
   it('tells availability apart from other failures', () => {

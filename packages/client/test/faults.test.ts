@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,9 +49,49 @@ function lines(child: ChildProcess, match: RegExp): Promise<string> {
     out = o;
   }
   const seen = out;
-  return waitFor(`a line matching ${match}`, () =>
-    seen.text.split('\n').find((l) => match.test(l)),
+  // generous: on a loaded 2-core machine a TypeScript server can take long to start
+  return waitFor(
+    `a line matching ${match}`,
+    () => seen.text.split('\n').find((l) => match.test(l)),
+    90_000,
   );
+}
+
+/**
+ * The API server as a process: from its build when the build is newer than every source file of
+ * the api and events packages (CI builds before testing; starting from JavaScript is several
+ * times faster on a loaded machine), else from the TypeScript sources.
+ */
+function newestMtime(dir: string): number {
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .reduce((max, e) => Math.max(max, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+}
+function apiServer(env: Record<string, string>): ChildProcess {
+  const built = join(ROOT, 'packages/api/dist/main.js');
+  const fresh = (() => {
+    try {
+      const builtAt = Math.min(
+        statSync(built).mtimeMs,
+        statSync(join(ROOT, 'packages/events/dist/index.js')).mtimeMs,
+      );
+      return (
+        builtAt >
+        Math.max(
+          newestMtime(join(ROOT, 'packages/api/src')),
+          newestMtime(join(ROOT, 'packages/events/src')),
+        )
+      );
+    } catch {
+      return false;
+    }
+  })();
+  if (!fresh) return tsNode('packages/api/src/main.ts', [], env);
+  return spawn(process.execPath, [built], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 const STREAM = { clients: 4, perClient: 2500, chunk: 25, pauseMs: 20 };
@@ -66,7 +107,7 @@ const streamRows = async (sql: Sql) => {
   return row!;
 };
 
-describe('delivery under faults', () => {
+describe('delivery under faults', { timeout: 180_000 }, () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp();
@@ -108,7 +149,7 @@ describe('delivery under faults', () => {
     const db = await createTestDatabase();
     const port = await freePort();
     const startServer = async () => {
-      const child = tsNode('packages/api/src/main.ts', [], {
+      const child = apiServer({
         DATABASE_URL: db.url,
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -118,7 +159,11 @@ describe('delivery under faults', () => {
         SEED_DEMO: '0',
         LOG_LEVEL: 'warn',
       });
-      await lines(child, /is running at/);
+      // a server that starts too late must not outlive the test
+      await lines(child, /is running at/).catch((error: unknown) => {
+        child.kill('SIGKILL');
+        throw error;
+      });
       return child;
     };
     const sql: Sql = (q) => db.orm.em.getConnection().execute(q);
@@ -199,6 +244,7 @@ describe('delivery under faults', () => {
     const proxy = await startProxy(app.baseUrl, { delayMs: 40 });
     const endpoint = `${proxy.url}/graphql`;
     const env = { TELEMETRY_TOKEN: INGEST_TOKEN };
+    const children: ChildProcess[] = [];
     const count = async () =>
       (
         await app.sql(
@@ -212,6 +258,7 @@ describe('delivery under faults', () => {
         [endpoint, dir, 'emit', String(N)],
         env,
       );
+      children.push(first);
       await lines(first, /^emitted$/);
       await waitFor('some rows', async () => (await count()).n >= 500);
       first.kill('SIGKILL');
@@ -224,6 +271,7 @@ describe('delivery under faults', () => {
         [endpoint, dir, 'resume'],
         env,
       );
+      children.push(second);
       const restored = Number((await lines(second, /^restored \d+$/)).split(' ')[1]);
       // what was not stored before the kill, plus at most the one batch that was in flight
       expect(restored).toBeGreaterThanOrEqual(N - atKill);
@@ -235,6 +283,7 @@ describe('delivery under faults', () => {
       expect(proxy.totals.accepted).toBe(N);
       expect(proxy.totals.duplicates).toBeLessThanOrEqual(100);
     } finally {
+      for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
       await proxy.close();
       await rm(dir, { recursive: true, force: true });
     }

@@ -31,7 +31,9 @@ async function kpis() {
   return res.data as { dauWau: { dau: number; wau: number }; cdr: Record<string, unknown> };
 }
 
-describe('example MCP server, driven by the MCP SDK client over stdio', () => {
+describe('example MCP server, driven by the MCP SDK client over stdio', {
+  timeout: 120_000,
+}, () => {
   it('each of the 7 tools emits exactly its events, and dauWau / cdr move', async () => {
     expect(await kpis()).toEqual({
       dauWau: { dau: 0, wau: 0 },
