@@ -34,6 +34,8 @@ export async function initORM(
     // migrations are hand-written SQL; no schema snapshot is written next to them at run time
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
     pool: { min: 0, max: options.poolMax ?? 10 },
+    // an exhausted pool answers 503 SERVICE_UNAVAILABLE after 10 s instead of knex's 60 s
+    driverOptions: { acquireConnectionTimeout: 10_000 },
     debug: false,
     logger: options.log ?? (() => {}),
     allowGlobalContext: false,
