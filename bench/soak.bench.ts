@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ANALYST_QUERIES,
+  BURST_ADDRESS,
   badBatch,
   call,
+  clientAddress,
   eventBatch,
   KPI_QUERY,
   MALFORMED,
@@ -108,11 +110,11 @@ async function startServer(port: number, env: Record<string, string>): Promise<C
       TELEMETRY_ADMIN_TOKENS: SOAK_ADMIN_TOKEN,
       SEED_DEMO: '0',
       LOG_LEVEL: 'warn',
-      // the per-token limit is what the bursts hit; every client here shares 127.0.0.1
-      RATE_LIMIT_TOKEN_PER_SECOND: '50',
-      RATE_LIMIT_TOKEN_BURST: '100',
-      RATE_LIMIT_ADDRESS_PER_SECOND: '100000',
-      RATE_LIMIT_ADDRESS_BURST: '100000',
+      // clients are told apart by X-Forwarded-For, as behind a proxy; each address may send 2
+      // requests a second in bursts of 20, which the beta's clients stay under and a burst does not
+      TRUST_PROXY: '1',
+      RATE_LIMIT_ADDRESS_PER_SECOND: '2',
+      RATE_LIMIT_ADDRESS_BURST: '20',
     },
   });
   for (let i = 0; i < 600; i++) {
@@ -133,7 +135,11 @@ async function calibrate(target: Target): Promise<number> {
   let events = 0;
   const client = async () => {
     while (performance.now() < until) {
-      if ((await call(target, 'calibrate', 'soak-calibration', eventBatch(BATCH))) === 'ok')
+      const from = clientAddress();
+      if (
+        (await call(target, 'calibrate', 'soak-calibration', eventBatch(BATCH), false, from)) ===
+        'ok'
+      )
         events += BATCH;
     }
   };
@@ -162,6 +168,13 @@ async function main(): Promise<void> {
   const port = await freePort();
   const server = await startServer(port, db.env);
   const pid = server.pid ?? 0;
+  // Ctrl-C still stops the server and drops the scratch database
+  const stop = () => {
+    server.kill('SIGTERM');
+    void db.drop().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   let stats = new Stats();
   const target: Target = { url: `http://127.0.0.1:${port}/graphql`, stats: () => stats };
   try {
@@ -222,7 +235,9 @@ async function main(): Promise<void> {
             fire(call(target, 'bad', SOAK_INGEST_TOKEN, MALFORMED, true));
           }
           if (second === 30) {
-            for (let i = 0; i < 400; i++) fire(call(target, 'burst', SOAK_BURST_TOKEN, TINY_EVENT));
+            for (let i = 0; i < 400; i++) {
+              fire(call(target, 'burst', SOAK_BURST_TOKEN, TINY_EVENT, false, BURST_ADDRESS));
+            }
           }
           if (second % 5 === 0) rss = Math.max(rss, await rssMb(pid));
         }
