@@ -7,7 +7,7 @@ import {
 } from '../packages/events/src/index.js';
 
 /**
- * The baseline of the KPI benchmark: SPEC §4 as direct SQL over the raw `telemetry_events`
+ * The baseline of the KPI benchmark: docs/kpis.md as direct SQL over the raw `telemetry_events`
  * table, no rollups, one statement per KPI, each returning the GraphQL result shape as JSON
  * (without `window`). Straightforward rather than tuned: this is what you would write first.
  */
@@ -221,7 +221,7 @@ export async function naiveKpi(db: Queryable, kpi: NaiveKpi, p: NaiveParams): Pr
   }
 }
 
-/** The window of SPEC §4: from 00:00 UTC of the day after asOf's day, back `days` days. */
+/** The window of docs/kpis.md: from 00:00 UTC of the day after asOf's day, back `days` days. */
 export function naiveWindow(asOf: Date, days: number): { windowStart: Date; windowEnd: Date } {
   const end = (Math.floor(asOf.getTime() / DAY_MS) + 1) * DAY_MS;
   return { windowStart: new Date(end - days * DAY_MS), windowEnd: new Date(end) };

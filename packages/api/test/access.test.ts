@@ -17,7 +17,7 @@ const e = {
 };
 const FAILED = '{ failedItems { nodes { id } } }';
 
-describe('tokens (SPEC §8)', () => {
+describe('tokens (docs/api.md#access)', () => {
   it('401 UNAUTHENTICATED without a token, naming the header', async () => {
     const res = await app.gql(RECORD, { e }, null);
     expect(res.status).toBe(401);

@@ -40,7 +40,7 @@ const ok = (accepted: number, duplicates = 0) => ({
 });
 
 describe('recordEvent / recordEvents', () => {
-  it('stores one event with the SPEC §3 defaults', async () => {
+  it('stores one event with the docs/api.md#pipelines defaults', async () => {
     const e = event({ userTier: 'pro' });
     const res = await app.gql(RECORD_EVENT, { event: e }, INGEST_TOKEN);
     expect(res.data?.recordEvent).toEqual(ok(1));

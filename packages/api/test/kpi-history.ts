@@ -53,7 +53,7 @@ export function generateHistory(seed: number, boundaries: readonly number[]): Ge
       const sessions = 1 + Math.floor(random() * 3);
       for (let s = 0; s < sessions; s++) {
         const r = random();
-        // u0 and u1 share one session id: two sessions by SPEC §4
+        // u0 and u1 share one session id: two sessions by docs/kpis.md
         const sessionId =
           r < 0.12 ? '' : u < 2 && r < 0.3 ? 'shared-session' : `s-${u}-${Math.floor(r * 6)}`;
         const channel = pick(channels);

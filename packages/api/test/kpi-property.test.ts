@@ -15,7 +15,7 @@ import {
  * Property test of the KPI engine: seeded random histories (gaps, shared and empty session
  * ids, sessions across channels, same-instant subscription start/cancel, events on window
  * boundaries) go in through the real `recordEvents`, and every KPI answer must equal the
- * in-memory reference of SPEC §4 for several windows and filters.
+ * in-memory reference of docs/kpis.md for several windows and filters.
  */
 // KPI_PROPERTY_SEEDS=1-50 (or 3,9,27) runs a deeper search locally; CI keeps these four
 const SEEDS = seedsFrom(process.env.KPI_PROPERTY_SEEDS) ?? [1, 7, 42, 2026];
@@ -117,7 +117,7 @@ interface NaiveSql {
 const loadNaiveSql = async () =>
   (await import(new URL('../../../bench/kpi-naive.sql.ts', import.meta.url).href)) as NaiveSql;
 
-describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
+describe.each(SEEDS)('KPI engine = docs/kpis.md reference (seed %i)', (seed) => {
   let app: TestApp;
   let pool: pg.Pool;
   const history = generateHistory(seed, BOUNDARIES);
@@ -207,7 +207,7 @@ describe.each(SEEDS)('KPI engine = SPEC §4 reference (seed %i)', (seed) => {
     },
   );
 
-  it('uses the SPEC §6 defaults for days and inactiveDays', async () => {
+  it('uses the packages/schema/schema.graphql defaults for days and inactiveDays', async () => {
     const asOf = new Date('2026-09-28T09:30:00Z');
     const res = await app.gql(
       `query ($asOf: DateTime) {

@@ -10,7 +10,7 @@ import {
 
 /**
  * The oracle checked by hand, so it cannot be wrong silently: each expected number below is
- * worked out from SPEC §4 in the comments, not from the code.
+ * worked out from docs/kpis.md in the comments, not from the code.
  */
 const ev = (
   eventName: string,
@@ -163,7 +163,7 @@ describe('reference paid conversion', () => {
   ];
   const asOf = new Date('2026-09-20T23:59:59.999Z');
 
-  it('follows the SPEC rules for eligibility, ties and windowStart', () => {
+  it('follows the rules for eligibility, ties and windowStart', () => {
     const r = referencePaidConversion(events, { days: 10, asOf });
     expect(r).toMatchObject({
       window: { from: '2026-09-11T00:00:00.000Z', to: '2026-09-21T00:00:00.000Z', days: 10 },

@@ -7,7 +7,7 @@ import {
 } from '@cortex-telemetry/events';
 
 /**
- * The test oracle: SPEC §4 written out with plain loops over an in-memory event list, with no
+ * The test oracle: docs/kpis.md written out with plain loops over an in-memory event list, with no
  * rollups, no SQL and no cleverness, so it can be read side by side with the definitions. The
  * KPI engine and the bench's naive SQL are both checked against it. Days are integers (days
  * since the epoch) inside and `YYYY-MM-DD` strings outside, like the GraphQL `Date` scalar.

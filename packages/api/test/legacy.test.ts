@@ -20,7 +20,7 @@ const v1 = (over: Record<string, unknown>) => ({
   ...over,
 });
 
-describe('recordLegacyEvents (SPEC §5)', () => {
+describe('recordLegacyEvents (docs/api.md#ingest-rules)', () => {
   it('maps catalog names, tool calls, errors and performance, and quarantines the rest', async () => {
     const items = [
       v1({

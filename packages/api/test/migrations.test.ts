@@ -42,7 +42,7 @@ describe('migrations', () => {
         `select a.attname from pg_index i join pg_attribute a on a.attrelid = i.indrelid and a.attnum = any(i.indkey)
            where i.indrelid = 'telemetry_events'::regclass and i.indisprimary order by array_position(i.indkey, a.attnum)`,
       );
-      // distribution-ready key: user first (SPEC/issue: Citus can shard by user without new keys)
+      // distribution-ready key: user first (docs/api.md#pipelines: Citus can shard by user without new keys)
       expect(pk.map((r) => r.attname)).toEqual(['user_id_hash', 'id']);
       await migrator.down({ to: 0 });
       expect(await tables()).toEqual([]);

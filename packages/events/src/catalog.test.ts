@@ -16,7 +16,7 @@ import {
   toEnumValue,
 } from './catalog.js';
 
-describe('event catalog (SPEC §2)', () => {
+describe('event catalog (docs/api.md#the-event-catalog)', () => {
   it('holds the 7 context lifecycle events', () => {
     expect(CONTEXT_LIFECYCLE_EVENTS).toEqual([
       'context_created',
@@ -79,14 +79,14 @@ describe('event catalog (SPEC §2)', () => {
   });
 });
 
-describe('other lists (SPEC §2)', () => {
+describe('other lists (docs/api.md#the-event-catalog)', () => {
   it('has the channels, severities and beta phases', () => {
     expect(CHANNELS).toEqual(['extension', 'server', 'web']);
     expect(SEVERITIES).toEqual(['info', 'warning', 'error', 'critical']);
     expect(BETA_PHASES).toEqual(['closed_beta', 'open_beta']);
   });
 
-  it('has the paid tiers of SPEC §3', () => {
+  it('has the paid tiers of docs/api.md#pipelines', () => {
     expect([...PAID_TIERS].sort()).toEqual(['enterprise', 'paid', 'pro']);
   });
 });

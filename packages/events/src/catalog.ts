@@ -1,5 +1,5 @@
 /**
- * The Cortex event catalog (SPEC §2). Wire values are snake_case and stored as-is; GraphQL enum
+ * The Cortex event catalog (docs/api.md#the-event-catalog). Wire values are snake_case and stored as-is; GraphQL enum
  * values are the UPPER_CASE of the same names. Everything else (GraphQL enums, zod schemas, the
  * KPI mapping) derives from these tuples, so adding an event is a one-line change here.
  */
@@ -58,7 +58,7 @@ export type Severity = (typeof SEVERITIES)[number];
 export const BETA_PHASES = ['closed_beta', 'open_beta'] as const;
 export type BetaPhase = (typeof BETA_PHASES)[number];
 
-/** Tiers that imply a paying user when `isPaidUser` is not given (SPEC §3). */
+/** Tiers that imply a paying user when `isPaidUser` is not given (docs/api.md#pipelines). */
 export const PAID_TIERS = ['paid', 'pro', 'enterprise'] as const;
 
 const eventNameSet: ReadonlySet<string> = new Set(EVENT_NAMES);

@@ -42,7 +42,7 @@ function metadataOf(bytes: number, fill = 'x'): Record<string, string> {
   return metadata;
 }
 
-describe('LIMITS (SPEC §3, §5)', () => {
+describe('LIMITS (docs/api.md#pipelines, §5)', () => {
   it('holds the limits of the spec', () => {
     expect(LIMITS).toMatchObject({
       userIdHash: 128,
@@ -522,7 +522,7 @@ describe('traces pipeline', () => {
   });
 });
 
-describe('resolveIsPaidUser (SPEC §3)', () => {
+describe('resolveIsPaidUser (docs/api.md#pipelines)', () => {
   it('uses isPaidUser when given', () => {
     expect(resolveIsPaidUser(true, 'free')).toBe(true);
     expect(resolveIsPaidUser(false, 'enterprise')).toBe(false);
@@ -545,7 +545,7 @@ describe('resolveIsPaidUser (SPEC §3)', () => {
   });
 });
 
-describe('stampPhase (SPEC §3)', () => {
+describe('stampPhase (docs/api.md#pipelines)', () => {
   const OPEN = new Date('2026-02-01T00:00:00.000Z');
 
   it('is open_beta from the exact OPEN_BETA_STARTS_AT instant on', () => {

@@ -9,7 +9,7 @@ import {
   SUBSCRIPTION_START,
 } from './kpi-mapping.js';
 
-describe('KPI mapping (SPEC §2)', () => {
+describe('KPI mapping (docs/api.md#the-event-catalog)', () => {
   it('has exactly the four KPIs', () => {
     expect(Object.keys(KPI_EVENTS).sort()).toEqual([
       'cdr',
@@ -45,7 +45,7 @@ describe('KPI mapping (SPEC §2)', () => {
     ]);
   });
 
-  it('session_resumed_from_context is not itself activity (SPEC §4)', () => {
+  it('session_resumed_from_context is not itself activity (docs/kpis.md)', () => {
     expect(ACTIVITY_EVENTS).not.toContain('session_resumed_from_context');
   });
 

@@ -1,6 +1,6 @@
 import type { EventName } from './catalog.js';
 
-/** Events that make a user active on a day (SPEC §2, §4: the activity set for DAU/WAU). */
+/** Events that make a user active on a day (docs/api.md#the-event-catalog, §4: the activity set for DAU/WAU). */
 export const ACTIVITY_EVENTS = [
   'session_started',
   'extension_activated',

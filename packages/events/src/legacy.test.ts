@@ -35,7 +35,7 @@ function parsed(item: LegacyItem) {
   return parseItem(item.pipeline, item.input);
 }
 
-describe('service / channel → channel (SPEC §5)', () => {
+describe('service / channel → channel (docs/api.md#ingest-rules)', () => {
   it.each([
     ['mcp', 'server'],
     ['server', 'server'],
@@ -85,7 +85,7 @@ describe('service / channel → channel (SPEC §5)', () => {
   });
 });
 
-describe('the v1 name (SPEC §5)', () => {
+describe('the v1 name (docs/api.md#ingest-rules)', () => {
   it('is event_name when non-empty', () => {
     const item = only({ ...V1, event_name: 'context_resumed', event_type: 'context_loaded' });
     expect(item.pipeline).toBe('event');
@@ -200,7 +200,7 @@ describe('a catalog name → that event', () => {
   });
 });
 
-describe('user_tier → isPaidUser (SPEC §3, §5)', () => {
+describe('user_tier → isPaidUser (docs/api.md#pipelines, §5)', () => {
   function paid(raw: unknown): boolean {
     const result = parsed(only(raw));
     if (!result.ok) throw new Error(result.message);
@@ -221,7 +221,7 @@ describe('user_tier → isPaidUser (SPEC §3, §5)', () => {
   });
 });
 
-describe('metadata (SPEC §5)', () => {
+describe('metadata (docs/api.md#ingest-rules)', () => {
   it('merges event_data into metadata', () => {
     expect(only({ ...V1, event_data: { a: 1 } }).input.metadata).toEqual({ a: 1 });
     expect(
@@ -243,7 +243,7 @@ describe('metadata (SPEC §5)', () => {
   });
 });
 
-describe('tool_call (SPEC §5)', () => {
+describe('tool_call (docs/api.md#ingest-rules)', () => {
   const CALL = {
     ...V1,
     event_type: 'tool_call',
@@ -314,7 +314,7 @@ describe('tool_call (SPEC §5)', () => {
   });
 });
 
-describe('error → the errors pipeline (SPEC §5)', () => {
+describe('error → the errors pipeline (docs/api.md#ingest-rules)', () => {
   const ERR = { ...V1, event_type: 'error', error_message: 'index out of range' };
 
   it('maps type, message, severity and context', () => {
@@ -368,7 +368,7 @@ describe('error → the errors pipeline (SPEC §5)', () => {
   });
 });
 
-describe('performance → the traces pipeline (SPEC §5)', () => {
+describe('performance → the traces pipeline (docs/api.md#ingest-rules)', () => {
   const PERF = {
     ...V1,
     event_type: 'performance',
@@ -415,7 +415,7 @@ describe('performance → the traces pipeline (SPEC §5)', () => {
   });
 });
 
-describe('anything else → a refusal with a reason (SPEC §2, §5)', () => {
+describe('anything else → a refusal with a reason (docs/api.md#the-event-catalog, §5)', () => {
   it.each(['feature_usage', 'session_ended', 'feature', 'CONTEXT_LOADED'])('%s', (name) => {
     expect(refusal({ ...V1, event_type: name })).toBe(
       `event_type: '${name}' is not in the event catalog (kept so it can be replayed once the catalog covers it)`,

@@ -1,5 +1,5 @@
 /**
- * Error grouping (SPEC §3 `stack_hash`): the same bug must group together across releases and
+ * Error grouping (docs/api.md#pipelines `stack_hash`): the same bug must group together across releases and
  * machines, so the fingerprint keeps the error type and the top frames but drops line/column
  * numbers, absolute path prefixes, query strings and bundle hashes. The caller hashes it.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventsForToolCall, TOOL_EVENTS } from './tools.js';
 
-describe('MCP tool → events (SPEC §2)', () => {
+describe('MCP tool → events (docs/api.md#the-event-catalog)', () => {
   it('knows exactly the seven tools of the table', () => {
     expect(Object.keys(TOOL_EVENTS).sort()).toEqual([
       'create_branch',

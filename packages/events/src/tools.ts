@@ -1,7 +1,7 @@
 import type { EventName } from './catalog.js';
 
 /**
- * MCP tool → events (SPEC §2). `always` is emitted for every call; `onSuccess` only when the
+ * MCP tool → events (docs/api.md#the-event-catalog). `always` is emitted for every call; `onSuccess` only when the
  * handler returned without throwing, and only if `when` (if any) accepts the outcome.
  */
 export interface ToolOutcome {
@@ -41,7 +41,7 @@ export type KnownTool = keyof typeof TOOL_EVENTS;
 
 const OTHER_TOOL: ToolEventRule = { always: ALWAYS, onSuccess: none };
 
-/** The events a tool call produces, in order (SPEC §2 table). */
+/** The events a tool call produces, in order (docs/api.md#the-event-catalog table). */
 export function eventsForToolCall(
   tool: string,
   outcome: { success: boolean } & Partial<ToolOutcome>,

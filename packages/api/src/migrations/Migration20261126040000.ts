@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * The three pipelines (SPEC §3) and the failed-items store (SPEC §5).
+ * The three pipelines (docs/api.md#pipelines) and the failed-items store (docs/api.md#ingest-rules).
  * Primary keys lead with `user_id_hash` so the tables can later be distributed by user
  * (Citus) without changing keys; the client's id is the idempotency key within a user.
  */

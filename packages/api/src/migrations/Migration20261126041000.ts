@@ -4,7 +4,7 @@ import { Migration } from '@mikro-orm/migrations';
  * KPI rollups, maintained in the same statement as the event insert (so a KPI never reads
  * stale numbers) from the rows actually inserted (so duplicates never count twice). Keyed by
  * UTC day of the event `timestamp`, phase and channel, so every phase/channel filter of
- * SPEC §4 is a plain WHERE on the rollup and late events land on their own day.
+ * docs/kpis.md is a plain WHERE on the rollup and late events land on their own day.
  *
  * - kpi_user_days: per user, day, phase, channel: activity-set events, resumed-from-context
  *   events. Serves DAU/WAU/MAU, resurrection and the activity part of paid conversion.

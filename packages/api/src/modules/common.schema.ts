@@ -32,7 +32,7 @@ const enumValues = <T extends string>(values: readonly T[], describe: (v: T) => 
 
 export const EventNameEnum = builder.enumType('CortexEventName', {
   description:
-    'The 17 events of the Cortex catalog (SPEC §2); stored as the lower-case wire value.',
+    'The 17 events of the Cortex catalog (docs/api.md#the-event-catalog); stored as the lower-case wire value.',
   values: enumValues(EVENT_NAMES, (v) => `Wire value \`${v}\`.`) as Record<
     string,
     { value: (typeof EVENT_NAMES)[number] }

@@ -21,7 +21,7 @@ import type { Random } from './random.js';
 
 /**
  * Turns one user's active days into what the SDK would have sent: sessions on the user's
- * channels, MCP tool calls with the events of the SPEC §2 tool map plus one trace each, errors
+ * channels, MCP tool calls with the events of the docs/api.md#the-event-catalog tool map plus one trace each, errors
  * when calls fail, subscription changes. Items are wire-shaped service inputs (`ingestItems`).
  */
 export interface DemoItem {

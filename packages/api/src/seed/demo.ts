@@ -8,7 +8,7 @@ import { type DemoItem, userItems } from './demo-sessions.js';
 import { demoTimeline, demoUsers } from './demo-users.js';
 
 /**
- * Demo data for a fresh install (SPEC §9): 90 days of a closed beta (~40 testers) and an open
+ * Demo data for a fresh install (README.md#configuration): 90 days of a closed beta (~40 testers) and an open
  * beta (~1,500 users) ending now, so every dashboard and KPI has something to show on first
  * start. It is written through `ingestItems`, exactly like real traffic, so the KPI day sets
  * and stack hashing are the real ones. Each item carries its phase (closed beta over the first

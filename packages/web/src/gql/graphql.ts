@@ -20,7 +20,7 @@ export type Channel =
   /** The Cortex web. */
   | 'WEB';
 
-/** The 17 events of the Cortex catalog (SPEC §2); stored as the lower-case wire value. */
+/** The 17 events of the Cortex catalog (docs/api.md#the-event-catalog); stored as the lower-case wire value. */
 export type CortexEventName =
   /** Wire value `context_auto_created`. */
   | 'CONTEXT_AUTO_CREATED'

@@ -15,7 +15,7 @@ export const EVENT_COUNT_DIMENSIONS = [
 ] as const;
 export type EventCountDimension = (typeof EVENT_COUNT_DIMENSIONS)[number];
 
-/** Days are UTC calendar days (SPEC §4); sent as text so no driver turns them into local time. */
+/** Days are UTC calendar days (docs/kpis.md); sent as text so no driver turns them into local time. */
 const DIMENSION_SQL: Record<EventCountDimension, { expression: string; alias: string }> = {
   DAY: { expression: `(("timestamp" at time zone 'UTC')::date)::text`, alias: 'day' },
   EVENT_NAME: { expression: 'event_name', alias: 'event_name' },

@@ -15,7 +15,7 @@ import type {
   TelemetryTraceRow,
 } from './lists.service.js';
 
-/** The stored rows of the three pipelines (SPEC §3), as analysts read them. */
+/** The stored rows of the three pipelines (docs/api.md#pipelines), as analysts read them. */
 const TelemetryRecordRef = builder.interfaceRef<TelemetryRecordRow>('TelemetryRecord').implement({
   description: 'The columns every pipeline (events, errors, traces) shares.',
   fields: (t) => ({

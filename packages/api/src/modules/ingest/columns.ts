@@ -1,5 +1,5 @@
 /**
- * The columns every pipeline table shares (SPEC §3 in docs: README "Ingest"), defined once: the
+ * The columns every pipeline table shares (docs/api.md#pipelines in docs: README "Ingest"), defined once: the
  * ingest statements, the row ingest builds (`commonRow`, checked against this list by type) and
  * the analyst lists' select all derive from it. Migrations keep their own frozen copy, as they
  * must; the ORM entity declares them for its metadata (telemetry.entity.ts).

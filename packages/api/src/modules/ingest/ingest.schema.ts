@@ -37,7 +37,7 @@ type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<
   'InputObject'
 >;
 
-/** Fields every pipeline shares (SPEC §3). */
+/** Fields every pipeline shares (docs/api.md#pipelines). */
 function sharedInputFields(t: InputFieldBuilder) {
   return {
     timestamp: t.field({
@@ -194,7 +194,7 @@ builder.mutationField('recordLegacyEvents', (t) =>
   t.field({
     type: IngestResultRef,
     description:
-      'Record payloads of the v1 telemetry client. Each is normalised (SPEC §5); one item may store an event and a trace but counts once. Unknown v1 event types go to the failed-items store.',
+      'Record payloads of the v1 telemetry client. Each is normalised (docs/api.md#ingest-rules); one item may store an event and a trace but counts once. Unknown v1 event types go to the failed-items store.',
     args: {
       events: t.arg({ type: ['JSON'], required: true }),
       sentAt: t.arg({ type: 'DateTime', description: SENT_AT_DESCRIPTION }),

@@ -26,7 +26,7 @@ import {
 } from './ingest.sql.js';
 
 /**
- * Ingest (SPEC §5): validate each item on its own, correct clock skew, stamp phase, then store
+ * Ingest (docs/api.md#ingest-rules): validate each item on its own, correct clock skew, stamp phase, then store
  * the batch in one transaction: the good rows set-based, the bad ones in the failed-items store
  * with their reason. A bad item never costs its neighbours; nothing is dropped silently.
  */

@@ -1,7 +1,7 @@
 import { defineEntity } from '@mikro-orm/core';
 
 /**
- * The three pipeline tables (SPEC §3). Rows are written set-based by ingest.sql.ts; the
+ * The three pipeline tables (docs/api.md#pipelines). Rows are written set-based by ingest.sql.ts; the
  * entities serve reads (analyst lists) and keep the ORM's metadata in step with migrations.
  */
 const commonProperties = (p: typeof defineEntity.properties) => ({

@@ -4,7 +4,7 @@ import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
- * SPEC §4.2 — CDR. "A session is a pair (user, session_id) with a non-empty session_id.
+ * docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context — CDR. "A session is a pair (user, session_id) with a non-empty session_id.
  * `sessions` = sessions with at least one event (any of the 17) in the window;
  * `dependentSessions` = sessions with a `context_loaded` or `context_resumed` in the window.
  * Series: the same rule with the window replaced by one day."

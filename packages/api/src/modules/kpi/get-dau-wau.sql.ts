@@ -4,7 +4,7 @@ import { scopeSql } from './scope.js';
 import { type KpiWindow, shiftDay } from './window.js';
 
 /*
- * SPEC §4.1 — DAU/WAU. "A user is active on day d if they have an event of the activity set
+ * docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex — DAU/WAU. "A user is active on day d if they have an event of the activity set
  * on d. DAU(d) = users active on d. WAU(d) = users active on any of d−6…d. MAU(d) = users
  * active on any of d−29…d."
  *

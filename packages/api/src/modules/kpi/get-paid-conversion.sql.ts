@@ -5,7 +5,7 @@ import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
- * SPEC §4.4 — Paid conversion. "A user's subscription is *paid at instant t* if their latest
+ * docs/kpis.md#4-paid-conversion--do-active-users-start-paying — Paid conversion. "A user's subscription is *paid at instant t* if their latest
  * monetization event strictly before t is `paid_subscription_started` (at equal timestamps
  * the cancellation counts as later). `eligibleUsers` = users who are active (activity set) on a
  * day of the window or have a `paid_subscription_started` in it, and are not paid at

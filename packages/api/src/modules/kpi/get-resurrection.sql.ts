@@ -5,7 +5,7 @@ import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
 
 /*
- * SPEC §4.3 — Resurrection (k = inactiveDays). "A user is resurrected on day d if they are
+ * docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off — Resurrection (k = inactiveDays). "A user is resurrected on day d if they are
  * active on d, have an earlier active day, and their latest earlier active day p satisfies
  * d − p − 1 ≥ k. `resurrectedUsers` = users resurrected on some day of the window;
  * `activeUsers` = users active on some day of the window; `viaContextUsers` = resurrected

@@ -15,7 +15,7 @@ import {
 } from './kpi.service.js';
 import type { KpiWindow } from './window.js';
 
-/** The KPI types and queries of SPEC §6; definitions in SPEC §4 and the `get-*.sql.ts` files. */
+/** The KPI types and queries of packages/schema/schema.graphql; definitions in docs/kpis.md and the `get-*.sql.ts` files. */
 const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
   description: 'The UTC days a KPI covers: [from, to), whole days, `to` exclusive.',
   fields: (t) => ({
@@ -123,7 +123,7 @@ const DauWauPointRef = builder.objectRef<DauWauPoint>('DauWauPoint').implement({
 });
 
 const DauWauKpiRef = builder.objectRef<DauWauKpi>('DauWauKpi').implement({
-  description: 'Daily, weekly and monthly active users (activity set of SPEC §2).',
+  description: 'Daily, weekly and monthly active users (activity set of docs/api.md#the-event-catalog).',
   fields: (t) => ({
     window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
     dau: t.exposeInt('dau', { description: 'DAU of the last day of the window.' }),
@@ -251,7 +251,7 @@ builder.queryField('kpis', (t) =>
 builder.queryField('cdr', (t) =>
   t.field({
     type: CdrKpiRef,
-    description: 'Context Dependency Rate (SPEC §4.2).',
+    description: 'Context Dependency Rate (docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context).',
     args: kpiArgs(t.arg, 7),
     resolve: (_root, args, ctx) => kpiService.cdr(ctx.em, toKpiArgs(args, 7)),
   }),
@@ -260,7 +260,7 @@ builder.queryField('cdr', (t) =>
 builder.queryField('resurrection', (t) =>
   t.field({
     type: ResurrectionKpiRef,
-    description: 'Resurrected users (SPEC §4.3).',
+    description: 'Resurrected users (docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off).',
     args: {
       ...kpiArgs(t.arg, 30),
       inactiveDays: t.arg.int({
@@ -276,7 +276,7 @@ builder.queryField('resurrection', (t) =>
 builder.queryField('dauWau', (t) =>
   t.field({
     type: DauWauKpiRef,
-    description: 'Daily/weekly/monthly active users and stickiness (SPEC §4.1).',
+    description: 'Daily/weekly/monthly active users and stickiness (docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex).',
     args: kpiArgs(t.arg, 7),
     resolve: (_root, args, ctx) => kpiService.dauWau(ctx.em, toKpiArgs(args, 7)),
   }),
@@ -285,7 +285,7 @@ builder.queryField('dauWau', (t) =>
 builder.queryField('paidConversion', (t) =>
   t.field({
     type: PaidConversionKpiRef,
-    description: 'Paid conversion (SPEC §4.4).',
+    description: 'Paid conversion (docs/kpis.md#4-paid-conversion--do-active-users-start-paying).',
     args: kpiArgs(t.arg, 30),
     resolve: (_root, args, ctx) => kpiService.paidConversion(ctx.em, toKpiArgs(args, 30)),
   }),

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { bindNamed } from '../../db/sql.js';
 import { applyQueryTimeout } from '../../query-timeout.js';
 
-/** The optional filters of SPEC §4, applied to every table a KPI reads (look-backs included). */
+/** The optional filters of docs/kpis.md, applied to every table a KPI reads (look-backs included). */
 export interface KpiFilter {
   phase: string | null;
   channel: string | null;

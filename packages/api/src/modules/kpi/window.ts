@@ -1,7 +1,7 @@
 import { badInput } from '../../errors.js';
 
 /**
- * The KPI window of SPEC §4: `windowEnd` is 00:00 UTC of the day after `asOf`'s UTC day
+ * The KPI window of docs/kpis.md: `windowEnd` is 00:00 UTC of the day after `asOf`'s UTC day
  * (exclusive), `windowStart` is `windowEnd − days`. Days are handed to SQL as `YYYY-MM-DD`
  * so the KPI day sets (keyed by UTC day) and raw timestamps use the same boundaries.
  */
