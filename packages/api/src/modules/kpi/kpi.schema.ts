@@ -123,7 +123,8 @@ const DauWauPointRef = builder.objectRef<DauWauPoint>('DauWauPoint').implement({
 });
 
 const DauWauKpiRef = builder.objectRef<DauWauKpi>('DauWauKpi').implement({
-  description: 'Daily, weekly and monthly active users (activity set of docs/api.md#the-event-catalog).',
+  description:
+    'Daily, weekly and monthly active users (activity set of docs/api.md#the-event-catalog).',
   fields: (t) => ({
     window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
     dau: t.exposeInt('dau', { description: 'DAU of the last day of the window.' }),
@@ -251,7 +252,8 @@ builder.queryField('kpis', (t) =>
 builder.queryField('cdr', (t) =>
   t.field({
     type: CdrKpiRef,
-    description: 'Context Dependency Rate (docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context).',
+    description:
+      'Context Dependency Rate (docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context).',
     args: kpiArgs(t.arg, 7),
     resolve: (_root, args, ctx) => kpiService.cdr(ctx.em, toKpiArgs(args, 7)),
   }),
@@ -260,7 +262,8 @@ builder.queryField('cdr', (t) =>
 builder.queryField('resurrection', (t) =>
   t.field({
     type: ResurrectionKpiRef,
-    description: 'Resurrected users (docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off).',
+    description:
+      'Resurrected users (docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off).',
     args: {
       ...kpiArgs(t.arg, 30),
       inactiveDays: t.arg.int({
@@ -276,7 +279,8 @@ builder.queryField('resurrection', (t) =>
 builder.queryField('dauWau', (t) =>
   t.field({
     type: DauWauKpiRef,
-    description: 'Daily/weekly/monthly active users and stickiness (docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex).',
+    description:
+      'Daily/weekly/monthly active users and stickiness (docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex).',
     args: kpiArgs(t.arg, 7),
     resolve: (_root, args, ctx) => kpiService.dauWau(ctx.em, toKpiArgs(args, 7)),
   }),
