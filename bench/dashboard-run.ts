@@ -98,12 +98,22 @@ async function chartTimes(browser: Playwright.Browser, url: string): Promise<num
       ADMIN,
     );
     const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
     await page.goto(url, { waitUntil: 'commit' });
-    await Promise.all(
-      CHARTS.map((id) =>
-        page.locator(`[data-testid="${id}"][data-drawn="true"]`).waitFor({ timeout: 60_000 }),
-      ),
-    );
+    try {
+      await Promise.all(
+        CHARTS.map((id) =>
+          page.locator(`[data-testid="${id}"][data-drawn="true"]`).waitFor({ timeout: 180_000 }),
+        ),
+      );
+    } catch (error) {
+      const alert = await page.getByRole('alert').allTextContents();
+      throw new Error(`charts not drawn: ${[...alert, ...problems].join(' | ') || String(error)}`);
+    }
     // measured in the page: from its navigation start to now, after all four are drawn
     const ms = await page.evaluate(() => performance.now());
     if (i > 0) times.push(ms);

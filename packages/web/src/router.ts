@@ -1,7 +1,11 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuth } from './composables/useAuth';
+import BetaDashboardView from './views/BetaDashboardView.vue';
 
-/** One view per route; everything but sign-in needs an admin token (views load lazily). */
+/**
+ * One view per route; everything but sign-in needs an admin token. The beta dashboards, what
+ * people open every morning, ship in the first chunk; the other views load on first visit.
+ */
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/open-beta' },
   {
@@ -12,13 +16,13 @@ const routes: RouteRecordRaw[] = [
   },
   {
     path: '/closed-beta',
-    component: () => import('./views/BetaDashboardView.vue'),
+    component: BetaDashboardView,
     props: { phase: 'CLOSED_BETA' },
     meta: { title: 'Closed beta' },
   },
   {
     path: '/open-beta',
-    component: () => import('./views/BetaDashboardView.vue'),
+    component: BetaDashboardView,
     props: { phase: 'OPEN_BETA' },
     meta: { title: 'Open beta' },
   },

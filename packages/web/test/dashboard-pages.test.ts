@@ -27,6 +27,9 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** Waits for a value the page fills in asynchronously; generous, for a loaded CI machine. */
+const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
+
 const CARDS = ['cdr', 'resurrection', 'dau', 'paid-conversion'] as const;
 
 const cardValues = (page: Page) =>
@@ -69,7 +72,7 @@ describe('beta dashboards', () => {
     // sessions d1, d2, e1; d1 loaded, e1 resumed → 2/3; nobody came back; DAU 1 + 2 over 7
     // days → 0.43 → 0.4; eligible dan and eve, eve converts → 1/2
     const all = ['66.7%', '0.0%', '0.4', '50.0%'];
-    await expect.poll(() => cardValues(page)).toEqual(all);
+    await poll(() => cardValues(page)).toEqual(all);
     expect(await apiCards('days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA')).toEqual(all);
     // nothing in the week before: every change says so in words
     expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
@@ -82,7 +85,7 @@ describe('beta dashboards', () => {
     await page.getByTestId('channel').selectOption('server');
     await page.waitForURL(/channel=server/);
     const server = ['50.0%', '0.0%', '0.3', '0.0%'];
-    await expect.poll(() => cardValues(page)).toEqual(server);
+    await poll(() => cardValues(page)).toEqual(server);
     expect(
       await apiCards('days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA, channel: SERVER'),
     ).toEqual(server);
@@ -93,7 +96,7 @@ describe('beta dashboards', () => {
     await page.waitForURL(
       (url) => url.searchParams.get('days') === '14' && !url.searchParams.has('channel'),
     );
-    await expect.poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.2', '50.0%']);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.2', '50.0%']);
 
     // as of the 24th: dan's d1 alone, loaded → 100%
     await page.getByTestId('as-of').fill('2026-11-24');
@@ -113,7 +116,7 @@ describe('beta dashboards', () => {
       );
       return cells.map((row) => row.map((cell) => cell.trim()).join(' '));
     };
-    await expect.poll(channelRows).toEqual(['server 1 0.1 1']);
+    await poll(channelRows).toEqual(['server 1 0.1 1']);
     await page.context().close();
   });
 
@@ -147,7 +150,7 @@ describe('beta dashboards', () => {
     // the worked example over 11-06…11-12: CDR 2/3; ana resurrected of ana + ben → 1/2;
     // DAU 2 + 1 over 7 days → 0.4; ben converts of ana + ben → 1/2
     const example = ['66.7%', '50.0%', '0.4', '50.0%'];
-    await expect.poll(() => cardValues(page)).toEqual(example);
+    await poll(() => cardValues(page)).toEqual(example);
     expect(await apiCards('days: 7, asOf: "2026-11-12T12:00:00Z", phase: CLOSED_BETA')).toEqual(
       example,
     );
@@ -155,11 +158,11 @@ describe('beta dashboards', () => {
     expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
       '▲ +66.7 pp',
     );
-    await expect.poll(() => page.getByTestId('ended-phase').count()).toBe(0);
+    await poll(() => page.getByTestId('ended-phase').count()).toBe(0);
     await chartsDrawn(page);
     // testers, most active days first: ana (2), ben (1), cy (0)
     const testers = page.getByTestId('tester-row');
-    await expect.poll(() => testers.count()).toBe(3);
+    await poll(() => testers.count()).toBe(3);
     expect(
       (await testers.locator('td:first-child').allTextContents()).map((t) => t.trim()),
     ).toEqual(['ana', 'ben', 'cy']);
@@ -269,7 +272,7 @@ describe('the other pages', () => {
     expect(await notice.textContent()).toContain('401 Unauthorized');
     await signIn(page, ADMIN_TOKEN);
     await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25/);
-    await expect.poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
     await page.context().close();
   });
 });
