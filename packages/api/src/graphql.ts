@@ -1,4 +1,5 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -157,6 +158,8 @@ export function createGraphQL(options: {
     landingPage: false,
     // the page holds no data: every request it sends carries the admin token typed into its
     // header editor, which is never kept (no URL, no local storage)
+    // GraphiQL's scripts are served from here, not a CDN: the page works on closed networks
+    renderGraphiQL,
     graphiql: {
       title: 'Cortex Telemetry GraphiQL',
       headers: JSON.stringify({ Authorization: 'Bearer <admin token>' }, null, 2),
