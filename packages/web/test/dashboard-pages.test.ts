@@ -255,6 +255,19 @@ describe('the other pages', () => {
     expect(explorer.url()).not.toContain(ADMIN_TOKEN);
     const headers = await page.evaluate(() => localStorage.getItem('graphiql:headers'));
     expect(JSON.parse(headers ?? '{}')).toEqual({ Authorization: `Bearer ${ADMIN_TOKEN}` });
+    // GraphiQL renders from the server's own assets (no CDN) with the token in its header
+    // editor, and what it runs is authorised; the default query is only comments, so the
+    // server answers a syntax error, not UNAUTHENTICATED
+    const run = explorer.locator('button.graphiql-execute-button');
+    await run.waitFor({ timeout: 30_000 });
+    // the editor renders spaces as no-break spaces
+    const editor = await explorer.locator('.graphiql-editor-tool').innerText();
+    expect(editor.replace(/\u00a0/g, ' ')).toContain(`"Authorization": "Bearer ${ADMIN_TOKEN}"`);
+    await run.click();
+    const result = async () =>
+      (await explorer.locator('.result-window').innerText()).replace(/\u00a0/g, ' ');
+    await expect.poll(result, { timeout: 30_000 }).toContain('Syntax Error');
+    expect(await result()).not.toContain('UNAUTHENTICATED');
     await explorer.close();
     // signing out takes it away again
     await page.getByRole('button', { name: 'Sign out' }).click();
