@@ -1,7 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getRows } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
+import { filterSql } from '../kpi/query.js';
 import type { KpiWindow } from '../kpi/window.js';
-import { ACTIVITY_SQL, rawFilterSql, runNamed, UTC_DAY } from './sql.js';
+import { ACTIVITY_SQL, UTC_DAY } from './sql.js';
 
 /**
  * Usage per channel in the window: per UTC day, the users active on that channel (DAU by the
@@ -14,7 +16,7 @@ select channel, ${UTC_DAY} as day,
   count(distinct user_id_hash) filter (where ${ACTIVITY_SQL})::int as active_users,
   count(distinct (user_id_hash, session_id)) filter (where session_id <> '')::int as sessions
 from telemetry_events
-where "timestamp" >= :from and "timestamp" < :to and ${rawFilterSql()}
+where "timestamp" >= :from and "timestamp" < :to and ${filterSql()}
 group by grouping sets ((channel, ${UTC_DAY}), (channel))
 order by channel, day nulls first`;
 
@@ -26,7 +28,7 @@ export interface ChannelDayRow {
 }
 
 export const getChannelBreakdown = (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
-  runNamed<ChannelDayRow>(em, SQL, {
+  getRows<ChannelDayRow>(em, SQL, {
     from: window.from.toISOString(),
     to: window.to.toISOString(),
     phase: filter.phase,

@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getRows } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
-import { rawFilterSql, runNamed, UTC_DAY } from './sql.js';
+import { filterSql } from '../kpi/query.js';
+import { UTC_DAY } from './sql.js';
 
 /**
  * Errors per stack hash and UTC day in [from, to): the small chart beside each error group.
@@ -9,7 +11,7 @@ import { rawFilterSql, runNamed, UTC_DAY } from './sql.js';
 const SQL = `
 select stack_hash, ${UTC_DAY} as day, count(*)::int as count
 from telemetry_errors
-where "timestamp" >= :from and "timestamp" < :to and ${rawFilterSql()}
+where "timestamp" >= :from and "timestamp" < :to and ${filterSql()}
   and (:stackHash::text is null or stack_hash = :stackHash)
 group by 1, 2
 order by 1, 2`;
@@ -26,7 +28,7 @@ export const getErrorDays = (
   filter: KpiFilter,
   stackHash: string | null,
 ) =>
-  runNamed<ErrorDayRow>(em, SQL, {
+  getRows<ErrorDayRow>(em, SQL, {
     from: range.from.toISOString(),
     to: range.to.toISOString(),
     phase: filter.phase,

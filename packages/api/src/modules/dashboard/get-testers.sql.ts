@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getRows } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
+import { filterSql } from '../kpi/query.js';
 import type { KpiWindow } from '../kpi/window.js';
 import {
   ACTIVITY_SQL,
   DEPENDENCY_SQL,
   MONETIZATION_SQL,
-  rawFilterSql,
-  runNamed,
   SUBSCRIPTION_CANCEL,
   SUBSCRIPTION_START,
 } from './sql.js';
@@ -46,7 +46,7 @@ with per_user as (
       filter (where ${MONETIZATION_SQL}))[1] = '${SUBSCRIPTION_START}' as paid_now,
     count(*) filter (where "timestamp" >= :from) as window_events
   from telemetry_events
-  where "timestamp" < :to and ${rawFilterSql()}
+  where "timestamp" < :to and ${filterSql()}
   group by user_id_hash
 ),
 ranked as (
@@ -87,7 +87,7 @@ export function getTesters(
     after: { value: number; user: string } | null;
   },
 ): Promise<TesterRow[]> {
-  return runNamed<TesterRow>(em, sql(page.sort, page.descending), {
+  return getRows<TesterRow>(em, sql(page.sort, page.descending), {
     from: window.from.toISOString(),
     to: window.to.toISOString(),
     phase: filter.phase,

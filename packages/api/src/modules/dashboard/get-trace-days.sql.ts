@@ -1,6 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getRows } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
-import { rawFilterSql, runNamed, UTC_DAY } from './sql.js';
+import { filterSql } from '../kpi/query.js';
+import { UTC_DAY } from './sql.js';
 
 /**
  * One operation's traces per UTC day in [from, to): count, success rate and interpolated
@@ -14,7 +16,7 @@ select ${UTC_DAY} as day, count(*)::int as count,
   max(duration_ms) as max_duration_ms
 from telemetry_traces
 where operation_name = :operationName and "timestamp" >= :from and "timestamp" < :to
-  and ${rawFilterSql()}
+  and ${filterSql()}
 group by 1
 order by 1`;
 
@@ -32,7 +34,7 @@ export const getTraceDays = (
   range: { from: Date; to: Date },
   filter: KpiFilter,
 ) =>
-  runNamed<TraceDayRow>(em, SQL, {
+  getRows<TraceDayRow>(em, SQL, {
     operationName,
     from: range.from.toISOString(),
     to: range.to.toISOString(),
