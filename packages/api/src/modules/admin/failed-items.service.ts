@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { readQuery } from '../../query-timeout.js';
+import { getRows } from '../../db/sql.js';
 import {
   checkPageSize,
   checkRange,
   decodeFailedItemCursor,
   encodeFailedItemCursor,
 } from '../analytics/arguments.js';
-import { isoMillis } from '../analytics/filters.sql.js';
+import { listFailedItemsSql } from './failed-items.sql.js';
 
 /** The pipelines a rejected item can come from: the three of the catalog, and v1 payloads. */
 export const FAILED_ITEM_PIPELINES = ['event', 'error', 'trace', 'legacy'] as const;
@@ -32,7 +32,6 @@ export interface FailedItemFilter {
 }
 
 /** Cursor text keeps microseconds, so the keyset condition compares what the sort compares. */
-const SORT_RECEIVED_AT = `to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /**
  * Keyset pagination on (received_at, id) descending, stable while new failures arrive; the same
@@ -41,35 +40,15 @@ const SORT_RECEIVED_AT = `to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"
 export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
   checkPageSize(f.first);
   checkRange(f.from, f.to);
-  const where: string[] = [];
-  const params: unknown[] = [];
-  if (f.pipeline) {
-    where.push('pipeline = ?');
-    params.push(f.pipeline);
-  }
-  if (f.from) {
-    where.push('received_at >= ?');
-    params.push(f.from.toISOString());
-  }
-  if (f.to) {
-    where.push('received_at < ?');
-    params.push(f.to.toISOString());
-  }
-  if (f.after) {
-    const key = decodeFailedItemCursor(f.after);
-    where.push('(received_at, id) < (?::timestamptz, ?::bigint)');
-    params.push(key.receivedAt, key.id);
-  }
-  // ORDER BY qualifies the columns: the bare names would sort by the text aliases selected here
-  const rows = await readQuery<Record<string, unknown>[]>(
-    em,
-    `select id::text as id, ${isoMillis('received_at')} as received_at,
-       ${SORT_RECEIVED_AT} as sort_received_at, pipeline, mutation, item_index, reason, payload,
-       payload_truncated
-     from telemetry_failed_items ${where.length ? `where ${where.join(' and ')}` : ''}
-     order by telemetry_failed_items.received_at desc, telemetry_failed_items.id desc limit ?`,
-    [...params, f.first + 1],
-  );
+  const key = f.after ? decodeFailedItemCursor(f.after) : null;
+  const rows = await getRows<Record<string, unknown>>(em, listFailedItemsSql, {
+    pipeline: f.pipeline,
+    from: f.from?.toISOString() ?? null,
+    to: f.to?.toISOString() ?? null,
+    afterReceivedAt: key?.receivedAt ?? null,
+    afterId: key?.id ?? null,
+    limit: f.first + 1,
+  });
   const page = rows.slice(0, f.first);
   const last = page.at(-1);
   return {
