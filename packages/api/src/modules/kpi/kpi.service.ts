@@ -176,34 +176,49 @@ export async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: 
 }
 
 /**
+ * One fold per request: every KPI field of it (the dashboard's `current:` and `previous:`
+ * windows, …) reads after the same fold instead of each probing and folding again. A request's
+ * EntityManager is forked for it alone (graphql.ts), so the memo ends with the request.
+ */
+const foldedFor = new WeakMap<EntityManager, Promise<unknown>>();
+function foldOncePerRequest(em: EntityManager): Promise<unknown> {
+  let folded = foldedFor.get(em);
+  if (!folded) {
+    folded = foldPendingIfAny(em);
+    foldedFor.set(em, folded);
+  }
+  return folded;
+}
+
+/**
  * The entry points: fold whatever day facts are still pending (read-after-write: a batch whose
  * response was sent counts), resolve the window, then run the queries.
  */
 export const kpiService = {
   cdr: async (em: EntityManager, args: KpiArgs) => {
     const window = kpiWindow(args.days, args.asOf);
-    await foldPendingIfAny(em);
+    await foldOncePerRequest(em);
     return cdr(em, window, filterOf(args));
   },
   dauWau: async (em: EntityManager, args: KpiArgs) => {
     const window = kpiWindow(args.days, args.asOf);
-    await foldPendingIfAny(em);
+    await foldOncePerRequest(em);
     return dauWau(em, window, filterOf(args));
   },
   paidConversion: async (em: EntityManager, args: KpiArgs) => {
     const window = kpiWindow(args.days, args.asOf);
-    await foldPendingIfAny(em);
+    await foldOncePerRequest(em);
     return paidConversion(em, window, filterOf(args));
   },
   resurrection: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
     checkInactiveDays(inactiveDays);
     const window = kpiWindow(args.days, args.asOf);
-    await foldPendingIfAny(em);
+    await foldOncePerRequest(em);
     return resurrection(em, window, inactiveDays, filterOf(args));
   },
   report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
     kpiWindow(args.days, args.asOf);
-    await foldPendingIfAny(em);
+    await foldOncePerRequest(em);
     return kpiReport(em, args, inactiveDays);
   },
 };
