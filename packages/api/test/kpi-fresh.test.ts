@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { foldLockSql, foldPendingSql } from '../src/modules/kpi/day-sets.sql.js';
 import { type DaySetFolder, startDaySetFolder } from '../src/modules/kpi/fold.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ev, query, record } from './kpi-fixtures.js';
@@ -6,7 +7,8 @@ import { ev, query, record } from './kpi-fixtures.js';
 /**
  * Read-after-write: ingest only notes day facts, and the fold runs later — yet a KPI asked
  * after a batch's response counts that batch, whether the background folder has got to it,
- * is folding it right now, or has not started.
+ * is folding it right now, or has not started. Reads never fold (they add the pending tail),
+ * so they never wait for a fold either.
  */
 const DAU = /* GraphQL */ `
   query ($asOf: DateTime!) { dauWau(days: 1, asOf: $asOf) { dau series { day dau } } }`;
@@ -24,8 +26,8 @@ afterAll(async () => {
 describe('a KPI read right after a batch', () => {
   it('counts the batch, with no folder running, then with the background folder racing it', async () => {
     for (let round = 0; round < 6; round++) {
-      // rounds 0–2: only the read itself can fold; from round 3 on, a folder as eager as it
-      // gets, so reads keep meeting folds in progress
+      // rounds 0–2: no folder, every note stays pending and reads count it from the tail;
+      // from round 3 on, a folder as eager as it gets, so reads keep meeting folds in progress
       if (round === 3) {
         folder = startDaySetFolder(() => app.orm.em.fork(), { intervalMs: 1, busyIntervalMs: 0 });
       }
@@ -39,12 +41,51 @@ describe('a KPI read right after a batch', () => {
       await record(app, [...noise, ev('SESSION_STARTED', '2026-11-10T09:00:00.000Z', `u${round}`)]);
       const kpi = await query(app, DAU, { asOf: '2026-11-10T12:00:00Z' });
       expect(kpi).toEqual({ dau: round + 1, series: [{ day: '2026-11-10', dau: round + 1 }] });
+      if (round === 2) {
+        // reads folded nothing: 3 rounds × (150 (user i % 50, session i % 7) pairs — distinct,
+        // as lcm(50, 7) > 150 — plus u<round>'s) notes are still pending
+        expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 453 }]);
+      }
     }
+    // the folder catches up on its own
+    await vi.waitFor(
+      async () =>
+        expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]),
+      { timeout: 10_000, interval: 20 },
+    );
+    await folder!.stop();
     const stats = folder!.takeStats();
-    // every note was folded exactly once, by the folder or by a read: nothing is left
+    // the folder folded every note exactly once: the 453 of rounds 0–2 and 3 × 151 since
+    expect(stats.facts).toBe(6 * 151);
+    // and the folded answer is the one the tail gave
+    expect(await query(app, DAU, { asOf: '2026-11-10T12:00:00Z' })).toEqual({
+      dau: 6,
+      series: [{ day: '2026-11-10', dau: 6 }],
+    });
+  });
+
+  it('answers while a fold holds the fold lock, counting what that fold has not committed', async () => {
+    await record(app, [ev('SESSION_STARTED', '2026-11-10T10:00:00.000Z', 'during-fold')]);
+    // a fold that claimed every note and has not committed: it holds the lock and the claim
+    const knex = app.orm.em.getConnection().getKnex();
+    const trx = await knex.transaction();
+    try {
+      await trx.raw(foldLockSql);
+      await trx.raw(foldPendingSql);
+      // the read does not wait for it, and sees the notes as still pending (the claim is not
+      // committed): u0–u5 and during-fold
+      expect(await query(app, DAU, { asOf: '2026-11-10T12:00:00Z' })).toEqual({
+        dau: 7,
+        series: [{ day: '2026-11-10', dau: 7 }],
+      });
+    } finally {
+      await trx.commit();
+    }
+    // committed: the same answer, now from the folded day sets
     expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
-    // notes per round: 150 (user i % 50, session i % 7) pairs — distinct, as lcm(50, 7) > 150 —
-    // plus u<round>'s; of rounds 3–5 the folder folded some, the reads the rest, none twice
-    expect(stats.facts).toBeLessThanOrEqual(3 * 151);
+    expect(await query(app, DAU, { asOf: '2026-11-10T12:00:00Z' })).toEqual({
+      dau: 7,
+      series: [{ day: '2026-11-10', dau: 7 }],
+    });
   });
 });

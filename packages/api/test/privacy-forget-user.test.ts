@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
+import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import { userDigest } from '../src/modules/privacy/forget-user.service.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, OPEN_BETA_STARTS_AT } from './helpers/app.js';
 import { createTestDatabase } from './helpers/database.js';
@@ -14,6 +15,7 @@ const logLines: Record<string, unknown>[] = [];
 let baseUrl = '';
 let sql: <T = any>(query: string, params?: unknown[]) => Promise<T[]>;
 let close: () => Promise<void>;
+let fold: () => Promise<unknown>;
 
 beforeAll(async () => {
   const db = await createTestDatabase();
@@ -32,6 +34,7 @@ beforeAll(async () => {
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   sql = (query, params = []) => db.orm.em.fork().getConnection().execute(query, params);
+  fold = () => foldPendingDays(db.orm.em.fork());
   close = async () => {
     await new Promise<void>((done) => server.close(() => done()));
     await db.drop();
@@ -94,9 +97,10 @@ describe('forgetUser', () => {
       accepted: 5,
       rejected: 0,
     });
-    // a KPI read folds what is pending: DAU(d5) 0; WAU(d5) = u_a (d1) + u_b (d3) = 2
+    // folded (as the background folder would): DAU(d5) 0; WAU(d5) = u_a (d1) + u_b (d3) = 2
+    await fold();
     expect((await gql(DAU_WAU, {})).data.dauWau).toEqual({ dau: 0, wau: 2, mau: 2 });
-    // u_a comes back on d5; left pending (no KPI read until the erasure)
+    // u_a comes back on d5; left pending (no fold until the erasure)
     const second = [
       event('u_a', 'SESSION_STARTED', D5, 's2'),
       event('u_a', 'SESSION_RESUMED_FROM_CONTEXT', D5, 's2'),
@@ -135,7 +139,7 @@ describe('forgetUser', () => {
 
     const pending = await count('kpi_pending', 'u_a');
     const days = await count('kpi_days', 'u_a');
-    // folded on the first read: active d1 and session s1 d1 and dependency s1 d1, each in the
+    // folded above: active d1 and session s1 d1 and dependency s1 d1, each in the
     // four scopes (all, phase, channel, phase+channel) = 12 rows; d5 is still pending
     expect(days).toBe(12);
     expect(pending).toBeGreaterThan(0);

@@ -3,6 +3,8 @@ import {
   DEPENDENCY_SIGNAL_EVENTS,
   RESURRECTION_SIGNAL_EVENTS,
 } from '@cortex-telemetry/events';
+import { filterSql } from './query.js';
+import { scopeSql } from './scope.js';
 
 /**
  * KPI day sets (design: docs/kpis.md, "Where the numbers come from"). Every KPI is a question
@@ -24,7 +26,11 @@ import {
  * - ingest only notes, in the statement that stores the events, one `kpi_pending` row per
  *   (user, session, day, phase, channel) of the rows it actually inserted (noteDayFactsSql);
  * - a fold claims every pending row and merges it into the day sets in one set-based statement
- *   (foldPendingSql), run by a background folder and by every KPI read before it reads.
+ *   (foldPendingSql), run by a background folder;
+ * - a KPI read never waits for a fold: it reads the folded day sets plus, computed on the fly
+ *   and without writing, what the still-pending facts change in its one scope (pendingTailSql).
+ *   Both come from the read's one snapshot, so a fact is counted exactly once — pending, or
+ *   folded — and a batch whose response was sent is always counted (read-after-write).
  */
 /** Idle days from which a comeback row is in the comeback index (see the day-set migration). */
 export const COMEBACK_DAYS = 7;
@@ -38,13 +44,14 @@ const factFlags = `
   bool_or(event_name in (${list(DEPENDENCY_SIGNAL_EVENTS)})) as dependency`;
 
 /** Facts → (kind, scope, subject, day) rows; `f` exposes the fact columns above. */
-const expandFacts = `
+const expandKinds = `
   cross join lateral (values
     ('active', '', f.active),
     ('resumed', '', f.resumed),
     ('session', f.session_id, f.session_id <> ''),
     ('dependency', f.session_id, f.session_id <> '' and f.dependency)
-  ) as k(kind, session_id, applies)
+  ) as k(kind, session_id, applies)`;
+const expandFacts = `${expandKinds}
   cross join lateral (values ('*', '*'), (f.phase, '*'), ('*', f.channel), (f.phase, f.channel))
     as s(phase_key, channel_key)
   where k.applies`;
@@ -64,6 +71,9 @@ noted_facts as (
   group by 1, 2, 3, 4, 5
   having session_id <> '' or bool_or(event_name in (${list([...ACTIVITY_EVENTS, ...RESURRECTION_SIGNAL_EVENTS])}))
 )`;
+
+/** The kinds of day set; a read names the ones it needs (pendingTailSql). */
+export type DayKind = 'active' | 'resumed' | 'session' | 'dependency';
 
 const SUBJECT = 'kind, phase_key, channel_key, user_id_hash, session_id';
 const SAME_SUBJECT = (a: string, b: string) =>
@@ -152,6 +162,55 @@ from (
     count(*)::int as n
   from claimed group by 1
 ) as g`;
+
+/**
+ * The pending tail of one scope, as CTEs a KPI read puts in front of its own (the real-time
+ * half of a real-time continuous aggregate): the fold's own computation (foldPendingSql),
+ * restricted to the read's scope — the `:phase` / `:channel` filter — and `kinds`, to days
+ * before `:endDay`, and without writing anything:
+ * - `pending_facts` (kind, user_id_hash, session_id, day): the pending days of the scope;
+ * - `pending_changed` (kind, user_id_hash, session_id, day, is_new, old_prev, new_prev): the
+ *   kpi_days rows the fold would insert (is_new) or re-link (old_prev → new_prev);
+ * - `pending_links` (kind, day, prev_day, subjects): the histogram's delta, +1 per new link and
+ *   −1 per replaced one, so `kpi_day_links ∪ all pending_links` sums to the folded histogram.
+ * Nothing pending makes every CTE empty. Rows on or after `:endDay` are left out: a day there
+ * changes no link before it. Joins are on the subject, user first (routable by user_id_hash).
+ */
+export const pendingTailSql = (kinds: readonly DayKind[]) => `
+pending_facts as materialized (
+  select distinct k.kind, f.user_id_hash, k.session_id, f.day
+  from kpi_pending as f
+  ${expandKinds}
+  where k.applies and k.kind in (${list(kinds)}) and f.day < :endDay::date
+    and ${filterSql('f.')}
+),
+pending_new as (
+  select f.* from pending_facts f
+  left join kpi_days d on d.user_id_hash = f.user_id_hash and d.kind = f.kind
+    and ${scopeSql('d.')} and d.session_id = f.session_id and d.day = f.day
+  where d.user_id_hash is null
+),
+pending_changed as materialized (
+  select * from (
+    select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, session_id
+      order by day), '-infinity'::date) as new_prev
+    from (
+      select d.kind, d.user_id_hash, d.session_id, d.day, d.prev_day as old_prev, false as is_new
+      from kpi_days d
+      join (select distinct user_id_hash, kind, session_id from pending_new) as s
+        on d.user_id_hash = s.user_id_hash and d.kind = s.kind and d.session_id = s.session_id
+      where ${scopeSql('d.')} and d.day < :endDay::date
+      union all
+      select kind, user_id_hash, session_id, day, null, true from pending_new
+    ) as t
+  ) as linked
+  where is_new or old_prev <> new_prev
+),
+pending_links as (
+  select kind, day, new_prev as prev_day, 1 as subjects from pending_changed
+  union all
+  select kind, day, old_prev, -1 from pending_changed where not is_new
+)`;
 
 /** All day sets rebuilt from telemetry_events, nothing left pending (benchmark load, tests). */
 export const rebuildDaySetsSql = [

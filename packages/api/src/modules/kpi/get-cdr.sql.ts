@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
@@ -11,13 +12,17 @@ import type { KpiWindow } from './window.js';
  *
  * Session days and dependency days are day sets keyed by (user, session): a session counts in
  * the window through its first day there — the row whose previous day is before the window —
- * and on a day through that day's row. Both are sums over the histogram.
+ * and on a day through that day's row. Both are sums over the histogram (folded links plus the
+ * pending tail's delta).
  */
 const sql = `
-with links as (
+with ${pendingTailSql(['session', 'dependency'])},
+links as (
   select kind, day, prev_day, subjects from kpi_day_links
   where kind in ('session', 'dependency') and ${scopeSql()}
     and day >= :startDay::date and day < :endDay::date
+  union all
+  select kind, day, prev_day, subjects from pending_links where day >= :startDay::date
 ),
 per_day as (
   select day,

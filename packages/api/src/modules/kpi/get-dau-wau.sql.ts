@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
 import { type KpiWindow, shiftDay } from './window.js';
@@ -11,13 +12,17 @@ import { type KpiWindow, shiftDay } from './window.js';
  * From the active-day histogram h(day, previous active day): DAU(x) = Σ h(x, ·). A user is in
  * WAU(x) through exactly one row — their first active day in x−6…x, whose previous active day
  * is before x−6 — so WAU(x) = Σ h(d, p) over d ∈ [x−6, x], p ≤ x−7; MAU likewise with 30.
- * Reads at most 30 + days histogram days, whatever the number of users.
+ * Reads at most 30 + days histogram days, whatever the number of users, plus the pending tail's
+ * delta to the histogram.
  */
 const sql = `
-with links as (
+with ${pendingTailSql(['active'])},
+links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}
     and day >= :lookbackDay::date and day < :endDay::date
+  union all
+  select day, prev_day, subjects from pending_links where day >= :lookbackDay::date
 )
 select to_char(x.day, 'YYYY-MM-DD') as day,
   coalesce(sum(l.subjects) filter (where l.day = x.day), 0)::int as dau,

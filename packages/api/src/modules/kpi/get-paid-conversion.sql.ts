@@ -1,5 +1,6 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pendingTailSql } from './day-sets.sql.js';
 import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
@@ -20,9 +21,11 @@ import type { KpiWindow } from './window.js';
  * With A = users active in the window (a histogram sum), B = starters in the window and
  * P = users paid at windowStart (both small, from monetization events):
  * eligible = |(A ∪ B) \ P| = |A| − |A ∩ P| + |B \ A \ P|, so only B ∪ P is checked for activity.
+ * A and the activity check both see the pending tail (day-sets.sql.ts, pendingTailSql).
  */
 const sql = `
-with monetization as materialized (
+with ${pendingTailSql(['active'])},
+monetization as materialized (
   select user_id_hash, "timestamp", event_name = '${SUBSCRIPTION_START}' as is_start
   from telemetry_events
   where event_name in ('${SUBSCRIPTION_START}', '${SUBSCRIPTION_CANCEL}')
@@ -41,11 +44,21 @@ history as (
   group by user_id_hash
 ),
 candidates as (
-  select h.*, exists (select 1 from kpi_days a
-      where a.kind = 'active' and ${scopeSql('a.')} and a.user_id_hash = h.user_id_hash
-        and a.session_id = '' and a.day >= :startDay::date and a.day < :endDay::date) as active
-  from history h
-  where h.paid_at_start or h.first_start_in_window is not null
+  select * from history where paid_at_start or first_start_in_window is not null
+),
+active_candidates as (
+  -- candidates active on a day of the window: folded, or still pending
+  select c.user_id_hash from candidates c
+  join kpi_days a on a.user_id_hash = c.user_id_hash and a.kind = 'active' and ${scopeSql('a.')}
+    and a.session_id = '' and a.day >= :startDay::date and a.day < :endDay::date
+  union
+  select c.user_id_hash from candidates c
+  join pending_facts p on p.user_id_hash = c.user_id_hash and p.kind = 'active'
+    and p.day >= :startDay::date
+),
+flagged as (
+  select c.*, a.user_id_hash is not null as active
+  from candidates c left join active_candidates a on a.user_id_hash = c.user_id_hash
 ),
 cancellation_days as (
   select distinct user_id_hash, ("timestamp" at time zone 'UTC')::date as day
@@ -57,7 +70,7 @@ per_day as (
   from (
     select (first_start_in_window at time zone 'UTC')::date as day, 1 as conversions,
       0 as cancellations
-    from candidates where first_start_in_window is not null and not paid_at_start
+    from flagged where first_start_in_window is not null and not paid_at_start
     union all
     select day, 0, 1 from cancellation_days
   ) as marks
@@ -67,11 +80,13 @@ select
   ((select coalesce(sum(subjects), 0) from kpi_day_links
     where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
       and prev_day < :startDay::date)
-   - (select count(*) from candidates where paid_at_start and active)
-   + (select count(*) from candidates
+   + (select coalesce(sum(subjects), 0) from pending_links
+      where kind = 'active' and day >= :startDay::date and prev_day < :startDay::date)
+   - (select count(*) from flagged where paid_at_start and active)
+   + (select count(*) from flagged
       where first_start_in_window is not null and not active and not paid_at_start)
   )::int as eligible_users,
-  (select count(*) from candidates
+  (select count(*) from flagged
    where first_start_in_window is not null and not paid_at_start)::int as conversions,
   (select count(distinct user_id_hash) from cancellation_days)::int as cancellations,
   (select count(*) from history where paid_at_end)::int as paid_users_at_end,

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { COMEBACK_DAYS } from './day-sets.sql.js';
+import { COMEBACK_DAYS, pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
 import type { KpiWindow } from './window.js';
@@ -14,22 +14,45 @@ import type { KpiWindow } from './window.js';
  *
  * An active-day row (d, p) is a resurrection exactly when p is a real day and p ≤ d − k − 1,
  * so the per-day series and activeUsers are histogram sums; only the distinct-user counts read
- * the window's resurrection rows (a user may come back twice in one window).
+ * the window's resurrection rows (a user may come back twice in one window). Both see the
+ * pending tail (day-sets.sql.ts, pendingTailSql): its histogram delta, and its rows.
  */
 const sql = (inactiveDays: number) => `
-with links as (
+with ${pendingTailSql(['active', 'resumed'])},
+links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}
     and day >= :startDay::date and day < :endDay::date
+  union all
+  select day, prev_day, subjects from pending_links
+  where kind = 'active' and day >= :startDay::date
 ),
 resurrections as materialized (
-  select user_id_hash, day from kpi_days
-  where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
-    and prev_day > '-infinity'::date and prev_day <= day - (:inactiveDays::int + 1)
+  -- folded rows, less those the pending tail re-links, plus the tail's new and re-linked rows
+  select d.user_id_hash, d.day from kpi_days d
+  left join pending_changed c on c.user_id_hash = d.user_id_hash and c.kind = 'active'
+    and c.session_id = '' and c.day = d.day and not c.is_new
+  where d.kind = 'active' and ${scopeSql('d.')} and d.day >= :startDay::date
+    and d.day < :endDay::date
+    and d.prev_day > '-infinity'::date and d.prev_day <= d.day - (:inactiveDays::int + 1)
     ${
       // the comeback index's own predicate, spelled out so the planner can prove it applies
-      inactiveDays >= COMEBACK_DAYS ? `and prev_day <= day - ${COMEBACK_DAYS + 1}` : ''
+      inactiveDays >= COMEBACK_DAYS ? `and d.prev_day <= d.day - ${COMEBACK_DAYS + 1}` : ''
     }
+    and c.user_id_hash is null
+  union all
+  select user_id_hash, day from pending_changed
+  where kind = 'active' and day >= :startDay::date
+    and new_prev > '-infinity'::date and new_prev <= day - (:inactiveDays::int + 1)
+),
+via_context as (
+  -- resurrection days with a resume from context: folded, or still pending
+  select r.user_id_hash from resurrections r
+  join kpi_days m on m.user_id_hash = r.user_id_hash and m.kind = 'resumed'
+    and ${scopeSql('m.')} and m.session_id = '' and m.day = r.day
+  union
+  select r.user_id_hash from resurrections r
+  join pending_facts p on p.user_id_hash = r.user_id_hash and p.kind = 'resumed' and p.day = r.day
 ),
 per_day as (
   select day, sum(subjects)::int as active,
@@ -41,10 +64,7 @@ select
   (select count(distinct user_id_hash) from resurrections)::int as resurrected_users,
   (select coalesce(sum(subjects), 0) from links where prev_day < :startDay::date)::int
     as active_users,
-  (select count(distinct r.user_id_hash) from resurrections r
-   where exists (select 1 from kpi_days m
-     where m.kind = 'resumed' and ${scopeSql('m.')} and m.user_id_hash = r.user_id_hash
-       and m.session_id = '' and m.day = r.day))::int as via_context_users,
+  (select count(*) from via_context)::int as via_context_users,
   (select coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'),
       'activeUsers', active, 'resurrectedUsers', resurrected) order by day), '[]'::json)
    from per_day where active > 0) as series`;

@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { foldPendingIfAny } from './fold.js';
 import { getCdr } from './get-cdr.sql.js';
 import { getDauWau } from './get-dau-wau.sql.js';
 import { getPaidConversion } from './get-paid-conversion.sql.js';
@@ -176,49 +175,21 @@ export async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: 
 }
 
 /**
- * One fold per request: every KPI field of it (the dashboard's `current:` and `previous:`
- * windows, …) reads after the same fold instead of each probing and folding again. A request's
- * EntityManager is forked for it alone (graphql.ts), so the memo ends with the request.
- */
-const foldedFor = new WeakMap<EntityManager, Promise<unknown>>();
-function foldOncePerRequest(em: EntityManager): Promise<unknown> {
-  let folded = foldedFor.get(em);
-  if (!folded) {
-    folded = foldPendingIfAny(em);
-    foldedFor.set(em, folded);
-  }
-  return folded;
-}
-
-/**
- * The entry points: fold whatever day facts are still pending (read-after-write: a batch whose
- * response was sent counts), resolve the window, then run the queries.
+ * The entry points: resolve the window, then run the queries. A read never folds: each query
+ * reads the folded day sets plus the pending tail (day-sets.sql.ts, pendingTailSql), so a
+ * batch whose response was sent counts (read-after-write) without waiting for the fold.
  */
 export const kpiService = {
-  cdr: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    await foldOncePerRequest(em);
-    return cdr(em, window, filterOf(args));
-  },
-  dauWau: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    await foldOncePerRequest(em);
-    return dauWau(em, window, filterOf(args));
-  },
-  paidConversion: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    await foldOncePerRequest(em);
-    return paidConversion(em, window, filterOf(args));
-  },
+  cdr: async (em: EntityManager, args: KpiArgs) =>
+    cdr(em, kpiWindow(args.days, args.asOf), filterOf(args)),
+  dauWau: async (em: EntityManager, args: KpiArgs) =>
+    dauWau(em, kpiWindow(args.days, args.asOf), filterOf(args)),
+  paidConversion: async (em: EntityManager, args: KpiArgs) =>
+    paidConversion(em, kpiWindow(args.days, args.asOf), filterOf(args)),
   resurrection: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
     checkInactiveDays(inactiveDays);
-    const window = kpiWindow(args.days, args.asOf);
-    await foldOncePerRequest(em);
-    return resurrection(em, window, inactiveDays, filterOf(args));
+    return resurrection(em, kpiWindow(args.days, args.asOf), inactiveDays, filterOf(args));
   },
-  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
-    kpiWindow(args.days, args.asOf);
-    await foldOncePerRequest(em);
-    return kpiReport(em, args, inactiveDays);
-  },
+  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) =>
+    kpiReport(em, args, inactiveDays),
 };
