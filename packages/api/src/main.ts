@@ -8,7 +8,7 @@ import { ensureDatabase } from './db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
-import { initORM, migrate } from './orm.js';
+import { citusLayout, initORM, migrate } from './orm.js';
 import { seedDemoIfEmpty } from './seed/demo.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
@@ -50,9 +50,16 @@ async function main(): Promise<void> {
   const orm = await initORM(databaseUrl, { log: (m) => logger.debug({ orm: m }, 'orm') });
   await migrate(orm);
   logger.info('migrations applied');
+  const cluster = await citusLayout(orm);
+  if (cluster) {
+    logger.info(
+      cluster,
+      'Citus coordinator: per-user tables distributed by user_id_hash (colocated), the rest reference tables',
+    );
+  }
   if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);
 
-  // KPI reads fold pending day facts themselves; the folder keeps that work small and off them
+  // KPI reads add what is still pending themselves; the folder keeps that small
   const folder = startDaySetFolder(() => orm.em.fork(), {
     onError: (error) => logger.warn({ err: error }, 'KPI day-set fold failed; retrying'),
   });

@@ -7,6 +7,7 @@ import { Migration20261126052000 } from './migrations/Migration20261126052000.js
 import { Migration20261126060000 } from './migrations/Migration20261126060000.js';
 import { Migration20261127000000 } from './migrations/Migration20261127000000.js';
 import { Migration20261127200000 } from './migrations/Migration20261127200000.js';
+import { Migration20261128000000 } from './migrations/Migration20261128000000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -21,6 +22,7 @@ export const migrationsList = [
   { name: 'Migration20261126060000', class: Migration20261126060000 },
   { name: 'Migration20261127000000', class: Migration20261127000000 },
   { name: 'Migration20261127200000', class: Migration20261127200000 },
+  { name: 'Migration20261128000000', class: Migration20261128000000 },
 ];
 
 export async function initORM(
@@ -47,6 +49,32 @@ export type Orm = Awaited<ReturnType<typeof initORM>>;
 
 export async function migrate(orm: Orm): Promise<void> {
   await orm.getMigrator().up();
+}
+
+/**
+ * On a Citus coordinator, how the migrations laid the tables out (docs/scale-out.md); null on
+ * plain PostgreSQL.
+ */
+export async function citusLayout(
+  orm: Orm,
+): Promise<{ distributed: string[]; reference: string[]; workers: number } | null> {
+  const connection = orm.em.getConnection();
+  const [citus] = await connection.execute<{ n: number }[]>(
+    "select count(*)::int as n from pg_extension where extname = 'citus'",
+  );
+  if (!citus?.n) return null;
+  const tables = await connection.execute<{ name: string; method: string }[]>(
+    `select logicalrelid::regclass::text as name, partmethod as method from pg_dist_partition
+     order by 1`,
+  );
+  const [nodes] = await connection.execute<{ n: number }[]>(
+    'select count(*)::int as n from citus_get_active_worker_nodes()',
+  );
+  return {
+    distributed: tables.filter((t) => t.method === 'h').map((t) => t.name),
+    reference: tables.filter((t) => t.method === 'n').map((t) => t.name),
+    workers: nodes?.n ?? 0,
+  };
 }
 
 /** `/ready`: the database answers and no migration is pending. */

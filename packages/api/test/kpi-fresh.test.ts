@@ -89,3 +89,34 @@ describe('a KPI read right after a batch', () => {
     });
   });
 });
+
+describe('the background folder', () => {
+  it('analyzes the day sets once folds have grown them, so lookups stay index probes', async () => {
+    await folder?.stop();
+    // 1,500 new users, each with one session day: 2 kinds (active, session) × 4 scopes = 8 day
+    // rows each, 12,000 new rows in all — past the folder's 10,000-row threshold
+    const events = Array.from({ length: 1500 }, (_, i) =>
+      ev('SESSION_STARTED', '2026-11-12T09:00:00.000Z', `grow-${i}`, { sessionId: `g${i}` }),
+    );
+    for (let i = 0; i < events.length; i += 500) await record(app, events.slice(i, i + 500));
+    const [before] = await app.sql<{ rows: number }>(
+      "select reltuples::int as rows from pg_class where oid = 'kpi_days'::regclass",
+    );
+    // what kpi_days will hold (an ANALYZE of fewer than 30,000 rows counts them exactly)
+    const [{ n: total }] = await app.sql<{ n: number }>(
+      'select count(*)::int + 12000 as n from kpi_days',
+    );
+    folder = startDaySetFolder(() => app.orm.em.fork(), { intervalMs: 1, busyIntervalMs: 0 });
+    await vi.waitFor(
+      async () =>
+        expect(
+          await app.sql(
+            "select reltuples::int as rows from pg_class where oid = 'kpi_days'::regclass",
+          ),
+        ).toEqual([{ rows: total }]),
+      { timeout: 10_000, interval: 50 },
+    );
+    // it had not been analyzed since the earlier, much smaller state
+    expect(before!.rows).toBeLessThanOrEqual(total - 12000);
+  });
+});

@@ -96,7 +96,8 @@ export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_f
  *   changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
  * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
- * can run distributed by user_id_hash. Returns how many facts it folded and their lag.
+ * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
+ * day rows it added.
  */
 export const foldPendingSql = `
 with claimed as (
@@ -155,7 +156,8 @@ link_counts as (
     do update set subjects = l.subjects + excluded.subjects
 )
 select coalesce(sum(n), 0)::int as facts,
-  coalesce(json_agg(json_build_array(lag_ms, n)), '[]'::json) as lags
+  coalesce(json_agg(json_build_array(lag_ms, n)), '[]'::json) as lags,
+  (select count(*) from changed where is_new)::int as new_days
 from (
   -- accepted (the ingest transaction's start) → folded, in whole milliseconds
   select round(extract(epoch from clock_timestamp() - noted_at) * 1000)::int as lag_ms,

@@ -1,14 +1,22 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { applyQueryTimeout, readQuery } from '../../query-timeout.js';
 import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
+import { KPI_SETTINGS } from './query.js';
 
-/** What one fold merged: pending facts, and their accepted → folded lag as [ms, facts] pairs. */
+/**
+ * What one fold merged: pending facts, their accepted → folded lag as [ms, facts] pairs, and the
+ * day rows it added.
+ */
 export interface FoldResult {
   facts: number;
   lags: [number, number][];
+  newDays: number;
 }
 
-const FOLD_SETTINGS = "select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
+/** The KPI reads' settings (query.ts), for the same reasons: the fold looks up by index only. */
+const FOLD_SETTINGS = KPI_SETTINGS;
+
+const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [], newDays: 0 };
 
 /**
  * Folds every pending day fact into the day sets (see foldPendingSql), in a transaction of its
@@ -23,12 +31,15 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
     await applyQueryTimeout(em, trx);
     await connection.execute(foldLockSql, [], 'all', trx);
     await connection.execute(FOLD_SETTINGS, [], 'all', trx);
-    const [row] = await connection.execute<FoldResult[]>(foldPendingSql, [], 'all', trx);
-    return row ?? { facts: 0, lags: [] };
+    const [row] = await connection.execute<(Omit<FoldResult, 'newDays'> & { new_days: number })[]>(
+      foldPendingSql,
+      [],
+      'all',
+      trx,
+    );
+    return row ? { facts: row.facts, lags: row.lags, newDays: row.new_days } : NOTHING_FOLDED;
   });
 }
-
-const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [] };
 
 /**
  * Read-after-write for KPI reads: a batch whose response was sent has committed its pending
@@ -43,6 +54,38 @@ export async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
     [],
   );
   return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
+}
+
+/**
+ * Keeps the planner's statistics of the day sets current while they grow fast. The fold and the
+ * KPI reads' pending tail look days up by subject, one index probe per pending fact — as long
+ * as the planner knows kpi_days is large. Statistics taken while it was small (a new database,
+ * the first minute of a large load: autovacuum analyzes only every minute) make it loop over a
+ * "one-row" scan of kpi_days per fact instead: seconds, growing with the table (seen in
+ * `bench:ingest`'s sustained run). So after folds that added more than a fifth to the day rows
+ * the planner last saw (and at least 10,000), the folder analyzes them itself.
+ */
+function dayStatistics() {
+  let seen: number | undefined;
+  let added = 0;
+  return {
+    grew: async (em: EntityManager, newDays: number) => {
+      added += newDays;
+      if (added < 10_000) return;
+      const connection = em.getConnection();
+      seen ??= Number(
+        (
+          await connection.execute<{ rows: number }[]>(
+            "select greatest(reltuples, 0)::bigint as rows from pg_class where oid = 'kpi_days'::regclass",
+          )
+        )[0]?.rows ?? 0,
+      );
+      if (added < seen / 5) return;
+      await connection.execute('analyze kpi_days, kpi_day_links');
+      seen += added;
+      added = 0;
+    },
+  };
 }
 
 export interface FolderStats {
@@ -78,17 +121,20 @@ export function startDaySetFolder(
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
+  const statistics = dayStatistics();
 
   const tick = async () => {
     let found = false;
     try {
-      const result = await foldPendingIfAny(newEm());
+      const em = newEm();
+      const result = await foldPendingIfAny(em);
       found = result.facts > 0;
       if (found) {
         stats.folds++;
         stats.facts += result.facts;
         stats.maxFacts = Math.max(stats.maxFacts, result.facts);
         for (const [ms, n] of result.lags) stats.lags.set(ms, (stats.lags.get(ms) ?? 0) + n);
+        await statistics.grew(em, result.newDays);
       }
     } catch (error) {
       if (!stopped) options.onError?.(error);

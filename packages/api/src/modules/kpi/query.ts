@@ -20,7 +20,8 @@ export const filterSql = (alias = '') =>
  * window's sorts and hash aggregates to stay in memory, and no JIT, whose compile time costs
  * more than it saves on queries this size.
  */
-const KPI_SETTINGS = "select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
+export const KPI_SETTINGS =
+  "select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)";
 
 export function runKpiQuery<T>(
   em: EntityManager,
