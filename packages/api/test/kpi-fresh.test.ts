@@ -91,7 +91,12 @@ describe('a KPI read right after a batch', () => {
 });
 
 describe('the background folder', () => {
-  it('analyzes the day sets once folds have grown them, so lookups stay index probes', async () => {
+  it('analyzes the day sets once folds have grown them, so lookups stay index probes', async (ctx) => {
+    // on Citus the coordinator's kpi_days is an empty shell; its shards keep the statistics
+    const [citus] = await app.sql<{ n: number }>(
+      "select count(*)::int as n from pg_extension where extname = 'citus'",
+    );
+    if (citus!.n > 0) ctx.skip();
     await folder?.stop();
     // 1,500 new users, each with one session day: 2 kinds (active, session) × 4 scopes = 8 day
     // rows each, 12,000 new rows in all — past the folder's 10,000-row threshold
@@ -103,9 +108,10 @@ describe('the background folder', () => {
       "select reltuples::int as rows from pg_class where oid = 'kpi_days'::regclass",
     );
     // what kpi_days will hold (an ANALYZE of fewer than 30,000 rows counts them exactly)
-    const [{ n: total }] = await app.sql<{ n: number }>(
+    const [expected] = await app.sql<{ n: number }>(
       'select count(*)::int + 12000 as n from kpi_days',
     );
+    const total = expected!.n;
     folder = startDaySetFolder(() => app.orm.em.fork(), { intervalMs: 1, busyIntervalMs: 0 });
     await vi.waitFor(
       async () =>

@@ -20,6 +20,8 @@ interface CitusNode {
 
 async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url });
+  // a connection the server ends surfaces as the failed query's error, not as an uncaught one
+  client.on('error', () => undefined);
   await client.connect();
   try {
     return await run(client);
@@ -39,8 +41,19 @@ async function citusNodes(client: pg.Client): Promise<CitusNode[] | null> {
   return rows;
 }
 
-async function setUpCitusDatabase(url: string, nodes: CitusNode[]): Promise<void> {
+async function setUpCitusDatabase(
+  url: string,
+  name: string,
+  nodes: CitusNode[],
+  shardCount: number | undefined,
+): Promise<void> {
   await withClient(url, async (db) => {
+    // before any table exists: the shards each distributed table is split into
+    if (shardCount) {
+      await db.query(
+        `alter database ${db.escapeIdentifier(name)} set citus.shard_count = ${shardCount}`,
+      );
+    }
     await db.query('create extension if not exists citus');
     const workers = nodes.filter((n) => !n.coordinator);
     const { rows } = await db.query<{ success: boolean; node_name: string; result: string }>(
@@ -66,8 +79,15 @@ async function setUpCitusDatabase(url: string, nodes: CitusNode[]): Promise<void
   });
 }
 
-/** Creates `name` on the server of `adminUrl` unless it exists (PostgreSQL has no IF NOT EXISTS). */
-export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
+/**
+ * Creates `name` on the server of `adminUrl` unless it exists (PostgreSQL has no IF NOT EXISTS).
+ * On Citus, `shardCount` sets how many shards its distributed tables get (Citus's default: 32).
+ */
+export async function ensureDatabase(
+  adminUrl: string,
+  name: string,
+  options: { shardCount?: number } = {},
+): Promise<void> {
   await withClient(adminUrl, async (admin) => {
     const found = await admin.query('select 1 from pg_database where datname = $1', [name]);
     if (found.rowCount) return;
@@ -81,31 +101,33 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
     // one statement per query: CREATE DATABASE refuses to run in a multi-statement string
     await admin.query('set citus.enable_create_database_propagation = on');
     await admin.query(`create database ${admin.escapeIdentifier(name)}`);
-    await setUpCitusDatabase(withDatabase(adminUrl, name), nodes);
+    await setUpCitusDatabase(withDatabase(adminUrl, name), name, nodes, options.shardCount);
   });
 }
 
 export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
-  await withClient(adminUrl, async (admin) => {
-    const citus = (await citusNodes(admin)) !== null;
-    if (citus) await admin.query('set citus.enable_create_database_propagation = on');
-    const target = admin.escapeIdentifier(name);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        // on a cluster, the other nodes' maintenance daemons reconnect unless refused
+  for (let attempt = 1; ; attempt++) {
+    let citus = false;
+    try {
+      // a fresh session per attempt: a failed one may have lost its connection
+      await withClient(adminUrl, async (admin) => {
+        citus = (await citusNodes(admin)) !== null;
+        const target = admin.escapeIdentifier(name);
         if (citus) {
+          await admin.query('set citus.enable_create_database_propagation = on');
+          // on a cluster, the other nodes' maintenance daemons reconnect unless refused
           await admin.query(`alter database ${target} with allow_connections false`).catch((e) => {
             if (e.code !== '3D000') throw e; // no such database
           });
         }
         await admin.query(`drop database if exists ${target} with (force)`);
-        return;
-      } catch (error) {
-        if (!citus || attempt >= 3) throw error;
-        await new Promise((done) => setTimeout(done, 500));
-      }
+      });
+      return;
+    } catch (error) {
+      if (!citus || attempt >= 5) throw error;
+      await new Promise((done) => setTimeout(done, 500 * attempt));
     }
-  });
+  }
 }
 
 /** The same server's URL with another database name. */

@@ -24,27 +24,44 @@ ${body}
   end if;
 end $$;`;
 
+/** Each table once: a database whose tables were distributed by hand is left as it is. */
+const unlessDistributed = (table: string, call: string) =>
+  `    if not exists (select 1 from pg_dist_partition where logicalrelid = '${table}'::regclass) then
+      perform ${call};
+    end if;`;
+
 export class Migration20261128000000 extends Migration {
   override async up(): Promise<void> {
     const [first, ...rest] = DISTRIBUTED;
     this.addSql(
       ifCitus(
         [
-          `    perform create_distributed_table('${first}', 'user_id_hash', colocate_with => 'none');`,
-          ...rest.map(
-            (table) =>
-              `    perform create_distributed_table('${table}', 'user_id_hash', colocate_with => '${first}');`,
+          unlessDistributed(
+            first,
+            `create_distributed_table('${first}', 'user_id_hash', colocate_with => 'none')`,
           ),
-          ...REFERENCE.map((table) => `    perform create_reference_table('${table}');`),
+          ...rest.map((table) =>
+            unlessDistributed(
+              table,
+              `create_distributed_table('${table}', 'user_id_hash', colocate_with => '${first}')`,
+            ),
+          ),
+          ...REFERENCE.map((table) =>
+            unlessDistributed(table, `create_reference_table('${table}')`),
+          ),
         ].join('\n'),
       ),
     );
   }
 
+  /**
+   * Back to local tables, except telemetry_failed_items: Citus cannot undistribute a table with
+   * an identity column, and a reference table behaves as a local one for everything here.
+   */
   override async down(): Promise<void> {
     this.addSql(
       ifCitus(
-        [...REFERENCE, ...[...DISTRIBUTED].reverse()]
+        ['kpi_day_links', ...[...DISTRIBUTED].reverse()]
           .map((table) => `    perform undistribute_table('${table}');`)
           .join('\n'),
       ),

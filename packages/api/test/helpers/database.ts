@@ -12,7 +12,9 @@ export async function createTestDatabase(): Promise<{
 }> {
   const serverUrl = inject('databaseUrl');
   const name = `ct_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  await ensureDatabase(serverUrl, name);
+  // on a Citus cluster (pnpm test:citus), 4 shards per table: a test's few rows do not need
+  // Citus's 32, and every query fans out to each
+  await ensureDatabase(serverUrl, name, { shardCount: 4 });
   const url = withDatabase(serverUrl, name);
   const orm = await initORM(url, { poolMax: 5 });
   await migrate(orm);

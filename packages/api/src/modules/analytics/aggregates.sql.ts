@@ -41,7 +41,9 @@ const SEVERITY_LIST = `array[${SEVERITIES.map((s) => `'${s}'`).join(', ')}]`;
 
 /**
  * Groups by stack hash, the most frequent first; the sample (type and message) is the latest
- * error of the group inside the same filters, fetched only for the groups returned.
+ * error of the group inside the same filters (the highest id among those at its last_seen),
+ * fetched only for the groups returned: a join on (stack_hash, "timestamp"), which the
+ * (stack_hash, "timestamp") index serves and which runs distributed (no LIMIT in a lateral).
  * Parameters: the filters' (shared by both clauses) and `:first`.
  */
 export const errorGroupsSql = (where: string, latestWhere: string) => `
@@ -54,18 +56,20 @@ with groups as (
   group by stack_hash
   order by count desc, last_seen desc, stack_hash
   limit :first
+),
+-- the latest error of each group within the filters: its timestamp is the group's last_seen
+latest as (
+  select distinct on (e.stack_hash) e.stack_hash, e.error_type, e.error_message
+  from telemetry_errors e
+  join groups g on e.stack_hash = g.stack_hash and e."timestamp" = g.last_seen
+  ${latestWhere}
+  order by e.stack_hash, e.id desc
 )
 select g.stack_hash, g.count, g.users_affected, ${isoMillis('g.first_seen')} as first_seen,
   ${isoMillis('g.last_seen')} as last_seen, (${SEVERITY_LIST})[g.worst_severity_rank] as worst_severity,
   latest.error_type, latest.error_message
 from groups g
-cross join lateral (
-  select e.error_type, e.error_message
-  from telemetry_errors e
-  ${latestWhere ? `${latestWhere} and` : 'where'} e.stack_hash = g.stack_hash
-  order by e."timestamp" desc, e.id desc
-  limit 1
-) latest
+join latest on latest.stack_hash = g.stack_hash
 order by g.count desc, g.last_seen desc, g.stack_hash`;
 
 /** percentile_cont interpolates between the two nearest durations, as analysts expect. */
