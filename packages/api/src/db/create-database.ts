@@ -115,15 +115,18 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
         const target = admin.escapeIdentifier(name);
         if (citus) {
           await admin.query('set citus.enable_create_database_propagation = on');
-          // on a cluster, the other nodes' maintenance daemons reconnect unless refused
-          await admin.query(`alter database ${target} with allow_connections false`).catch((e) => {
-            if (e.code !== '3D000') throw e; // no such database
-          });
+          // the other nodes' maintenance daemons reconnect unless refused; a database a failed
+          // drop left invalid cannot be altered, only dropped
+          await admin
+            .query(`alter database ${target} with allow_connections false`)
+            .catch(() => undefined);
         }
         await admin.query(`drop database if exists ${target} with (force)`);
       });
       return;
     } catch (error) {
+      // an earlier attempt dropped it on some nodes: Citus reports the ones where it is gone
+      if (citus && /does not exist/.test(String(error))) return;
       if (!citus || attempt >= 5) throw error;
       await new Promise((done) => setTimeout(done, 500 * attempt));
     }

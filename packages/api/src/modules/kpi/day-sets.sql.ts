@@ -179,7 +179,7 @@ from (
  * changes no link before it. Joins are on the subject, user first (routable by user_id_hash).
  */
 export const pendingTailSql = (kinds: readonly DayKind[]) => `
-pending_facts as materialized (
+pending_facts as (
   select distinct k.kind, f.user_id_hash, k.session_id, f.day
   from kpi_pending as f
   ${expandKinds}
