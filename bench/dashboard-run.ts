@@ -146,7 +146,7 @@ async function runDataset(serverUrl: string, dataset: string, browser: Playwrigh
       console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
     } else {
       const loader = new pg.Pool({ connectionString: url, max: 2 });
-      await load(loader, Number(dataset)).finally(() => loader.end());
+      await load(loader, Number(dataset), url).finally(() => loader.end());
       asOf = DEFAULT_LAST_DAY;
     }
     console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);

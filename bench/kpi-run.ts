@@ -13,12 +13,19 @@ import {
 import { startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
 import { rebuildDaySetsSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
 import { initORM, migrate } from '../packages/api/src/orm.js';
+import { kpiFanOut } from './kpi-fanout.js';
 import { type NaiveKpi, naiveKpi, naiveWindow, type Queryable } from './kpi-naive.sql.js';
 import { DEFAULT_LAST_DAY, syntheticEvents } from './synthetic.js';
 
 /** The KPI benchmark itself; `kpi.bench.ts` is the entry (see there for the options). */
 const apiRequire = createRequire(new URL('../packages/api/package.json', import.meta.url));
 const pg = apiRequire('pg') as {
+  Client: new (o: {
+    connectionString: string;
+  }) => Queryable & {
+    connect(): Promise<void>;
+    end(): Promise<void>;
+  };
   Pool: new (o: {
     connectionString: string;
     max: number;
@@ -60,7 +67,7 @@ async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Secondary indexes and the primary key are dropped for the load and rebuilt once after it. */
-export async function load(db: Queryable, events: number): Promise<void> {
+export async function load(db: Queryable, events: number, url: string): Promise<void> {
   const indexes = (
     await db.query(`select indexname, indexdef from pg_indexes
       where tablename = 'telemetry_events'
@@ -94,18 +101,26 @@ export async function load(db: Queryable, events: number): Promise<void> {
     if (lines.length > 0) await flush();
     await Promise.all(inFlight);
   });
-  // each setting travels in the same simple query as its statement: a pool may switch connections
-  const bigMemory = "set maintenance_work_mem = '512MB'; set work_mem = '256MB';";
-  await timed('rebuild primary key and indexes', async () => {
-    await db.query(
-      `${bigMemory} alter table telemetry_events add constraint telemetry_events_pkey ${pkey!.def}`,
-    );
-    for (const i of indexes) await db.query(`${bigMemory} ${i.indexdef}`);
-  });
-  await timed('rebuild kpi day sets', async () => {
-    // the same statements the day-set migration backfills with
-    for (const statement of rebuildDaySetsSql) await db.query(`${bigMemory} ${statement}`);
-  });
+  // one session for the rebuild, so its memory settings apply to every statement (and each
+  // statement travels alone: Citus forwards DDL to the workers as a single command)
+  const session = new pg.Client({ connectionString: url });
+  await session.connect();
+  try {
+    await session.query("set maintenance_work_mem = '512MB'");
+    await session.query("set work_mem = '256MB'");
+    await timed('rebuild primary key and indexes', async () => {
+      await session.query(
+        `alter table telemetry_events add constraint telemetry_events_pkey ${pkey!.def}`,
+      );
+      for (const i of indexes) await session.query(i.indexdef);
+    });
+    await timed('rebuild kpi day sets', async () => {
+      // the same statements the day-set migration backfills with
+      for (const statement of rebuildDaySetsSql) await session.query(statement);
+    });
+  } finally {
+    await session.end();
+  }
   // vacuum too: after a bulk load nothing is all-visible yet, unlike a table autovacuum keeps
   await timed('vacuum analyze', () => db.query('vacuum analyze'));
 }
@@ -198,12 +213,26 @@ async function measure(work: () => Promise<unknown>, runs: number, warmup: numbe
   return { p50: at(0.5), p95: at(0.95), last };
 }
 
-async function runSize(serverUrl: string, events: number): Promise<void> {
+interface CaseResult {
+  label: string;
+  p50: number;
+  p95: number;
+  match: boolean;
+  /** The engine's answer, to compare the two databases of a side-by-side run. */
+  answer: unknown;
+}
+
+async function runSize(
+  serverUrl: string,
+  events: number,
+  options: { naive: boolean; fanOut: boolean },
+): Promise<CaseResult[]> {
   const name = `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
   console.log(
     `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
   );
   await ensureDatabase(serverUrl, name);
+  const results: CaseResult[] = [];
   const url = withDatabase(serverUrl, name);
   const orm = await initORM(url, { poolMax: 4 });
   const db = new pg.Pool({ connectionString: url, max: 2 });
@@ -218,7 +247,7 @@ async function runSize(serverUrl: string, events: number): Promise<void> {
     await migrate(orm);
     // a pool of its own: the load's memory settings must not leak into the naive timings
     const loader = new pg.Pool({ connectionString: url, max: 2 });
-    await load(loader, events).finally(() => loader.end());
+    await load(loader, events, url).finally(() => loader.end());
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const engine = async (query: string) => {
@@ -240,29 +269,62 @@ async function runSize(serverUrl: string, events: number): Promise<void> {
     for (const c of CASES) {
       const query = document(c);
       const e = await measure(() => engine(query), RUNS, WARMUP);
-      const n = await measure(() => naive(db, c), NAIVE_RUNS, NAIVE_WARMUP);
       const answer = e.last as Record<string, any>;
       const stripped =
         c.field === 'kpis' ? Object.fromEntries(KPIS.map((k) => [k, answer[k]])) : answer;
-      const mismatch = difference(stripped, n.last);
+      // on the second database of a side-by-side run, the answers are compared with the first's
+      const n = options.naive ? await measure(() => naive(db, c), NAIVE_RUNS, NAIVE_WARMUP) : null;
+      const mismatch = n ? difference(stripped, n.last) : null;
       const match = mismatch === null;
       allMatch &&= match;
+      results.push({ label: c.label, p50: e.p50, p95: e.p95, match, answer: stripped });
       console.log(
-        `  ${c.label.padEnd(34)}${ms(e.p50)}ms${ms(e.p95)}${ms(n.p50)}ms${ms(n.p95)}${`${(n.p50 / e.p50).toFixed(1)}×`.padStart(14)}  ${match ? 'MATCH' : 'MISMATCH'}`,
+        `  ${c.label.padEnd(34)}${ms(e.p50)}ms${ms(e.p95)}${n ? `${ms(n.p50)}ms${ms(n.p95)}${`${(n.p50 / e.p50).toFixed(1)}×`.padStart(14)}` : ' '.repeat(34)}  ${n ? (match ? 'MATCH' : 'MISMATCH') : ''}`,
       );
       if (mismatch) console.log(`    first difference (engine vs naive) at ${mismatch}`);
     }
     console.log(
       `\n  engine: GraphQL over HTTP, ${RUNS} runs after ${WARMUP} warm-ups; naive: SQL on telemetry_events only, ${NAIVE_RUNS} runs after ${NAIVE_WARMUP}; ratio of p50s`,
     );
-    console.log(`  answers: ${allMatch ? 'all MATCH' : 'MISMATCH found'}`);
+    if (options.naive) console.log(`  answers: ${allMatch ? 'all MATCH' : 'MISMATCH found'}`);
     if (!allMatch) process.exitCode = 1;
+    if (options.fanOut) {
+      console.log('\n  shard fan-out of kpis(days: 30), from EXPLAIN ANALYZE on the cluster:');
+      for (const f of await kpiFanOut(db, AS_OF, 30)) {
+        console.log(
+          `    ${f.kpi.padEnd(16)} ${String(f.tasks).padStart(4)} shard tasks in ${f.subplans + 1} distributed steps, largest result to the coordinator ${f.largestTransfer}`,
+        );
+      }
+    }
+    return results;
   } finally {
     await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()));
     await db.end();
     await orm.close(true);
     if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
   }
+}
+
+/** Side by side: the same size on one PostgreSQL and on the Citus cluster of CITUS_URL. */
+function printSideBySide(events: number, single: CaseResult[], citus: CaseResult[]): void {
+  const ms = (v: number) => `${v.toFixed(1)} ms`.padStart(10);
+  console.log(
+    `\n== ${events.toLocaleString('en')} events: one PostgreSQL beside Citus (coordinator + workers on this machine)`,
+  );
+  console.log(
+    `  ${'query'.padEnd(34)}${'single p50'.padStart(12)}${'p95'.padStart(10)}${'Citus p50'.padStart(12)}${'p95'.padStart(10)}${'Citus/single'.padStart(14)}  same answers`,
+  );
+  let same = true;
+  for (const [i, s] of single.entries()) {
+    const c = citus[i]!;
+    const equal = difference(c.answer, s.answer) === null;
+    same &&= equal;
+    console.log(
+      `  ${s.label.padEnd(34)}${ms(s.p50)}  ${ms(s.p95)}  ${ms(c.p50)}  ${ms(c.p95)}${`${(c.p50 / s.p50).toFixed(2)}×`.padStart(14)}  ${equal ? 'yes' : 'NO'}`,
+    );
+  }
+  console.log(`  answers: ${same ? 'identical on both' : 'DIFFERENT'}`);
+  if (!same) process.exitCode = 1;
 }
 
 export async function runKpiBench(): Promise<void> {
@@ -273,8 +335,15 @@ export async function runKpiBench(): Promise<void> {
     serverUrl = embedded.url('postgres');
     stop = embedded.stop;
   }
+  const citusUrl = env.CITUS_URL;
   try {
-    for (const events of sizes()) await runSize(serverUrl, events);
+    for (const events of sizes()) {
+      const single = await runSize(serverUrl, events, { naive: true, fanOut: false });
+      if (!citusUrl) continue;
+      console.log('\n-- the same on Citus');
+      const citus = await runSize(citusUrl, events, { naive: false, fanOut: true });
+      printSideBySide(events, single, citus);
+    }
   } finally {
     await stop?.();
   }

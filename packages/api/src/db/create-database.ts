@@ -115,11 +115,16 @@ export async function dropDatabase(adminUrl: string, name: string): Promise<void
         const target = admin.escapeIdentifier(name);
         if (citus) {
           await admin.query('set citus.enable_create_database_propagation = on');
-          // the other nodes' maintenance daemons reconnect unless refused; a database a failed
-          // drop left invalid cannot be altered, only dropped
-          await admin
-            .query(`alter database ${target} with allow_connections false`)
-            .catch(() => undefined);
+          // the other nodes' maintenance daemons reconnect unless refused; but a database a
+          // failed drop left invalid (datconnlimit -2) can only be dropped: altering it ends
+          // the session
+          const { rows } = await admin.query<{ limit: number }>(
+            'select datconnlimit as limit from pg_database where datname = $1',
+            [name],
+          );
+          if (rows[0] && rows[0].limit !== -2) {
+            await admin.query(`alter database ${target} with allow_connections false`);
+          }
         }
         await admin.query(`drop database if exists ${target} with (force)`);
       });
