@@ -96,7 +96,9 @@ export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_f
  *   changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
  * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
- * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
+ * can run distributed by user_id_hash. "Not stored yet" is an EXCEPT of the facts found by an
+ * inner join, not an anti-join: on Citus the claimed facts are an intermediate result, and
+ * an outer join from one to kpi_days would pull the day sets to the coordinator. Returns how many facts it folded, their lag, and how many
  * day rows it added.
  */
 export const foldPendingSql = `
@@ -110,9 +112,9 @@ facts as (
   ${expandFacts}
 ),
 new_days as (
-  select f.* from facts f
-  left join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day
-  where d.user_id_hash is null
+  select * from facts
+  except
+  select f.* from facts f join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day
 ),
 subjects as (select distinct ${SUBJECT} from new_days),
 timeline as (
@@ -176,7 +178,8 @@ from (
  * - `pending_links` (kind, day, prev_day, subjects): the histogram's delta, +1 per new link and
  *   −1 per replaced one, so `kpi_day_links ∪ all pending_links` sums to the folded histogram.
  * Nothing pending makes every CTE empty. Rows on or after `:endDay` are left out: a day there
- * changes no link before it. Joins are on the subject, user first (routable by user_id_hash).
+ * changes no link before it. Joins are on the subject, user first (routable by user_id_hash),
+ * and "not stored yet" is an EXCEPT, as in foldPendingSql.
  */
 export const pendingTailSql = (kinds: readonly DayKind[]) => `
 pending_facts as (
@@ -187,10 +190,11 @@ pending_facts as (
     and ${filterSql('f.')}
 ),
 pending_new as (
+  select * from pending_facts
+  except
   select f.* from pending_facts f
-  left join kpi_days d on d.user_id_hash = f.user_id_hash and d.kind = f.kind
+  join kpi_days d on d.user_id_hash = f.user_id_hash and d.kind = f.kind
     and ${scopeSql('d.')} and d.session_id = f.session_id and d.day = f.day
-  where d.user_id_hash is null
 ),
 pending_changed as materialized (
   select * from (
