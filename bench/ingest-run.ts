@@ -29,6 +29,8 @@ const PROFILE_EVENTS = Math.min(EVENTS, 100_000);
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 120);
 const SUSTAIN_NEW_USERS = process.env.BENCH_SUSTAIN_NEW_USERS === '1';
 
+const log = (m: string) => process.stderr.write(`[bench:ingest] ${m}\n`);
+
 interface Server {
   port: number;
   child: ChildProcess;
@@ -133,7 +135,6 @@ async function withClients<T>(url: string, n: number, use: (c: PgClient[]) => Pr
 }
 
 export async function runIngestBench(): Promise<void> {
-  const log = (m: string) => process.stderr.write(`[bench:ingest] ${m}\n`);
   const scratch = await mkdtemp(join(tmpdir(), 'ct-bench-ingest-'));
   // as root, the embedded PostgreSQL runs as `postgres`, which must be able to enter the dir
   await chmod(scratch, 0o755);
@@ -263,6 +264,14 @@ export async function runIngestBench(): Promise<void> {
         foldStats: () => server!.foldStats(),
       });
     }
+    const citus = process.env.CITUS_URL
+      ? await runCitusPass(process.env.CITUS_URL, {
+          copies,
+          bodies,
+          events: events.length,
+          results,
+        })
+      : null;
     const stages = measureStages(bodies);
     printReport({
       stages,
@@ -275,6 +284,7 @@ export async function runIngestBench(): Promise<void> {
       profile,
       sustained,
     });
+    if (citus) printCitus(citus);
   } finally {
     await admin?.end().catch(() => undefined);
     await server?.stop().catch(() => undefined);
@@ -282,4 +292,78 @@ export async function runIngestBench(): Promise<void> {
     await embedded?.stop().catch(() => undefined);
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+interface CitusPass {
+  clients: number;
+  copy: number;
+  api: number;
+  single: { copy: number; api: number };
+  drainMs: number;
+}
+
+/**
+ * With CITUS_URL: raw COPY and the API (its own server process on a fresh cluster database) at
+ * the highest concurrency, on the same rows, beside the single-node figures of this run.
+ */
+async function runCitusPass(
+  citusUrl: string,
+  o: { copies: Buffer[]; bodies: string[]; events: number; results: RunResult[] },
+): Promise<CitusPass> {
+  const name = `ct_bench_ingest_citus_${randomBytes(4).toString('hex')}`;
+  const clients = Math.max(...CONCURRENCY);
+  const rate = (path: RunResult['path']) => {
+    const r = o.results.find((x) => x.path === path && x.clients === clients)!;
+    return (r.rows / r.ms) * 1000;
+  };
+  log(`Citus: ${clients} clients into a fresh cluster database ${name}`);
+  await ensureDatabase(citusUrl, name);
+  const url = withDatabase(citusUrl, name);
+  const server = await startServer(url);
+  const db = await connect(url);
+  try {
+    const stored = async () =>
+      ((await db.query('select count(*)::int as n from telemetry_events')).rows[0] as { n: number })
+        .n;
+    await resetTables(db);
+    const copy = await withClients(url, clients, (pgs) =>
+      drive(clients, o.copies.length, (i, s) => copyBatch(pgs[s]!, o.copies[i]!)),
+    );
+    if ((await stored()) !== o.events) throw new Error('Citus COPY lost rows');
+    await resetTables(db);
+    const agent = new Agent({ keepAlive: true, maxSockets: clients });
+    const api = await drive(clients, o.bodies.length, (i) =>
+      postBatch(agent, server.port, o.bodies[i]!),
+    );
+    agent.destroy();
+    if ((await stored()) !== o.events) throw new Error('Citus API lost rows');
+    const drained = performance.now();
+    while ((await db.query('select exists (select 1 from kpi_pending) as p')).rows[0].p) {
+      await new Promise((done) => setTimeout(done, 20));
+    }
+    return {
+      clients,
+      copy: (o.events / copy.ms) * 1000,
+      api: (o.events / api.ms) * 1000,
+      single: { copy: rate('raw COPY'), api: rate('API recordEvents') },
+      drainMs: performance.now() - drained,
+    };
+  } finally {
+    await db.end().catch(() => undefined);
+    await server.stop().catch(() => undefined);
+    await dropDatabase(citusUrl, name).catch(() => undefined);
+  }
+}
+
+function printCitus(c: CitusPass): void {
+  const n = (v: number) => Math.round(v).toLocaleString('en').padStart(8);
+  console.log(`\nOne PostgreSQL beside Citus (coordinator + 2 workers on this same machine), ${c.clients} clients:
+
+| path | single node | Citus | Citus / single |
+|---|---:|---:|---:|
+| raw COPY (rows/s) | ${n(c.single.copy)} | ${n(c.copy)} | ${(c.copy / c.single.copy).toFixed(2)} |
+| API recordEvents (events/s) | ${n(c.single.api)} | ${n(c.api)} | ${(c.api / c.single.api).toFixed(2)} |
+| API / COPY | ${(c.single.api / c.single.copy).toFixed(2)} | ${(c.api / c.copy).toFixed(2)} | |
+
+Citus fold backlog gone ${Math.round(c.drainMs)} ms after the last batch.`);
 }

@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
  * Env: BENCH_EVENTS (default 200000), BENCH_CONCURRENCY (default "4,8"), BENCH_PROFILE=0 to
  * skip the profile, BENCH_SUSTAIN_SECONDS (default 120; 0 skips the sustained run),
  * BENCH_SUSTAIN_NEW_USERS=1 (every cycle new users: the fold's worst case), DATABASE_URL (a
- * server to create a scratch database on; else embedded).
+ * server to create a scratch database on; else embedded), CITUS_URL (a Citus coordinator: raw
+ * COPY and the API on a cluster database too, printed beside the single-node figures).
  *
  * The workspace packages are TypeScript sources; the root script runs plain `tsx`, which would
  * resolve them to possibly stale `dist/` builds. So this entry re-runs itself with the `source`

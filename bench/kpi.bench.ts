@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
  * the same run, with a check that both give the same answers. BENCH_RUNS / BENCH_WARMUP tune
  * the engine's repetitions (default 20 after 3), BENCH_NAIVE_RUNS / BENCH_NAIVE_WARMUP the naive
  * ones (5 after 1), BENCH_USERS the user count (default events / 20, 1k–50k), BENCH_KEEP_DB=1
- * keeps the database.
+ * keeps the database, CITUS_URL (a Citus coordinator) runs each size on a cluster database too and
+ * prints both side by side, with the shard fan-out of each KPI query.
  *
  * The root script runs plain `tsx`, which would resolve the workspace packages to possibly stale
  * `dist/` builds, so this entry re-runs itself with the `source` export condition first.
