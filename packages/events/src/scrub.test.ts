@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { createScrubber, parseScrubRules, SCRUB_RULE_NAMES } from './scrub.js';
+import {
+  type CustomScrubRule,
+  createScrubber,
+  parseScrubRules,
+  SCRUB_RULE_NAMES,
+} from './scrub.js';
 import { stackFingerprint } from './stack.js';
 
 const scrubber = createScrubber();
@@ -152,6 +157,12 @@ describe('scrubber configuration', () => {
     expect(parseScrubRules(undefined)).toEqual([...SCRUB_RULE_NAMES]);
     expect(parseScrubRules('none')).toEqual([]);
     expect(parseScrubRules(' email, ip ')).toEqual(['email', 'ip']);
+    // run in the built-in order, whatever the listed order
+    expect(parseScrubRules('email,url_credentials')).toEqual(['url_credentials', 'email']);
+    const listed = createScrubber({ rules: parseScrubRules('email,url_credentials') });
+    expect(listed.text('postgres://cortex:s3cr3t@db.internal/ctx', new Set())).toBe(
+      'postgres://[credentials]@db.internal/ctx',
+    );
     expect(() => parseScrubRules('email,phone')).toThrow(
       'SCRUB_RULES: unknown rule phone; use all, none or any of url_credentials, jwt, bearer, api_key, secret_param, email, home_path, ip',
     );
@@ -185,5 +196,22 @@ describe('scrubber configuration', () => {
     expect(() =>
       createScrubber({ custom: [{ name: 'email', pattern: 'a', placeholder: '' }] }),
     ).toThrow('scrub rule name "email": is a built-in rule\'s name');
+    // a rule as read from JSON: every field checked, none written as "undefined"
+    const noPlaceholder = { name: 'ticket', pattern: 'ACME-\\d+' } as unknown as CustomScrubRule;
+    expect(() => createScrubber({ custom: [noPlaceholder] })).toThrow(
+      'scrub rule "ticket": "placeholder" must be a string',
+    );
+    const noName = { pattern: 'x', placeholder: '[x]' } as unknown as CustomScrubRule;
+    expect(() => createScrubber({ custom: [noName] })).toThrow(
+      'scrub rule null: "name" must be a string',
+    );
+  });
+
+  it('writes a custom placeholder as it is, `$&` included', () => {
+    const literal = createScrubber({
+      rules: [],
+      custom: [{ name: 'ticket', pattern: 'ACME-\\d+', placeholder: '[$&]' }],
+    });
+    expect(literal.text('see ACME-42', new Set())).toBe('see [$&]');
   });
 });

@@ -141,10 +141,22 @@ export function parseScrubRules(setting: string | undefined): string[] {
       `SCRUB_RULES: unknown rule ${unknown.join(', ')}; use all, none or any of ${SCRUB_RULE_NAMES.join(', ')}`,
     );
   }
-  return names;
+  // always in the built-in order, whatever order they were listed in: url_credentials must see
+  // a connection string before email takes `user:password@host` for an address
+  return SCRUB_RULE_NAMES.filter((n) => names.includes(n));
 }
 
 function compileCustom(rule: CustomScrubRule): ScrubRule {
+  for (const field of ['name', 'pattern', 'placeholder'] as const) {
+    if (typeof rule?.[field] !== 'string') {
+      throw new Error(
+        `scrub rule ${JSON.stringify(rule?.name ?? null)}: "${field}" must be a string`,
+      );
+    }
+  }
+  if (rule.flags !== undefined && typeof rule.flags !== 'string') {
+    throw new Error(`scrub rule "${rule.name}": "flags" must be a string`);
+  }
   if (!/^[a-z][a-z0-9_]{0,31}$/.test(rule.name)) {
     throw new Error(`scrub rule name "${rule.name}": must be snake_case, at most 32 characters`);
   }
@@ -162,7 +174,9 @@ function compileCustom(rule: CustomScrubRule): ScrubRule {
   }
   if (pattern.test(''))
     throw new Error(`scrub rule "${rule.name}": pattern matches the empty string`);
-  return { name: rule.name, pattern, replace: rule.placeholder };
+  // a function, so the placeholder is written as it is: `$&` or `$1` in it are not patterns
+  const placeholder = rule.placeholder;
+  return { name: rule.name, pattern, replace: () => placeholder };
 }
 
 export function createScrubber(config: ScrubConfig = {}): Scrubber {

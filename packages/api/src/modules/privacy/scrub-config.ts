@@ -35,6 +35,23 @@ export function loadScrubber(
   const rules =
     rulesSetting !== undefined || file.rules === undefined
       ? parseScrubRules(rulesSetting)
-      : parseScrubRules((file.rules as unknown[]).join(','));
-  return createScrubber({ rules, custom: (file.custom ?? []) as CustomScrubRule[] });
+      : fileRules(file.rules as unknown[]);
+  try {
+    return createScrubber({ rules, custom: (file.custom ?? []) as CustomScrubRule[] });
+  } catch (error) {
+    throw new Error(`SCRUB_CONFIG: ${(error as Error).message}`);
+  }
+}
+
+/** The file's rule list: an empty list is no built-in rule; mistakes name SCRUB_CONFIG. */
+function fileRules(list: unknown[]): string[] {
+  if (list.length === 0) return [];
+  if (list.some((name) => typeof name !== 'string')) {
+    throw new Error('SCRUB_CONFIG: "rules" must be a list of rule names');
+  }
+  try {
+    return parseScrubRules(list.join(','));
+  } catch (error) {
+    throw new Error((error as Error).message.replace(/^SCRUB_RULES:/, 'SCRUB_CONFIG: "rules":'));
+  }
 }
