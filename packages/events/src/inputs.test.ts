@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
+  inputSchemas,
   jsonDepth,
   LIMITS,
   type Pipeline,
-  parseItem,
   resolveIsPaidUser,
   stampPhase,
   utf8Bytes,
 } from './inputs.js';
+import { parseItem, validItem } from './parse-item.js';
 
 const AT = '2026-01-15T10:00:00.000Z';
 const COMMON = { timestamp: AT, userIdHash: 'u_1', channel: 'server' };
@@ -19,15 +20,29 @@ const VALID: Record<Pipeline, Record<string, unknown>> = {
 const PIPELINES: Pipeline[] = ['event', 'error', 'trace'];
 const ID_FIELD: Record<Pipeline, string> = { event: 'eventId', error: 'errorId', trace: 'traceId' };
 
+/** The spellings of a timestamp the hand-written check leaves to the zod rule. */
+const isOtherIsoSpelling = (timestamp: unknown) =>
+  typeof timestamp === 'string' && new Date(timestamp).toISOString() !== timestamp;
+
+/**
+ * Every case goes both ways (parse-item.ts): the hand-written check must accept what the zod
+ * schema accepts and return the same item, and must leave every rejection to the zod schema.
+ */
 function accept(pipeline: Pipeline, patch: Record<string, unknown>): Record<string, unknown> {
-  const result = parseItem(pipeline, { ...VALID[pipeline], ...patch });
+  const raw = { ...VALID[pipeline], ...patch };
+  const result = parseItem(pipeline, raw);
   if (!result.ok) throw new Error(`expected ${pipeline} to be accepted, got: ${result.message}`);
+  const checked = validItem(pipeline, raw);
+  if (isOtherIsoSpelling(raw.timestamp)) expect(checked).toBeNull();
+  else expect(checked).toStrictEqual(inputSchemas[pipeline].parse(raw));
   return result.value as Record<string, unknown>;
 }
 
 function reject(pipeline: Pipeline, patch: Record<string, unknown>): string {
-  const result = parseItem(pipeline, { ...VALID[pipeline], ...patch });
+  const raw = { ...VALID[pipeline], ...patch };
+  const result = parseItem(pipeline, raw);
   if (result.ok) throw new Error(`expected ${pipeline} to be rejected: ${JSON.stringify(patch)}`);
+  expect(validItem(pipeline, raw)).toBeNull();
   return result.message;
 }
 

@@ -32,9 +32,12 @@ export const LIMITS = {
 
 const encoder = new TextEncoder();
 export const utf8Bytes = (s: string): number => encoder.encode(s).length;
+/** A UTF-16 unit is at most 3 UTF-8 bytes: most strings pass without being encoded at all. */
+export const fitsUtf8 = (s: string, maxBytes: number): boolean =>
+  s.length * 3 <= maxBytes || utf8Bytes(s) <= maxBytes;
 
-const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const USER_ID_HASH = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * PostgreSQL text and jsonb hold neither U+0000 nor an unpaired UTF-16 surrogate (which JSON
@@ -43,8 +46,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 const UNSTORABLE = /\0|\p{Cs}/u;
 const UNSTORABLE_MESSAGE = 'must not contain NUL (\\u0000) or unpaired surrogate characters';
+export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s);
 // a fresh params object per use: zod normalises (rewrites) the one it is given
-const text = () => z.string().refine((s) => !UNSTORABLE.test(s), { message: UNSTORABLE_MESSAGE });
+const text = () => z.string().refine(isStorableText, { message: UNSTORABLE_MESSAGE });
 /** Walks with a stack of its own: metadata nested thousands deep must not overflow the call stack. */
 const isStorable = (root: unknown): boolean => {
   const pending: unknown[] = [root];
@@ -84,7 +88,7 @@ const optionalText = (max: number) =>
     .transform((v) => v ?? null);
 
 const maxBytes = (max: number) =>
-  text().refine((s) => utf8Bytes(s) <= max, {
+  text().refine((s) => fitsUtf8(s, max), {
     message: `must be at most ${max / 1024} KiB (UTF-8)`,
   });
 
@@ -97,31 +101,35 @@ const id = z
 /**
  * The metadata rules, in order, each only once the previous holds: the depth is checked first
  * (without recursion) because serialising JSON nested a few thousand deep overflows the stack.
+ * Says which rule a metadata value (not null) breaks, or null when it breaks none.
  */
+export function metadataProblem(v: unknown): string | null {
+  if (typeof v !== 'object' || Array.isArray(v)) return 'must be a JSON object';
+  if (jsonDepth(v) > LIMITS.metadataDepth) {
+    return `must nest at most ${LIMITS.metadataDepth} levels of objects and arrays`;
+  }
+  if (!fitsUtf8(JSON.stringify(v), LIMITS.metadataBytes)) {
+    return `must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`;
+  }
+  return isStorable(v) ? null : UNSTORABLE_MESSAGE;
+}
+
 const metadata = z
   .unknown()
   .optional()
   .superRefine((v, ctx) => {
     if (v == null) return;
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', message });
-    if (typeof v !== 'object' || Array.isArray(v)) return fail('must be a JSON object');
-    if (jsonDepth(v) > LIMITS.metadataDepth) {
-      return fail(`must nest at most ${LIMITS.metadataDepth} levels of objects and arrays`);
-    }
-    if (utf8Bytes(JSON.stringify(v)) > LIMITS.metadataBytes) {
-      return fail(`must be at most ${LIMITS.metadataBytes / 1024} KiB when serialised`);
-    }
-    if (!isStorable(v)) return fail(UNSTORABLE_MESSAGE);
+    const problem = metadataProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
   })
   .transform((v) => (v == null ? null : (v as Record<string, unknown>)));
 
 const timestamp = z.union([z.date(), z.iso.datetime({ offset: true })], {
   message: 'must be an ISO-8601 date-time',
 });
-/** What PostgreSQL `timestamptz` and a 4-digit ISO year both hold. */
-/** The instants PostgreSQL's timestamptz and JavaScript both represent. */
+/** The instants PostgreSQL's timestamptz and a 4-digit ISO year both hold. */
 export const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
-const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+export const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 
 const count = () =>
   z
@@ -220,27 +228,6 @@ export const inputSchemas = {
   trace: traceInputSchema,
 } as const;
 export type ParsedItem<P extends Pipeline> = z.output<(typeof inputSchemas)[P]>;
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; message: string };
-
-/** Formats a zod failure as `field: rule; field: rule` (names the field and the rule). */
-export function formatIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : '(item)';
-      return `${path}: ${issue.message}`;
-    })
-    .join('; ');
-}
-
-export function parseItem<P extends Pipeline>(
-  pipeline: P,
-  raw: unknown,
-): ParseResult<ParsedItem<P>> {
-  const parsed = inputSchemas[pipeline].safeParse(raw);
-  if (!parsed.success) return { ok: false, message: formatIssues(parsed.error) };
-  return { ok: true, value: parsed.data as ParsedItem<P> };
-}
 
 /** docs/api.md#pipelines: `is_paid_user` when given, else true iff the tier is a paid one. */
 export function resolveIsPaidUser(isPaidUser: boolean | null, tier: string | null): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseItem, resolveIsPaidUser } from './inputs.js';
+import { resolveIsPaidUser } from './inputs.js';
 import { type LegacyItem, type LegacyResult, normaliseLegacy } from './legacy.js';
+import { parseItem } from './parse-item.js';
 
 const AT = '2026-01-15T10:00:00+00:00';
 const V1 = {
