@@ -3,28 +3,22 @@ import {
   EARLIEST,
   LIMITS,
   normaliseLegacy,
-  type ParsedError,
-  type ParsedEvent,
-  type ParsedTrace,
   PIPELINES,
   type Pipeline,
   parseItem,
-  resolveIsPaidUser,
   type Scrubber,
-  stackFingerprint,
-  stampPhase,
   utf8Bytes,
 } from '@cortex-telemetry/events';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { bindNamed } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
-import type { CommonColumn } from './columns.js';
 import {
   insertErrorsSql,
   insertEventsSql,
   insertFailedItemsSql,
   insertTracesSql,
 } from './ingest.sql.js';
+import { itemRow, type Row, scrubRules } from './rows.js';
 
 /**
  * Ingest (docs/api.md#ingest-rules): validate each item on its own, correct clock skew, stamp phase, then store
@@ -50,7 +44,6 @@ export interface IngestOptions {
   scrubber: Scrubber;
 }
 
-type Row = Record<string, unknown>;
 type Prepared = { pipeline: Pipeline; row: Row };
 
 interface Rejection {
@@ -67,53 +60,8 @@ const SQL: Record<Pipeline, string> = {
 };
 
 /**
- * The columns of every pipeline for one item. A null column is left `undefined`, which
- * JSON.stringify omits and json_to_recordset reads as null again: the parameter is a third
- * shorter for the usual item, which has no scope ids, metadata or scrubbed text.
- */
-function commonRow(
-  item: ParsedEvent | ParsedError | ParsedTrace,
-  id: string,
-  timestamp: Date,
-  o: IngestOptions,
-  fired: Set<string>,
-): Row {
-  const row: Record<CommonColumn, unknown> = {
-    id,
-    timestamp: timestamp.toISOString(),
-    user_id_hash: item.userIdHash,
-    user_tier: item.userTier ?? undefined,
-    is_paid_user: resolveIsPaidUser(item.isPaidUser, item.userTier),
-    session_id: item.sessionId,
-    channel: item.channel,
-    phase: stampPhase(item.phase, timestamp, o.openBetaStartsAt),
-    project_id: item.projectId ?? undefined,
-    branch_id: item.branchId ?? undefined,
-    context_id: item.contextId ?? undefined,
-    client_version: item.clientVersion ?? undefined,
-    metadata: item.metadata === null ? undefined : o.scrubber.value(item.metadata, fired),
-    // filled in by prepare() once every scrubbed field of the item has been seen
-    scrub_rules: undefined,
-  };
-  return row;
-}
-
-export function computeStackHash(errorType: string, stackTrace: string | null): string {
-  return createHash('sha256')
-    .update(stackFingerprint(errorType, stackTrace))
-    .digest('hex')
-    .slice(0, 32);
-}
-
-/** The rules that fired on an item, as its `scrub_rules` value. */
-const scrubRules = (fired: Set<string>) => (fired.size === 0 ? null : [...fired].sort());
-/** A row's `scrub_rules`: left out, like its other null columns (see commonRow). */
-const rowScrubRules = (fired: Set<string>) => scrubRules(fired) ?? undefined;
-
-/**
- * Validates one item and builds its row, or says which field broke which rule. Validation sees
- * what the client sent; the row holds it scrubbed, and the stack hash is computed from the
- * scrubbed trace so the same bug from two home directories groups together.
+ * Validates one item and builds its row (rows.ts), or says which field broke which rule.
+ * Validation sees what the client sent; the row holds it scrubbed.
  */
 function prepare(
   pipeline: Pipeline,
@@ -140,38 +88,8 @@ function prepare(
     };
   }
   const fired = new Set<string>();
-  const row = commonRow(item, itemId(pipeline, item) ?? fallbackId(), timestamp, o, fired);
-  if (pipeline === 'event') {
-    const e = item as ParsedEvent;
-    row.event_name = e.eventName;
-    row.result = e.result;
-    row.duration_ms = e.durationMs ?? undefined;
-  } else if (pipeline === 'error') {
-    const e = item as ParsedError;
-    const errorType = o.scrubber.text(e.errorType, fired);
-    const stackTrace = e.stackTrace === null ? null : o.scrubber.text(e.stackTrace, fired);
-    row.error_type = errorType;
-    row.error_message = o.scrubber.text(e.errorMessage, fired);
-    row.stack_trace = stackTrace ?? undefined;
-    row.stack_hash = e.stackHash ?? computeStackHash(errorType, stackTrace);
-    row.severity = e.severity;
-    row.related_event_name = e.relatedEventName ?? undefined;
-  } else {
-    const t = item as ParsedTrace;
-    row.operation_name = t.operationName;
-    row.duration_ms = t.durationMs;
-    row.success = t.success;
-    row.result_count = t.resultCount ?? undefined;
-  }
-  row.scrub_rules = rowScrubRules(fired);
+  const row = itemRow(pipeline, item, fallbackId, timestamp, o, fired);
   return { ok: true, prepared: { pipeline, row } };
-}
-
-/** The id the client gave the item (its idempotency key), if any. */
-function itemId(pipeline: Pipeline, item: ParsedEvent | ParsedError | ParsedTrace): string | null {
-  if (pipeline === 'event') return (item as ParsedEvent).eventId;
-  if (pipeline === 'error') return (item as ParsedError).errorId;
-  return (item as ParsedTrace).traceId;
 }
 
 function checkBatchSize(count: number, argument: string): void {
