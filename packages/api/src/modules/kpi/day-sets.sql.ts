@@ -178,16 +178,21 @@ from (
  * - `pending_links` (kind, day, prev_day, subjects): the histogram's delta, +1 per new link and
  *   −1 per replaced one, so `kpi_day_links ∪ all pending_links` sums to the folded histogram.
  * Nothing pending makes every CTE empty. Rows on or after `:endDay` are left out: a day there
- * changes no link before it. Joins are on the subject, user first (routable by user_id_hash),
+ * changes no link before it. `from` (a parameter, e.g. `:startDay`) leaves out pending days
+ * before it too, for a KPI that provably cannot see them: one that counts links on days from
+ * `from` on and only asks whether a link's previous day is before some day ≤ `from` — a pending
+ * day before `from` moves such a link from one day before `from` to another (or from
+ * −infinity to a real day), which changes none of those answers. Resurrection asks whether a
+ * previous day exists at all, so it passes none. Joins are on the subject, user first (routable by user_id_hash),
  * and "not stored yet" is an EXCEPT, as in foldPendingSql.
  */
-export const pendingTailSql = (kinds: readonly DayKind[]) => `
+export const pendingTailSql = (kinds: readonly DayKind[], from?: string) => `
 pending_facts as (
   select distinct k.kind, f.user_id_hash, k.session_id, f.day
   from kpi_pending as f
   ${expandKinds}
   where k.applies and k.kind in (${list(kinds)}) and f.day < :endDay::date
-    and ${filterSql('f.')}
+    ${from ? `and f.day >= ${from}::date` : ''} and ${filterSql('f.')}
 ),
 pending_new as (
   select * from pending_facts

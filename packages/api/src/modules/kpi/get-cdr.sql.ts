@@ -16,7 +16,7 @@ import type { KpiWindow } from './window.js';
  * pending tail's delta).
  */
 const sql = `
-with ${pendingTailSql(['session', 'dependency'])},
+with ${pendingTailSql(['session', 'dependency'], ':startDay')},
 links as (
   select kind, day, prev_day, subjects from kpi_day_links
   where kind in ('session', 'dependency') and ${scopeSql()}

@@ -16,7 +16,7 @@ import { type KpiWindow, shiftDay } from './window.js';
  * delta to the histogram.
  */
 const sql = `
-with ${pendingTailSql(['active'])},
+with ${pendingTailSql(['active'], ':lookbackDay')},
 links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}

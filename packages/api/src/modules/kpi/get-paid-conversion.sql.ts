@@ -24,7 +24,7 @@ import type { KpiWindow } from './window.js';
  * A and the activity check both see the pending tail (day-sets.sql.ts, pendingTailSql).
  */
 const sql = `
-with ${pendingTailSql(['active'])},
+with ${pendingTailSql(['active'], ':startDay')},
 monetization as materialized (
   select user_id_hash, "timestamp", event_name = '${SUBSCRIPTION_START}' as is_start
   from telemetry_events
