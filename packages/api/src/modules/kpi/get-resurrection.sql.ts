@@ -48,8 +48,11 @@ resurrections as materialized (
 via_context as (
   -- resurrection days with a resume from context: folded, or still pending
   select r.user_id_hash from resurrections r
-  join kpi_days m on m.user_id_hash = r.user_id_hash and m.kind = 'resumed'
-    and ${scopeSql('m.')} and m.session_id = '' and m.day = r.day
+  join kpi_days m on m.user_id_hash = r.user_id_hash and m.day = r.day
+  -- the window's resumed days, from their own index: one range read, joined by hash, instead of
+  -- one primary-key probe per resurrection row
+  where m.kind = 'resumed' and ${scopeSql('m.')} and m.session_id = ''
+    and m.day >= :startDay::date and m.day < :endDay::date
   union
   select r.user_id_hash from resurrections r
   join pending_facts p on p.user_id_hash = r.user_id_hash and p.kind = 'resumed' and p.day = r.day
