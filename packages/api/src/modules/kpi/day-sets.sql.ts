@@ -80,6 +80,44 @@ const SAME_SUBJECT = (a: string, b: string) =>
   `${a}.user_id_hash = ${b}.user_id_hash and ${a}.kind = ${b}.kind and ${a}.phase_key = ${b}.phase_key
     and ${a}.channel_key = ${b}.channel_key and ${a}.session_id = ${b}.session_id`;
 
+/**
+ * The (SUBJECT, day) rows of `facts` not in kpi_days yet. An EXCEPT of the ones an inner join
+ * finds, not an anti-join: on Citus the facts are an intermediate result, and an outer join from
+ * one to kpi_days would pull the day sets to the coordinator.
+ */
+const newDaysSql = (facts: string) => `
+  select * from ${facts}
+  except
+  select f.* from ${facts} f join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day`;
+
+/**
+ * The subjects of `newDays` re-linked: their stored days (those `storedWhere` keeps) and their
+ * new days in one timeline, each linked to its previous day with `lag`, and only the rows that
+ * are new or whose link changed. Columns: SUBJECT, day, old_prev (null when new), is_new,
+ * new_prev. Window partitioned by user first, so it runs distributed by user_id_hash.
+ */
+const relinkedSql = (newDays: string, storedWhere = 'true') => `
+  select * from (
+    select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, phase_key, channel_key,
+      session_id order by day), '-infinity'::date) as new_prev
+    from (
+      select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
+        d.prev_day as old_prev, false as is_new
+      from kpi_days d
+      join (select distinct ${SUBJECT} from ${newDays}) as s on ${SAME_SUBJECT('d', 's')}
+      where ${storedWhere}
+      union all
+      select ${SUBJECT}, day, null, true from ${newDays}
+    ) as t
+  ) as linked
+  where is_new or old_prev <> new_prev`;
+
+/** The histogram's delta of re-linked rows (relinkedSql): +1 per new link, −1 per replaced one. */
+const linkDeltasSql = (changed: string) => `
+  select kind, phase_key, channel_key, day, new_prev as prev_day, 1 as delta from ${changed}
+  union all
+  select kind, phase_key, channel_key, day, old_prev, -1 from ${changed} where not is_new`;
+
 /** Folds are serialised by this transaction-scoped advisory lock (see foldPendingSql). */
 export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_fold', 0))";
 
@@ -96,9 +134,7 @@ export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_f
  *   changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
  * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
- * can run distributed by user_id_hash. "Not stored yet" is an EXCEPT of the facts found by an
- * inner join, not an anti-join: on Citus the claimed facts are an intermediate result, and
- * an outer join from one to kpi_days would pull the day sets to the coordinator. Returns how many facts it folded, their lag, and how many
+ * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
  * day rows it added.
  */
 export const foldPendingSql = `
@@ -111,27 +147,9 @@ facts as (
   from claimed as f
   ${expandFacts}
 ),
-new_days as (
-  select * from facts
-  except
-  select f.* from facts f join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day
+new_days as (${newDaysSql('facts')}
 ),
-subjects as (select distinct ${SUBJECT} from new_days),
-timeline as (
-  select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
-    d.prev_day as old_prev, false as is_new
-  from kpi_days d
-  join subjects s on ${SAME_SUBJECT('d', 's')}
-  union all
-  select ${SUBJECT}, day, null, true from new_days
-),
-changed as materialized (
-  select * from (
-    select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, phase_key, channel_key,
-      session_id order by day), '-infinity'::date) as new_prev
-    from timeline t
-  ) as linked
-  where is_new or old_prev <> new_prev
+changed as materialized (${relinkedSql('new_days')}
 ),
 inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
@@ -146,10 +164,7 @@ moved_links as (
 link_counts as (
   insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
   select kind, phase_key, channel_key, day, prev_day, sum(delta)
-  from (
-    select kind, phase_key, channel_key, day, new_prev as prev_day, 1 as delta from changed
-    union all
-    select kind, phase_key, channel_key, day, old_prev, -1 from changed where not is_new
+  from (${linkDeltasSql('changed')}
   ) as deltas
   group by 1, 2, 3, 4, 5
   having sum(delta) <> 0
@@ -172,9 +187,10 @@ from (
  * half of a real-time continuous aggregate): the fold's own computation (foldPendingSql),
  * restricted to the read's scope — the `:phase` / `:channel` filter — and `kinds`, to days
  * before `:endDay`, and without writing anything:
- * - `pending_facts` (kind, user_id_hash, session_id, day): the pending days of the scope;
- * - `pending_changed` (kind, user_id_hash, session_id, day, is_new, old_prev, new_prev): the
- *   kpi_days rows the fold would insert (is_new) or re-link (old_prev → new_prev);
+ * - `pending_facts` (SUBJECT, day): the pending days of the scope, its keys as phase_key and
+ *   channel_key;
+ * - `pending_changed` (relinkedSql's columns): the kpi_days rows the fold would insert (is_new)
+ *   or re-link (old_prev → new_prev);
  * - `pending_links` (kind, day, prev_day, subjects): the histogram's delta, +1 per new link and
  *   −1 per replaced one, so `kpi_day_links ∪ all pending_links` sums to the folded histogram.
  * Nothing pending makes every CTE empty. Rows on or after `:endDay` are left out: a day there
@@ -183,44 +199,25 @@ from (
  * `from` on and only asks whether a link's previous day is before some day ≤ `from` — a pending
  * day before `from` moves such a link from one day before `from` to another (or from
  * −infinity to a real day), which changes none of those answers. Resurrection asks whether a
- * previous day exists at all, so it passes none. Joins are on the subject, user first (routable by user_id_hash),
- * and "not stored yet" is an EXCEPT, as in foldPendingSql.
+ * previous day exists at all, so it passes none. The same builders as the fold's (newDaysSql,
+ * relinkedSql, linkDeltasSql), so the tail is always what the fold would write.
  */
 export const pendingTailSql = (kinds: readonly DayKind[], from?: string) => `
 pending_facts as (
-  select distinct k.kind, f.user_id_hash, k.session_id, f.day
+  select distinct k.kind, coalesce(:phase::text, '*') as phase_key,
+    coalesce(:channel::text, '*') as channel_key, f.user_id_hash, k.session_id, f.day
   from kpi_pending as f
   ${expandKinds}
   where k.applies and k.kind in (${list(kinds)}) and f.day < :endDay::date
     ${from ? `and f.day >= ${from}::date` : ''} and ${filterSql('f.')}
 ),
-pending_new as (
-  select * from pending_facts
-  except
-  select f.* from pending_facts f
-  join kpi_days d on d.user_id_hash = f.user_id_hash and d.kind = f.kind
-    and ${scopeSql('d.')} and d.session_id = f.session_id and d.day = f.day
+pending_new as (${newDaysSql('pending_facts')}
 ),
-pending_changed as materialized (
-  select * from (
-    select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, session_id
-      order by day), '-infinity'::date) as new_prev
-    from (
-      select d.kind, d.user_id_hash, d.session_id, d.day, d.prev_day as old_prev, false as is_new
-      from kpi_days d
-      join (select distinct user_id_hash, kind, session_id from pending_new) as s
-        on d.user_id_hash = s.user_id_hash and d.kind = s.kind and d.session_id = s.session_id
-      where ${scopeSql('d.')} and d.day < :endDay::date
-      union all
-      select kind, user_id_hash, session_id, day, null, true from pending_new
-    ) as t
-  ) as linked
-  where is_new or old_prev <> new_prev
+pending_changed as materialized (${relinkedSql('pending_new', `${scopeSql('d.')} and d.day < :endDay::date`)}
 ),
 pending_links as (
-  select kind, day, new_prev as prev_day, 1 as subjects from pending_changed
-  union all
-  select kind, day, old_prev, -1 from pending_changed where not is_new
+  select kind, day, prev_day, delta as subjects from (${linkDeltasSql('pending_changed')}
+  ) as deltas
 )`;
 
 /** All day sets rebuilt from telemetry_events, nothing left pending (benchmark load, tests). */
