@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { applyQueryTimeout, readQuery } from '../../query-timeout.js';
 import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
 import { KPI_SETTINGS } from './query.js';
 
@@ -13,9 +12,6 @@ export interface FoldResult {
   newDays: number;
 }
 
-/** The KPI reads' settings (query.ts), for the same reasons: the fold looks up by index only. */
-const FOLD_SETTINGS = KPI_SETTINGS;
-
 const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [], newDays: 0 };
 
 /**
@@ -26,11 +22,9 @@ const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [], newDays: 0 };
 export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
   const connection = em.getConnection();
   return connection.transactional(async (trx) => {
-    // a fold run for a request waits no longer than its statement timeout (it then rolls back
-    // and its facts stay pending); the background folder's EntityManager carries none
-    await applyQueryTimeout(em, trx);
     await connection.execute(foldLockSql, [], 'all', trx);
-    await connection.execute(FOLD_SETTINGS, [], 'all', trx);
+    // the KPI reads' memory and JIT settings (query.ts), for the same kind of statement
+    await connection.execute(KPI_SETTINGS, [], 'all', trx);
     const [row] = await connection.execute<(Omit<FoldResult, 'newDays'> & { new_days: number })[]>(
       foldPendingSql,
       [],
@@ -42,17 +36,13 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
 }
 
 /**
- * Read-after-write for KPI reads: a batch whose response was sent has committed its pending
- * facts, so this probe sees them (or sees them still claimed by a running fold, whose delete is
- * not committed yet — then foldPendingDays waits for that fold). Nothing pending costs one
- * index-free probe of a table that is empty most of the time.
+ * The folder's tick when it may be idle: nothing pending costs one probe of a table that is
+ * empty most of the time, instead of a transaction and the fold lock.
  */
-export async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
-  const [probe] = await readQuery<{ pending: boolean }[]>(
-    em,
-    'select exists (select 1 from kpi_pending) as pending',
-    [],
-  );
+async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
+  const [probe] = await em
+    .getConnection()
+    .execute<{ pending: boolean }[]>('select exists (select 1 from kpi_pending) as pending');
   return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
 }
 
