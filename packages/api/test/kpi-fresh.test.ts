@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { foldLockSql, foldPendingSql } from '../src/modules/kpi/day-sets.sql.js';
 import { type DaySetFolder, startDaySetFolder } from '../src/modules/kpi/fold.js';
+import { citusLayout } from '../src/orm.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ev, query, record } from './kpi-fixtures.js';
 
@@ -93,10 +94,7 @@ describe('a KPI read right after a batch', () => {
 describe('the background folder', () => {
   it('analyzes the day sets once folds have grown them, so lookups stay index probes', async (ctx) => {
     // on Citus the coordinator's kpi_days is an empty shell; its shards keep the statistics
-    const [citus] = await app.sql<{ n: number }>(
-      "select count(*)::int as n from pg_extension where extname = 'citus'",
-    );
-    if (citus!.n > 0) ctx.skip();
+    if (await citusLayout(app.orm)) ctx.skip();
     await folder?.stop();
     // 1,500 new users, each with one session day: 2 kinds (active, session) × 4 scopes = 8 day
     // rows each, 12,000 new rows in all — past the folder's 10,000-row threshold
