@@ -1,5 +1,6 @@
 import type { ApexOptions } from 'apexcharts';
 import { formatMs } from '../format';
+import type { OperationStats } from '../traces';
 import { type ChartSpec, dailyChart, dayMs, integer, PALETTE, points } from './base';
 
 /** Charts of the channel breakdown, event volume, error groups and operation latencies. */
@@ -84,14 +85,9 @@ export function errorSparkline(series: readonly { day: string; count: number }[]
   };
 }
 
-export interface TraceDay {
+/** One operation's latency on one UTC day: the performance table's figures, per day. */
+export interface TraceDay extends Omit<OperationStats, 'operationName'> {
   day: string;
-  count: number;
-  successRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
 }
 
 /** An operation's daily latency, p95 first (what the page opens to), p50 for scale. */

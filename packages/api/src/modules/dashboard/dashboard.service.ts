@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
+import type { TraceStatsRow } from '../analytics/aggregates.service.js';
 import { aggregateWindow, checkPageSize } from '../analytics/arguments.js';
 import { decodeCursor, encodeCursor } from '../common.schema.js';
 import type { KpiFilter } from '../kpi/query.js';
@@ -59,14 +60,9 @@ export interface ErrorDays {
   series: { day: string; count: number }[];
 }
 
-export interface TraceDay {
+/** One operation's latency on one UTC day: the trace stats' figures, per day. */
+export interface TraceDay extends Omit<TraceStatsRow, 'operationName'> {
   day: string;
-  count: number;
-  successRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
 }
 
 const filterOf = (args: KpiFilter): KpiFilter => ({ phase: args.phase, channel: args.channel });
