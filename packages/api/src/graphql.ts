@@ -4,7 +4,7 @@ import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'gr
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Context, TokenKind } from './builder.js';
+import type { Context, TokenKind } from './context.js';
 import type { Config } from './config.js';
 import { corsOptions } from './cors.js';
 import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
@@ -184,7 +184,8 @@ export function createGraphQL(options: {
       em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS),
       tokenKind: kindOf(tokens, request),
       receivedAt: new Date(),
-      config,
+      openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
+      scrubber: config.scrubber,
       logger,
     }),
     plugins: [

@@ -2,6 +2,7 @@ import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetr
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { builder } from '../builder.js';
+import type { PageInfo } from './shared/pagination.js';
 
 /** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
 builder.addScalarType('DateTime', DateTimeResolver);
@@ -63,24 +64,8 @@ export const BetaPhaseEnum = builder.enumType('BetaPhase', {
   >,
 });
 
-/** Opaque keyset cursors: base64url of the sort key, never an offset (stable under inserts). */
-export const encodeCursor = (parts: (string | number)[]) =>
-  Buffer.from(JSON.stringify(parts)).toString('base64url');
-
-export function decodeCursor(cursor: string, argument = 'after'): (string | number)[] {
-  try {
-    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts)) return parts as (string | number)[];
-  } catch {
-    // fall through to the error below
-  }
-  throw new GraphQLError(`${argument}: not a cursor returned by this API`, {
-    extensions: { code: 'BAD_USER_INPUT', field: argument },
-  });
-}
-
 export const PageInfoRef = builder
-  .objectRef<{ endCursor: string | null; hasNextPage: boolean }>('PageInfo')
+  .objectRef<PageInfo>('PageInfo')
   .implement({
     description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
     fields: (t) => ({

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
-import { MAX_PAGE_SIZE } from '../analytics/arguments.js';
 import { PageInfoRef } from '../common.schema.js';
+import { MAX_PAGE_SIZE, type PageInfo } from '../shared/pagination.js';
 import {
   FAILED_ITEM_PIPELINES,
   type FailedItemPipeline,
@@ -47,7 +47,7 @@ const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
 const FailedItemConnectionRef = builder
   .objectRef<{
     nodes: FailedItemRow[];
-    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    pageInfo: PageInfo;
   }>('FailedItemConnection')
   .implement({
     description: 'A page of failed items, newest first.',

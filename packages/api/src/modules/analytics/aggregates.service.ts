@@ -8,7 +8,9 @@ import {
   eventCountsSql,
   traceStatsSql,
 } from './aggregates.sql.js';
-import { aggregateWindow, checkNonEmptyList, checkPageSize } from './arguments.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { aggregateWindow } from '../shared/window.js';
+import { checkNonEmptyList } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
 
 /** Aggregates over `[from, to)` (default: the 30 days before now, at most 366 days). */

@@ -1,5 +1,4 @@
-import type { ObjectRef } from '@pothos/core';
-import { builder } from '../../builder.js';
+import { builder, type TypedObjectRef } from '../../builder.js';
 import {
   BetaPhaseEnum,
   ChannelEnum,
@@ -125,9 +124,7 @@ export const TelemetryTraceRef = builder.objectRef<TelemetryTraceRow>('Telemetry
   }),
 });
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
-function connectionRef<T>(name: string, node: ObjectRef<Types, T>, what: string) {
+function connectionRef<T>(name: string, node: TypedObjectRef<T>, what: string) {
   return builder.objectRef<Connection<T>>(name).implement({
     description: `A page of ${what}, newest first by (timestamp, id).`,
     fields: (t) => ({

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.js';
+import { type ArgBuilder, builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum, PageInfoRef } from '../common.schema.js';
 import {
   betaTesters,
@@ -16,8 +16,6 @@ import {
 import { TESTER_SORTS, type TesterSort } from './get-testers.sql.js';
 
 /** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin tokens only). */
-type ArgBuilder = Parameters<Parameters<typeof builder.queryField>[1]>[0]['arg'];
-
 const windowArgs = (arg: ArgBuilder) => ({
   days: arg.int({ defaultValue: 30, description: 'Window length in UTC days, 1–366.' }),
   asOf: arg({

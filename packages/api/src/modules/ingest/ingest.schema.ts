@@ -1,5 +1,6 @@
 import type { Pipeline } from '@cortex-telemetry/events';
-import { builder, type Context } from '../../builder.js';
+import { builder, type InputFieldBuilder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
 import { type IngestResult, ingestItems, ingestLegacy } from './ingest.service.js';
 
@@ -29,13 +30,6 @@ const IngestResultRef = builder.objectRef<IngestResult>('IngestResult').implemen
     }),
   }),
 });
-
-type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<
-  PothosSchemaTypes.ExtendDefaultTypes<
-    typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never
-  >,
-  'InputObject'
->;
 
 /** Fields every pipeline shares (docs/api.md#pipelines). */
 function sharedInputFields(t: InputFieldBuilder) {
@@ -116,10 +110,10 @@ function options(ctx: Context, mutation: string, argument: string, sentAt?: Date
   return {
     receivedAt: ctx.receivedAt,
     sentAt: sentAt ?? null,
-    openBetaStartsAt: ctx.config.OPEN_BETA_STARTS_AT,
+    openBetaStartsAt: ctx.openBetaStartsAt,
     mutation,
     argument,
-    scrubber: ctx.config.scrubber,
+    scrubber: ctx.scrubber,
   };
 }
 

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { pendingTailSql } from './day-sets.sql.js';
 import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
+import type { KpiWindow } from '../shared/window.js';
 
 /*
  * docs/kpis.md#4-paid-conversion--do-active-users-start-paying — Paid conversion. "A user's subscription is *paid at instant t* if their latest

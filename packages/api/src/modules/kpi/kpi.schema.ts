@@ -1,4 +1,4 @@
-import { builder } from '../../builder.js';
+import { type ArgBuilder, builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum } from '../common.schema.js';
 import {
   type CdrKpi,
@@ -13,7 +13,7 @@ import {
   type ResurrectionKpi,
   type ResurrectionPoint,
 } from './kpi.service.js';
-import type { KpiWindow } from './window.js';
+import type { KpiWindow } from '../shared/window.js';
 
 /** The KPI types and queries of packages/schema/schema.graphql; definitions in docs/kpis.md and the `get-*.sql.ts` files. */
 const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
@@ -207,8 +207,6 @@ const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
     }),
   }),
 });
-
-type ArgBuilder = Parameters<Parameters<typeof builder.queryField>[1]>[0]['arg'];
 
 function kpiArgs(arg: ArgBuilder, defaultDays: number) {
   return {
