@@ -1,4 +1,4 @@
-import SchemaBuilder, { type ArgBuilder as PothosArgBuilder, type ObjectRef } from '@pothos/core';
+import SchemaBuilder, { type ObjectRef, type ArgBuilder as PothosArgBuilder } from '@pothos/core';
 import type { Context } from './context.js';
 
 /** What the schema is built from: the request context, nullability defaults, scalars. */

@@ -4,8 +4,8 @@ import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'gr
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Context, TokenKind } from './context.js';
 import type { Config } from './config.js';
+import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';

@@ -64,15 +64,13 @@ export const BetaPhaseEnum = builder.enumType('BetaPhase', {
   >,
 });
 
-export const PageInfoRef = builder
-  .objectRef<PageInfo>('PageInfo')
-  .implement({
-    description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
-    fields: (t) => ({
-      endCursor: t.exposeString('endCursor', {
-        nullable: true,
-        description: 'Cursor of the last item of this page; null when the page is empty.',
-      }),
-      hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
+export const PageInfoRef = builder.objectRef<PageInfo>('PageInfo').implement({
+  description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
+  fields: (t) => ({
+    endCursor: t.exposeString('endCursor', {
+      nullable: true,
+      description: 'Cursor of the last item of this page; null when the page is empty.',
     }),
-  });
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
+  }),
+});

@@ -54,16 +54,14 @@ const PhaseRangeRef = builder.objectRef<PhaseRange>('PhaseRange').implement({
       resolve: (r) => r.phase as never,
       description: 'Phase.',
     }),
-    firstDay: t.field({
+    firstDay: t.expose('firstDay', {
       type: 'Date',
       nullable: true,
-      resolve: (r) => r.firstDay,
       description: 'UTC day of its first event; null when it has none.',
     }),
-    lastDay: t.field({
+    lastDay: t.expose('lastDay', {
       type: 'Date',
       nullable: true,
-      resolve: (r) => r.lastDay,
       description: 'UTC day of its latest event; null when it has none.',
     }),
   }),
@@ -89,14 +87,12 @@ const TesterRef = builder.objectRef<Tester>('BetaTester').implement({
   description: 'One user with events in the window, under the filters.',
   fields: (t) => ({
     userIdHash: t.exposeString('userIdHash', { description: 'Hashed user id.' }),
-    firstSeen: t.field({
+    firstSeen: t.expose('firstSeen', {
       type: 'DateTime',
-      resolve: (r) => r.firstSeen,
       description: 'First event of the user up to the window end.',
     }),
-    lastSeen: t.field({
+    lastSeen: t.expose('lastSeen', {
       type: 'DateTime',
-      resolve: (r) => r.lastSeen,
       description: 'Latest event of the user before the window end.',
     }),
     activeDays: t.exposeInt('activeDays', {
@@ -126,8 +122,8 @@ const TesterPageRef = builder.objectRef<TesterPage>('BetaTesterConnection').impl
     }),
     to: t.field({ type: 'DateTime', resolve: (p) => p.window.to, description: 'Window end.' }),
     totalCount: t.exposeInt('totalCount', { description: 'Users in the whole table.' }),
-    nodes: t.field({ type: [TesterRef], resolve: (p) => p.nodes, description: 'This page.' }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo, description: 'Paging.' }),
+    nodes: t.expose('nodes', { type: [TesterRef], description: 'This page.' }),
+    pageInfo: t.expose('pageInfo', { type: PageInfoRef, description: 'Paging.' }),
   }),
 });
 
@@ -156,7 +152,7 @@ builder.queryField('betaTesters', (t) =>
 const ChannelDayRef = builder.objectRef<ChannelUsage['series'][number]>('ChannelDay').implement({
   description: 'One channel on one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     activeUsers: t.exposeInt('activeUsers', { description: 'DAU on this channel.' }),
     sessions: t.exposeInt('sessions', { description: 'Sessions with an event on it that day.' }),
   }),
@@ -175,9 +171,8 @@ const ChannelUsageRef = builder.objectRef<ChannelUsage>('ChannelUsage').implemen
     }),
     sessions: t.exposeInt('sessions', { description: 'Distinct sessions in the window.' }),
     avgDau: t.exposeFloat('avgDau', { description: 'Mean DAU on this channel over the window.' }),
-    series: t.field({
+    series: t.expose('series', {
       type: [ChannelDayRef],
-      resolve: (c) => c.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -196,7 +191,7 @@ builder.queryField('channelBreakdown', (t) =>
 const DayCountRef = builder.objectRef<ErrorDays['series'][number]>('DayCount').implement({
   description: 'A count on one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     count: t.exposeInt('count', { description: 'How many.' }),
   }),
 });
@@ -205,9 +200,8 @@ const ErrorDaysRef = builder.objectRef<ErrorDays>('ErrorGroupDays').implement({
   description: 'Daily error counts of one stack hash.',
   fields: (t) => ({
     stackHash: t.exposeString('stackHash', { description: 'The group.' }),
-    series: t.field({
+    series: t.expose('series', {
       type: [DayCountRef],
-      resolve: (e) => e.series,
       description: 'One point per UTC day touched by [from, to), ascending, zeros included.',
     }),
   }),
@@ -240,7 +234,7 @@ builder.queryField('errorDailyCounts', (t) =>
 const TraceDayRef = builder.objectRef<TraceDay>('TraceDay').implement({
   description: 'One operation on one UTC day; percentiles interpolate (percentile_cont).',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     count: t.exposeInt('count', { description: 'Traces that day.' }),
     successRate: t.exposeFloat('successRate', { description: 'Fraction that succeeded.' }),
     p50: t.exposeFloat('p50', { description: 'Median duration, ms.' }),

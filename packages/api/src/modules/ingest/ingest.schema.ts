@@ -23,9 +23,8 @@ const IngestResultRef = builder.objectRef<IngestResult>('IngestResult').implemen
       description: 'Items whose id was already stored: not stored again, not an error.',
     }),
     rejected: t.exposeInt('rejected', { description: 'Items that broke a rule; see `errors`.' }),
-    errors: t.field({
+    errors: t.expose('errors', {
       type: [IngestItemErrorRef],
-      resolve: (r) => r.errors,
       description: 'One entry per rejected item.',
     }),
   }),
