@@ -2,8 +2,12 @@ import type { Scrubber } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 
-/** The kinds of bearer token (docs/api.md#access); what each may call is declared on the fields. */
-export type TokenKind = 'admin' | 'ingest';
+/**
+ * The kinds of bearer token (docs/api.md#access). An admin token may call every field; what any
+ * other kind may call is declared on the fields themselves (modules/shared/access.ts).
+ */
+export const TOKEN_KINDS = ['admin', 'ingest'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
  * What a resolver gets per request. It holds values, not the configuration: the schema's base

@@ -2,6 +2,7 @@ import type { Pipeline } from '@cortex-telemetry/events';
 import { builder, type InputFieldBuilder } from '../../builder.js';
 import type { Context } from '../../context.js';
 import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import { type IngestResult, ingestItems, ingestLegacy } from './ingest.service.js';
 
 const IngestItemErrorRef = builder
@@ -158,6 +159,7 @@ for (const p of pipelines) {
   builder.mutationField(p.one, (t) =>
     t.field({
       type: IngestResultRef,
+      extensions: callableBy('ingest'),
       description: `Record one ${p.what}. A rule violation is reported in \`errors\`, not thrown.`,
       args: { [p.arg]: t.arg({ type: p.input as typeof EventInput, required: true }) },
       resolve: (_root, args, ctx) =>
@@ -167,6 +169,7 @@ for (const p of pipelines) {
   builder.mutationField(p.many, (t) =>
     t.field({
       type: IngestResultRef,
+      extensions: callableBy('ingest'),
       description: `Record a batch of at most 1,000 ${p.what}s; each item is accepted or rejected on its own.`,
       args: {
         [p.args]: t.arg({ type: [p.input as typeof EventInput], required: true }),
@@ -186,6 +189,7 @@ for (const p of pipelines) {
 builder.mutationField('recordLegacyEvents', (t) =>
   t.field({
     type: IngestResultRef,
+    extensions: callableBy('ingest'),
     description:
       'Record payloads of the v1 telemetry client. Each is normalised (docs/api.md#ingest-rules); one item may store an event and a trace but counts once. Unknown v1 event types go to the failed-items store.',
     args: {
