@@ -1,7 +1,7 @@
 import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetry/events';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { builder } from '../builder.js';
+import { type ArgBuilder, builder } from '../builder.js';
 import type { PageInfo } from './shared/pagination.js';
 
 /** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
@@ -73,4 +73,38 @@ export const PageInfoRef = builder.objectRef<PageInfo>('PageInfo').implement({
     }),
     hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
   }),
+});
+
+/**
+ * The arguments of a KPI window (modules/shared/window.ts), taken by the KPIs and the dashboard
+ * tables alike; each field says its default length.
+ */
+export function kpiArgs(arg: ArgBuilder, defaultDays: number) {
+  return {
+    days: arg.int({
+      defaultValue: defaultDays,
+      description: 'Window length in UTC days, 1–366.',
+    }),
+    asOf: arg({
+      type: 'DateTime',
+      description: "The window ends with asOf's UTC day (inclusive); default now.",
+    }),
+    phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
+    channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
+  };
+}
+
+export const toKpiArgs = (
+  args: {
+    days?: number | null;
+    asOf?: Date | null;
+    phase?: string | null;
+    channel?: string | null;
+  },
+  defaultDays: number,
+) => ({
+  days: args.days ?? defaultDays,
+  asOf: args.asOf ?? new Date(),
+  phase: args.phase ?? null,
+  channel: args.channel ?? null,
 });

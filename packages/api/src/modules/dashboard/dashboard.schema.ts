@@ -1,5 +1,5 @@
 import { type ArgBuilder, builder } from '../../builder.js';
-import { BetaPhaseEnum, ChannelEnum, PageInfoRef } from '../common.schema.js';
+import { BetaPhaseEnum, ChannelEnum, kpiArgs, PageInfoRef, toKpiArgs } from '../common.schema.js';
 import {
   betaTesters,
   type ChannelUsage,
@@ -16,28 +16,6 @@ import {
 import { TESTER_SORTS, type TesterSort } from './get-testers.sql.js';
 
 /** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin tokens only). */
-const windowArgs = (arg: ArgBuilder) => ({
-  days: arg.int({ defaultValue: 30, description: 'Window length in UTC days, 1–366.' }),
-  asOf: arg({
-    type: 'DateTime',
-    description: "The window ends with asOf's UTC day (inclusive); default now.",
-  }),
-  phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
-  channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
-});
-
-const toWindowArgs = (args: {
-  days?: number | null;
-  asOf?: Date | null;
-  phase?: string | null;
-  channel?: string | null;
-}) => ({
-  days: args.days ?? 30,
-  asOf: args.asOf ?? new Date(),
-  phase: args.phase ?? null,
-  channel: args.channel ?? null,
-});
-
 /** [from, to) as the analyst aggregates take it (default: the 30 days before now). */
 const rangeArgs = (arg: ArgBuilder) => ({
   from: arg({ type: 'DateTime', description: 'Window start (inclusive); default to − 30 days.' }),
@@ -132,7 +110,7 @@ builder.queryField('betaTesters', (t) =>
     type: TesterPageRef,
     description: 'Per-user activity in a KPI window, sorted by a column, keyset-paginated.',
     args: {
-      ...windowArgs(t.arg),
+      ...kpiArgs(t.arg, 30),
       first: t.arg.int({ defaultValue: 20, description: 'Page size, 1–500.' }),
       after: t.arg.string({ description: '`pageInfo.endCursor` of the previous page.' }),
       sort: t.arg({ type: TesterSortEnum, defaultValue: 'LAST_SEEN', description: 'Sort column.' }),
@@ -140,7 +118,7 @@ builder.queryField('betaTesters', (t) =>
     },
     resolve: (_root, args, ctx) =>
       betaTesters(ctx.em, {
-        ...toWindowArgs(args),
+        ...toKpiArgs(args, 30),
         first: args.first ?? 20,
         after: args.after ?? null,
         sort: args.sort ?? 'LAST_SEEN',
@@ -182,9 +160,9 @@ builder.queryField('channelBreakdown', (t) =>
   t.field({
     type: [ChannelUsageRef],
     description: 'DAU and sessions per channel over a KPI window (channels with events only).',
-    args: windowArgs(t.arg),
+    args: kpiArgs(t.arg, 30),
     resolve: async (_root, args, ctx) =>
-      (await channelBreakdown(ctx.em, toWindowArgs(args))).channels,
+      (await channelBreakdown(ctx.em, toKpiArgs(args, 30))).channels,
   }),
 );
 

@@ -1,5 +1,5 @@
-import { type ArgBuilder, builder } from '../../builder.js';
-import { BetaPhaseEnum, ChannelEnum } from '../common.schema.js';
+import { builder } from '../../builder.js';
+import { kpiArgs, toKpiArgs } from '../common.schema.js';
 import type { KpiWindow } from '../shared/window.js';
 import {
   type CdrKpi,
@@ -7,7 +7,6 @@ import {
   type ConversionPoint,
   type DauWauKpi,
   type DauWauPoint,
-  type KpiArgs,
   type KpiReport,
   kpiService,
   type PaidConversionKpi,
@@ -197,36 +196,6 @@ const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
       description: 'Paid conversion.',
     }),
   }),
-});
-
-function kpiArgs(arg: ArgBuilder, defaultDays: number) {
-  return {
-    days: arg.int({
-      defaultValue: defaultDays,
-      description: 'Window length in UTC days, 1–366.',
-    }),
-    asOf: arg({
-      type: 'DateTime',
-      description: "The window ends with asOf's UTC day (inclusive); default now.",
-    }),
-    phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
-    channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
-  };
-}
-
-const toKpiArgs = (
-  args: {
-    days?: number | null;
-    asOf?: Date | null;
-    phase?: string | null;
-    channel?: string | null;
-  },
-  defaultDays: number,
-): KpiArgs => ({
-  days: args.days ?? defaultDays,
-  asOf: args.asOf ?? new Date(),
-  phase: args.phase ?? null,
-  channel: args.channel ?? null,
 });
 
 builder.queryField('kpis', (t) =>
