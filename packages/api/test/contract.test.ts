@@ -255,6 +255,11 @@ describe('query limits answer 400 QUERY_TOO_COMPLEX naming the limit (issue #17)
       /Query depth limit of 15 exceeded/,
     ],
     [
+      'tokens',
+      `{ ${'__typename '.repeat(50_001)}}`,
+      /Token limit of 50000 exceeded/,
+    ],
+    [
       'cost',
       `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: failedItems(first: 500) { nodes { id reason payload mutation itemIndex } }`).join(' ')} }`,
       /Query Cost limit of 20000 exceeded/,
