@@ -69,3 +69,22 @@ export const serviceUnavailable = (message: string, retryAfterSeconds: number) =
       },
     },
   });
+
+/**
+ * The error without `extensions.originalError`: GraphQL Yoga puts the parser's message there
+ * (for invalid JSON, a piece of the request body), and an answer never echoes the request back.
+ */
+export function withoutOriginalError<E extends Error>(error: E): E | GraphQLError {
+  if (!(error instanceof GraphQLError) || error.extensions?.originalError === undefined) {
+    return error;
+  }
+  const { originalError: _echo, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+}

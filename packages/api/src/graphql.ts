@@ -7,7 +7,14 @@ import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Config } from './config.js';
 import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
-import { apiError, badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
+import {
+  apiError,
+  badInput,
+  errorResponse,
+  forbidden,
+  unauthenticated,
+  withoutOriginalError,
+} from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
 import { type ListedKind, mayRun, rootAccess } from './modules/shared/access.js';
 import type { Orm } from './orm.js';
@@ -163,7 +170,7 @@ export function createGraphQL(options: {
       maskError: (error, message, isDev) =>
         isQueryTimeout(error)
           ? queryTimeoutError(config.QUERY_TIMEOUT_MS, error)
-          : maskError(error, message, isDev),
+          : withoutOriginalError(maskError(error, message, isDev)),
     },
     logging: {
       debug: (...a) => logger.debug({ yoga: a }, 'yoga'),
