@@ -19,6 +19,18 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/**
+ * Codes GraphQL Yoga sets itself (docs/api.md#error-codes lists them too): a body that is not a
+ * GraphQL request or a mutation by GET, a document that does not parse or validate, and a bug
+ * (masked).
+ */
+export const FRAMEWORK_CODES = [
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+
 /** A typed error; `extra` adds extensions such as the offending `field`. */
 export function apiError(
   code: ErrorCode,
