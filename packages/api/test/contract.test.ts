@@ -441,3 +441,29 @@ describe("docs/api.md's error table is what the server sends (issue #17)", () =>
     });
   }
 });
+
+describe('first use: what the docs show runs as written (issue #17)', () => {
+  it("docs/kpis.md's asOf without seconds (2026-11-25T09:00Z) is accepted, as a literal and a variable", async () => {
+    const kpis = readFileSync(new URL('../../../docs/kpis.md', import.meta.url), 'utf8');
+    const asOf = kpis.match(/`asOf: ([^`]+)`/)?.[1];
+    expect(asOf).toBe('2026-11-25T09:00Z');
+    const literal = await raw({ query: `{ kpis(days: 7, asOf: "${asOf}") { window { from to } } }` });
+    const variable = await raw({
+      query: 'query ($at: DateTime) { kpis(days: 7, asOf: $at) { window { from to } } }',
+      variables: { at: asOf },
+    });
+    // docs/kpis.md: covers 2026-11-19 00:00 → 2026-11-26 00:00
+    const window = { from: '2026-11-19T00:00:00.000Z', to: '2026-11-26T00:00:00.000Z' };
+    expect(literal.json).toEqual({ data: { kpis: { window } } });
+    expect(variable.json).toEqual({ data: { kpis: { window } } });
+  });
+
+  it('a date-time without seconds but with an offset; one without minutes is still refused', async () => {
+    const q = 'query ($at: DateTime) { kpis(days: 1, asOf: $at) { window { from } } }';
+    const offset = await raw({ query: q, variables: { at: '2026-11-25T23:30+02:00' } });
+    expect(offset.json.data.kpis.window.from).toBe('2026-11-25T00:00:00.000Z');
+    const hourOnly = await raw({ query: q, variables: { at: '2026-11-25T09Z' } });
+    expect(hourOnly.status).toBe(400);
+    expect(hourOnly.json.errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
