@@ -1,5 +1,5 @@
-import { connect } from 'node:net';
 import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES, FRAMEWORK_CODES } from '../src/errors.js';
 import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
@@ -256,11 +256,7 @@ describe('query limits answer 400 QUERY_TOO_COMPLEX naming the limit (issue #17)
       `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }`,
       /Query depth limit of 15 exceeded/,
     ],
-    [
-      'tokens',
-      `{ ${'__typename '.repeat(50_001)}}`,
-      /Token limit of 50000 exceeded/,
-    ],
+    ['tokens', `{ ${'__typename '.repeat(50_001)}}`, /Token limit of 50000 exceeded/],
     [
       'cost',
       `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: failedItems(first: 500) { nodes { id reason payload mutation itemIndex } }`).join(' ')} }`,
@@ -303,7 +299,8 @@ function errorTable(): Map<string, string> {
   const rows = new Map<string, string>();
   for (const line of table.split('\n').slice(2)) {
     const [, codes, http] = line.split('|').map((c) => c.trim());
-    for (const code of codes?.matchAll(/`([A-Z_]+)`/g) ?? []) rows.set(code[1] as string, http ?? '');
+    for (const code of codes?.matchAll(/`([A-Z_]+)`/g) ?? [])
+      rows.set(code[1] as string, http ?? '');
   }
   return rows;
 }
@@ -318,116 +315,123 @@ describe("docs/api.md's error table is what the server sends (issue #17)", () =>
   it("names each errors.ts code's status", () => {
     const table = errorTable();
     for (const [code, { status }] of Object.entries(ERROR_CODES)) {
-      expect(`${code}: ${table.get(code)?.split(/[ ,(]/)[0]}`).toBe(
-        `${code}: ${status ?? 200}`,
-      );
+      expect(`${code}: ${table.get(code)?.split(/[ ,(]/)[0]}`).toBe(`${code}: ${status ?? 200}`);
     }
   });
 
   const FAILED = '{ failedItems(after: "garbage") { nodes { id } } }';
-  const cases: { name: string; code: string; status: number; send: () => ReturnType<typeof raw> }[] =
-    [
-      {
-        name: 'a garbage cursor on events',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () => raw({ query: '{ events(after: "garbage") { nodes { id } } }' }),
-      },
-      {
-        name: 'a garbage cursor on failedItems',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () => raw({ query: FAILED }),
-      },
-      {
-        name: 'a garbage cursor on traces',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () => raw({ query: '{ traces(after: "garbage") { nodes { id } } }' }),
-      },
-      {
-        name: 'a cursor of the wrong shape on events',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () =>
-          raw({
-            query: `{ events(after: "${Buffer.from('["x"]').toString('base64url')}") { nodes { id } } }`,
-          }),
-      },
-      {
-        name: 'a variable of the wrong type',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () =>
-          raw(
-            {
-              query: 'mutation ($e: EventInput!) { recordEvent(event: $e) { accepted } }',
-              variables: { e: { ...event(0), timestamp: 'yesterday' } },
-            },
-            INGEST_TOKEN,
-          ),
-      },
-      {
-        name: 'a batch over 1,000 items',
-        code: 'BAD_USER_INPUT',
-        status: 400,
-        send: () =>
-          raw(
-            {
-              query: 'mutation ($es: [JSON!]!) { recordLegacyEvents(events: $es) { accepted } }',
-              variables: { es: Array.from({ length: 1001 }, () => ({})) },
-            },
-            INGEST_TOKEN,
-          ),
-      },
-      { name: 'no token', code: 'UNAUTHENTICATED', status: 401, send: () => raw({ query: FAILED }, null) },
-      {
-        name: 'an ingest token reading',
-        code: 'FORBIDDEN',
-        status: 403,
-        send: () => raw({ query: FAILED }, INGEST_TOKEN),
-      },
-      {
-        name: 'a body over 2 MiB',
-        code: 'PAYLOAD_TOO_LARGE',
-        status: 413,
-        send: () => raw(null, INGEST_TOKEN, { rawBody: 'x'.repeat(3 * 1024 * 1024) }),
-      },
-      {
-        name: 'a query over a limit',
-        code: 'QUERY_TOO_COMPLEX',
-        status: 400,
-        send: () => raw({ query: `{ __typename ${'@include(if: true) '.repeat(6)}}` }),
-      },
-      {
-        name: 'invalid JSON',
-        code: 'BAD_REQUEST',
-        status: 400,
-        send: () => raw(null, ADMIN_TOKEN, { rawBody: '{' }),
-      },
-      {
-        name: 'a mutation sent by GET',
-        code: 'BAD_REQUEST',
-        status: 405,
-        send: () =>
-          raw(null, INGEST_TOKEN, {
-            method: 'GET',
-            query: `?query=${encodeURIComponent('mutation { recordLegacyEvents(events: []) { accepted } }')}`,
-          }),
-      },
-      {
-        name: 'a document that does not parse',
-        code: 'GRAPHQL_PARSE_FAILED',
-        status: 400,
-        send: () => raw({ query: '{ failedItems {' }),
-      },
-      {
-        name: 'a document that does not validate',
-        code: 'GRAPHQL_VALIDATION_FAILED',
-        status: 400,
-        send: () => raw({ query: '{ nope }' }),
-      },
-    ];
+  const cases: {
+    name: string;
+    code: string;
+    status: number;
+    send: () => ReturnType<typeof raw>;
+  }[] = [
+    {
+      name: 'a garbage cursor on events',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () => raw({ query: '{ events(after: "garbage") { nodes { id } } }' }),
+    },
+    {
+      name: 'a garbage cursor on failedItems',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () => raw({ query: FAILED }),
+    },
+    {
+      name: 'a garbage cursor on traces',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () => raw({ query: '{ traces(after: "garbage") { nodes { id } } }' }),
+    },
+    {
+      name: 'a cursor of the wrong shape on events',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () =>
+        raw({
+          query: `{ events(after: "${Buffer.from('["x"]').toString('base64url')}") { nodes { id } } }`,
+        }),
+    },
+    {
+      name: 'a variable of the wrong type',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () =>
+        raw(
+          {
+            query: 'mutation ($e: EventInput!) { recordEvent(event: $e) { accepted } }',
+            variables: { e: { ...event(0), timestamp: 'yesterday' } },
+          },
+          INGEST_TOKEN,
+        ),
+    },
+    {
+      name: 'a batch over 1,000 items',
+      code: 'BAD_USER_INPUT',
+      status: 400,
+      send: () =>
+        raw(
+          {
+            query: 'mutation ($es: [JSON!]!) { recordLegacyEvents(events: $es) { accepted } }',
+            variables: { es: Array.from({ length: 1001 }, () => ({})) },
+          },
+          INGEST_TOKEN,
+        ),
+    },
+    {
+      name: 'no token',
+      code: 'UNAUTHENTICATED',
+      status: 401,
+      send: () => raw({ query: FAILED }, null),
+    },
+    {
+      name: 'an ingest token reading',
+      code: 'FORBIDDEN',
+      status: 403,
+      send: () => raw({ query: FAILED }, INGEST_TOKEN),
+    },
+    {
+      name: 'a body over 2 MiB',
+      code: 'PAYLOAD_TOO_LARGE',
+      status: 413,
+      send: () => raw(null, INGEST_TOKEN, { rawBody: 'x'.repeat(3 * 1024 * 1024) }),
+    },
+    {
+      name: 'a query over a limit',
+      code: 'QUERY_TOO_COMPLEX',
+      status: 400,
+      send: () => raw({ query: `{ __typename ${'@include(if: true) '.repeat(6)}}` }),
+    },
+    {
+      name: 'invalid JSON',
+      code: 'BAD_REQUEST',
+      status: 400,
+      send: () => raw(null, ADMIN_TOKEN, { rawBody: '{' }),
+    },
+    {
+      name: 'a mutation sent by GET',
+      code: 'BAD_REQUEST',
+      status: 405,
+      send: () =>
+        raw(null, INGEST_TOKEN, {
+          method: 'GET',
+          query: `?query=${encodeURIComponent('mutation { recordLegacyEvents(events: []) { accepted } }')}`,
+        }),
+    },
+    {
+      name: 'a document that does not parse',
+      code: 'GRAPHQL_PARSE_FAILED',
+      status: 400,
+      send: () => raw({ query: '{ failedItems {' }),
+    },
+    {
+      name: 'a document that does not validate',
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      status: 400,
+      send: () => raw({ query: '{ nope }' }),
+    },
+  ];
   // RATE_LIMITED and QUERY_TIMEOUT: limits.test.ts; SERVICE_UNAVAILABLE: unavailable.test.ts
   for (const c of cases) {
     it(`${c.name}: ${c.status} ${c.code}`, async () => {
@@ -447,7 +451,9 @@ describe('first use: what the docs show runs as written (issue #17)', () => {
     const kpis = readFileSync(new URL('../../../docs/kpis.md', import.meta.url), 'utf8');
     const asOf = kpis.match(/`asOf: ([^`]+)`/)?.[1];
     expect(asOf).toBe('2026-11-25T09:00Z');
-    const literal = await raw({ query: `{ kpis(days: 7, asOf: "${asOf}") { window { from to } } }` });
+    const literal = await raw({
+      query: `{ kpis(days: 7, asOf: "${asOf}") { window { from to } } }`,
+    });
     const variable = await raw({
       query: 'query ($at: DateTime) { kpis(days: 7, asOf: $at) { window { from to } } }',
       variables: { at: asOf },

@@ -251,7 +251,11 @@ describe('recordEvent / recordEvents', () => {
 
   it('fails the whole request on a GraphQL type error (a channel outside the enum)', async () => {
     // an unknown event name is not one: it rejects its item only (contract.test.ts, issue #17)
-    const res = await app.gql(RECORD_EVENTS, { events: [event({ channel: 'DESKTOP' })] }, INGEST_TOKEN);
+    const res = await app.gql(
+      RECORD_EVENTS,
+      { events: [event({ channel: 'DESKTOP' })] },
+      INGEST_TOKEN,
+    );
     // GraphQL-over-HTTP: variables that do not coerce are a request error, answered with 400
     expect(res.status).toBe(400);
     expect(res.errors?.[0]?.message).toMatch(/DESKTOP/);
