@@ -69,8 +69,13 @@ describe('README examples (issue #17)', () => {
     expect((results[7] as { nodes: { reason: string }[] }).nodes).toHaveLength(1);
   });
 
-  it('every GraphQL block answers without errors on an admin token', async () => {
-    const documents = blocks(readme, 'graphql');
+  it('every GraphQL block of the README, docs/api.md and docs/kpis.md answers without errors', async () => {
+    const docs = await Promise.all(
+      ['docs/api.md', 'docs/kpis.md'].map((d) =>
+        readFile(new URL(`../../../${d}`, import.meta.url), 'utf8'),
+      ),
+    );
+    const documents = [readme, ...docs].flatMap((text) => blocks(text, 'graphql'));
     expect(documents.length).toBeGreaterThanOrEqual(2);
     for (const query of documents) {
       const res = await app.gql(query);
