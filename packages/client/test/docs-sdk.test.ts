@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
 
 /**
- * Issue 17: every TypeScript snippet of docs/sdk.md runs as written. Each ```ts block becomes a
+ * Issue 17: every TypeScript snippet of docs/sdk.md (and of this package's README) runs as
+ * written. Each ```ts block becomes a
  * file of its own inside this package (so `@cortex-telemetry/client` resolves to the built
  * package, as it does for a user), all are compiled with tsc in strict mode, and the program
  * under "Record" runs against the real server.
@@ -62,7 +63,7 @@ describe('docs/sdk.md snippets', { timeout: 180_000 }, () => {
   let app: TestApp;
   let dir: string;
   let snippets: Snippet[];
-  const fileOf = (s: Snippet) => join(dir, `sdk-md-line-${s.line}.ts`);
+  const fileOf = (s: Snippet, doc = 'sdk-md') => join(dir, `${doc}-line-${s.line}.ts`);
 
   beforeAll(async () => {
     app = await startTestApp();
@@ -77,6 +78,9 @@ describe('docs/sdk.md snippets', { timeout: 180_000 }, () => {
       }),
     );
     for (const s of snippets) await writeFile(fileOf(s), s.code);
+    const readme = tsSnippets(await readFile(join(PACKAGE, 'README.md'), 'utf8'));
+    expect(readme).toHaveLength(1);
+    for (const s of readme) await writeFile(fileOf(s, 'readme'), s.code);
   });
   afterAll(async () => {
     await app?.close();
