@@ -108,6 +108,21 @@ describe('await shutdown(3000) as the last line of a plain Node script', {
     },
   );
 
+  it('offline-flush.mjs: `await flush(2000)` as the last line also holds Node until it answers false', async () => {
+    const port = await freePort();
+    const run = await runScript(
+      'offline-flush.mjs',
+      `http://127.0.0.1:${port}/graphql`,
+      randomUUID(),
+    );
+    // flush only reports; what is left is reported by shutdown
+    expect(run).toEqual({
+      code: 0,
+      stdout: 'false\n',
+      reports: ['RETRYING: 1 item(s) will be re-sent: TypeError: fetch failed'],
+    });
+  });
+
   describe('across a server outage longer than the first retry wait', () => {
     let app: TestApp;
     beforeAll(async () => {
