@@ -336,7 +336,7 @@ export class Delivery {
   }
 }
 
-/** Node timers keep the process alive; telemetry must never do that. */
+/** Node timers keep the process alive; telemetry's own must not (a flush deadline aside). */
 export function unref(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }
