@@ -36,10 +36,13 @@ function members(v: unknown, field: string): Json[] {
   return v;
 }
 
-/** An int64 of the JSON form: a decimal string or an integer number. */
+/**
+ * A non-negative int64 of the JSON form: a decimal string, or a number (which JSON has already
+ * rounded to a double: nanoseconds since 1970 then keep about 256 ns of precision).
+ */
 function int64(v: unknown): bigint | null {
   if (typeof v === 'string' && /^\d{1,20}$/.test(v)) return BigInt(v);
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 64) return BigInt(v);
   return null;
 }
 
