@@ -73,7 +73,11 @@ describe('OTLP exporters → POST /v1/traces', () => {
       ok.end([T0, 150_500_000]);
       const failing = tracer.startSpan('load_context', {
         startTime: [T0 + 1, 0],
-        attributes: { 'enduser.id': 'u_3f9a', 'cortex.channel': 'extension', 'cortex.phase': 'closed_beta' },
+        attributes: {
+          'enduser.id': 'u_3f9a',
+          'cortex.channel': 'extension',
+          'cortex.phase': 'closed_beta',
+        },
       });
       const error = new TypeError('ctx is undefined');
       error.stack = 'TypeError: ctx is undefined\n    at load (/srv/cortex/dist/index.js:10:5)';

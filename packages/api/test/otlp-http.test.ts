@@ -22,7 +22,7 @@ const post = (body: Buffer | string, headers: Record<string, string>) =>
   fetch(`${app.baseUrl}/v1/traces`, {
     method: 'POST',
     headers: { authorization: `Bearer ${INGEST_TOKEN}`, ...headers },
-    body,
+    body: typeof body === 'string' ? body : new Uint8Array(body),
   });
 const JSON_TYPE = { 'content-type': 'application/json' };
 const PROTO_TYPE = { 'content-type': 'application/x-protobuf' };
@@ -73,7 +73,11 @@ describe('POST /v1/traces, JSON', () => {
         // 1795168800000000000 and +256 ms are multiples of 256, so JSON's doubles hold them exactly
         startTimeUnixNano: 1795168800000000000,
         endTimeUnixNano: 1795168800256000000,
-        attributes: [str('enduser.id', 'u_json'), str('cortex.channel', 'server'), kv('hits', { intValue: 42 })],
+        attributes: [
+          str('enduser.id', 'u_json'),
+          str('cortex.channel', 'server'),
+          kv('hits', { intValue: 42 }),
+        ],
       }),
     ]);
     const res = await post(JSON.stringify({ ...body, unknownTopLevel: 1 }), JSON_TYPE);
@@ -108,7 +112,11 @@ describe('POST /v1/traces, JSON', () => {
       [
         span({ spanId: '0000000000000001', name: 'kept' }),
         span({ spanId: '0000000000000002', name: 'no_user', attributes: [] }),
-        span({ spanId: '0000000000000003', name: 'unknown_service', attributes: [str('enduser.id', 'u_p')] }),
+        span({
+          spanId: '0000000000000003',
+          name: 'unknown_service',
+          attributes: [str('enduser.id', 'u_p')],
+        }),
         span({
           spanId: '0000000000000004',
           name: '',
@@ -137,9 +145,10 @@ describe('POST /v1/traces, JSON', () => {
     expect(failed[0]).toMatchObject({ pipeline: 'trace', mutation: 'POST /v1/traces' });
     // the payload is a request of that one span: it can be sent to /v1/traces again
     expect(failed[0].payload).toEqual(
-      request([span({ spanId: '0000000000000002', name: 'no_user', attributes: [] })], [
-        str('service.name', 'billing'),
-      ]),
+      request(
+        [span({ spanId: '0000000000000002', name: 'no_user', attributes: [] })],
+        [str('service.name', 'billing')],
+      ),
     );
   });
 });
@@ -188,7 +197,12 @@ describe('POST /v1/traces, protobuf', () => {
        from telemetry_traces where user_id_hash = 'u_pb'`,
     );
     expect(rows).toEqual([
-      { operation_name: 'open_panel', duration_ms: 5, channel: 'extension', span_id: 'b7ad6b7169203331' },
+      {
+        operation_name: 'open_panel',
+        duration_ms: 5,
+        channel: 'extension',
+        span_id: 'b7ad6b7169203331',
+      },
     ]);
   });
 });

@@ -228,7 +228,12 @@ async function ingestBatch(
     const outcome = toRows(raw);
     if (outcome.ok) groups.push({ index, items: outcome.items });
     else {
-      rejections.push({ index, pipeline: outcome.pipeline, message: outcome.message, raw: kept(raw) });
+      rejections.push({
+        index,
+        pipeline: outcome.pipeline,
+        message: outcome.message,
+        raw: kept(raw),
+      });
     }
   });
   return store(em, groups, rejections, o);

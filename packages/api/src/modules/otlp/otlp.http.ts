@@ -6,16 +6,16 @@ import { bearerToken, type TokenSet, tokenKind } from '../../auth.js';
 import type { Config } from '../../config.js';
 import type { Orm } from '../../orm.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../unavailable.js';
+import { exportTraces } from './otlp.service.js';
 import {
   CONTENT_TYPES,
   decodeRequest,
   encodeResponse,
   encodeStatus,
   encodingOf,
-  type OtlpEncoding,
   OtlpDecodeError,
+  type OtlpEncoding,
 } from './otlp-codec.js';
-import { exportTraces } from './otlp.service.js';
 
 /**
  * `POST /v1/traces` (docs/api.md#opentelemetry-traces). http.ts has already applied the rate
@@ -66,7 +66,13 @@ export function createOtlpHandler(options: {
   return async (req, res, readBody) => {
     const encoding = encodingOf(req.headers['content-type']);
     const refuse = (status: number, code: number, message: string, headers = {}) =>
-      send(res, status, encoding ?? 'json', encodeStatus(encoding ?? 'json', code, message), headers);
+      send(
+        res,
+        status,
+        encoding ?? 'json',
+        encodeStatus(encoding ?? 'json', code, message),
+        headers,
+      );
     if (req.method !== 'POST') {
       return refuse(405, GRPC.UNIMPLEMENTED, 'method: only POST', { allow: 'POST' });
     }
@@ -84,7 +90,9 @@ export function createOtlpHandler(options: {
         `Content-Type: must be ${CONTENT_TYPES.protobuf} or ${CONTENT_TYPES.json}`,
       );
     }
-    const contentEncoding = String(req.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const contentEncoding = String(req.headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
     if (!['', 'identity', 'gzip'].includes(contentEncoding)) {
       return refuse(415, GRPC.INVALID_ARGUMENT, 'Content-Encoding: must be gzip or none');
     }
