@@ -259,3 +259,27 @@ describe('POST /v1/traces refusals', () => {
     expect(((await anonymous.json()) as { code: number }).code).toBe(16);
   });
 });
+
+describe('POST /v1/traces under the rate limit', () => {
+  it('429 + Retry-After past the ingest token’s bucket', async () => {
+    const limited = await startTestApp({
+      RATE_LIMIT_TOKEN_PER_SECOND: '0.01',
+      RATE_LIMIT_TOKEN_BURST: '1',
+    });
+    try {
+      const send = () =>
+        fetch(`${limited.baseUrl}/v1/traces`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${INGEST_TOKEN}`, ...JSON_TYPE },
+          body: JSON.stringify(request([])),
+        });
+      expect((await send()).status).toBe(200);
+      const refused = await send();
+      expect(refused.status).toBe(429);
+      // one token per 100 s at 0.01 per second
+      expect(refused.headers.get('retry-after')).toBe('100');
+    } finally {
+      await limited.close();
+    }
+  });
+});
