@@ -256,7 +256,32 @@ describe('POST /v1/traces refusals', () => {
       body: JSON.stringify(request([span({})])),
     });
     expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
     expect(((await anonymous.json()) as { code: number }).code).toBe(16);
+  });
+});
+
+describe('POST /v1/traces from a browser', () => {
+  it('answers the preflight and exposes Retry-After to the page (docs/api.md#cors)', async () => {
+    const origin = 'vscode-webview://cortex';
+    const preflight = await fetch(`${app.baseUrl}/v1/traces`, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(Object.fromEntries(preflight.headers)).toMatchObject({
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'authorization, content-type, content-encoding',
+      'access-control-expose-headers': 'retry-after',
+    });
+    const res = await post(JSON.stringify(request([])), { ...JSON_TYPE, origin });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('access-control-allow-origin')).toBe(origin);
   });
 });
 

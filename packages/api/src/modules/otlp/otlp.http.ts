@@ -4,6 +4,7 @@ import { LIMITS } from '@cortex-telemetry/events';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from '../../auth.js';
 import type { Config } from '../../config.js';
+import { corsHeaders } from '../../cors.js';
 import type { Orm } from '../../orm.js';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../../unavailable.js';
 import { exportTraces } from './otlp.service.js';
@@ -31,6 +32,13 @@ export type OtlpHandler = (
 
 /** gRPC codes for google.rpc.Status.code. */
 const GRPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, UNIMPLEMENTED: 12 };
+
+/** What a browser's preflight for an allowed origin is told (docs/api.md#cors). */
+const PREFLIGHT = {
+  'access-control-allow-methods': 'POST',
+  'access-control-allow-headers': 'authorization, content-type, content-encoding',
+  'access-control-max-age': '600',
+};
 
 /** A gzip body that inflates past the body limit: 413, like a plain body over it. */
 class InflatedTooLarge extends Error {}
@@ -64,6 +72,14 @@ export function createOtlpHandler(options: {
 }): OtlpHandler {
   const { orm, config, tokens, logger } = options;
   return async (req, res, readBody) => {
+    // browser exporters (a web view's) read every answer, refusals and Retry-After included
+    const cors = corsHeaders(config.CORS_ORIGINS, req.headers.origin);
+    for (const [name, value] of Object.entries(cors)) res.setHeader(name, value);
+    if (req.method === 'OPTIONS') {
+      const preflight = Object.keys(cors).length > 0 ? PREFLIGHT : {};
+      res.writeHead(204, preflight).end();
+      return;
+    }
     const encoding = encodingOf(req.headers['content-type']);
     const refuse = (status: number, code: number, message: string, headers = {}) =>
       send(
@@ -81,6 +97,7 @@ export function createOtlpHandler(options: {
         401,
         GRPC.UNAUTHENTICATED,
         'Authorization: send `Bearer <ingest token>` (OTEL_EXPORTER_OTLP_HEADERS)',
+        { 'www-authenticate': 'Bearer' },
       );
     }
     if (!encoding) {
