@@ -4,6 +4,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
+import { ERRORS, EVENTS, TRACES } from './fixture.js';
 
 /**
  * Issue 18 part 4: `pnpm mcp:analytics` as a real process on stdio, driven by the MCP SDK's own
@@ -13,76 +14,6 @@ import { INGEST_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
 const MAIN = 'packages/mcp-analytics/src/main.ts';
-
-/** Events before OPEN_BETA_STARTS_AT (2026-10-01) are stamped closed beta, later ones open beta. */
-const ev = (eventName: string, timestamp: string, userIdHash: string, sessionId: string) => ({
-  eventName,
-  timestamp,
-  userIdHash,
-  sessionId,
-  channel: 'SERVER',
-});
-const EVENTS = [
-  // closed beta: its last day with events is 09-30
-  ev('SESSION_STARTED', '2026-09-28T10:00:00Z', 'ana', 's1'),
-  ev('CONTEXT_LOADED', '2026-09-28T10:01:00Z', 'ana', 's1'),
-  ev('SERVER_OPERATION_CALLED', '2026-09-29T10:00:00Z', 'ben', 's3'),
-  ev('SESSION_STARTED', '2026-09-30T10:00:00Z', 'ana', 's2'),
-  // open beta
-  ev('SESSION_STARTED', '2026-11-10T10:00:00Z', 'ana', 's4'),
-  ev('SESSION_RESUMED_FROM_CONTEXT', '2026-11-10T10:00:01Z', 'ana', 's4'),
-  ev('CONTEXT_RESUMED', '2026-11-10T10:00:02Z', 'ana', 's4'),
-  { ...ev('WEB_VIEW_OPENED', '2026-11-11T10:00:00Z', 'cy', 's5'), channel: 'WEB' },
-  ev('SESSION_STARTED', '2026-11-12T10:00:00Z', 'cy', 's6'),
-  ev('PAID_SUBSCRIPTION_STARTED', '2026-11-12T10:05:00Z', 'cy', 's6'),
-  ev('SERVER_OPERATION_CALLED', '2026-11-12T11:00:00Z', 'dan', 's7'),
-  ev('CONTEXT_LOADED', '2026-11-12T11:00:01Z', 'dan', 's7'),
-];
-const er = (timestamp: string, userIdHash: string, stackHash: string, extra: object) => ({
-  timestamp,
-  userIdHash,
-  stackHash,
-  channel: 'SERVER',
-  ...extra,
-});
-const ERRORS = [
-  er('2026-11-02T10:00:00Z', 'u_a', 'h1', {
-    errorType: 'TypeError',
-    severity: 'WARNING',
-    errorMessage: 'old',
-  }),
-  er('2026-11-03T10:00:00Z', 'u_c', 'h2', {
-    errorType: 'RangeError',
-    severity: 'ERROR',
-    errorMessage: 'r1',
-  }),
-  er('2026-11-05T10:00:00Z', 'u_b', 'h1', {
-    errorType: 'TypeError',
-    severity: 'CRITICAL',
-    errorMessage: 'mid',
-  }),
-  er('2026-11-07T10:00:00Z', 'u_a', 'h1', {
-    errorType: 'TypeError',
-    severity: 'INFO',
-    errorMessage: 'latest h1 message',
-    stackTrace: 'TypeError: latest h1 message\n    at load (index.js:1:1)',
-  }),
-];
-const tr = (operationName: string, durationMs: number, success: boolean, timestamp: string) => ({
-  timestamp,
-  operationName,
-  durationMs,
-  success,
-  userIdHash: 'u_t',
-  channel: 'SERVER',
-});
-const TRACES = [
-  tr('search_context', 40, true, '2026-11-15T12:00:00Z'),
-  tr('search_context', 10, true, '2026-11-15T12:00:01Z'),
-  tr('search_context', 30, false, '2026-11-16T12:00:00Z'),
-  tr('search_context', 20, true, '2026-11-16T12:00:01Z'),
-  tr('rag_search', 7.5, false, '2026-11-16T13:00:00Z'),
-];
 
 let app: TestApp;
 let mcp: Client;
@@ -385,6 +316,19 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     expect(window.isError).toBe(true);
     expect(window.content[0]?.text).toMatch(/^BAD_USER_INPUT: /);
 
+    // a value the server's scalar refuses: the same code and message as over GraphQL
+    const asOf = await call('get_kpis', { asOf: 'yesterday' });
+    const coercion = await app.gql(
+      'query ($asOf: DateTime) { kpis(asOf: $asOf) { window { days } } }',
+      {
+        asOf: 'yesterday',
+      },
+    );
+    const [refusal] = coercion.errors ?? [];
+    expect(refusal?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(asOf.isError).toBe(true);
+    expect(asOf.content[0]?.text).toBe(`${refusal?.extensions?.code}: ${refusal?.message}`);
+
     // a wrong type never reaches the server: the SDK's own argument check
     const typed = await call('get_kpis', { days: 'seven' });
     expect(typed.isError).toBe(true);
@@ -418,7 +362,7 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     expect(run.stderr).toContain('CORTEX_TELEMETRY_TOKEN is not set');
   });
 
-  it('logs only to stderr, never on the MCP channel', () => {
+  it('says on stderr which endpoint it reads', () => {
     expect(stderr).toContain(`[mcp-analytics] ready on stdio, reading ${app.baseUrl}/graphql`);
   });
 });
