@@ -3,7 +3,7 @@
  * source: `main.ts` calls `seedDemoIfEmpty` at start-up (SEED_DEMO) with its own ingest path.
  * The seeded random generator also drives the benchmarks' and tests' synthetic data.
  */
-export { ERROR_TEMPLATES } from './demo-catalog.js';
+
 export {
   DEMO_SEED,
   type DemoTarget,
@@ -12,4 +12,5 @@ export {
   type SeedSummary,
   seedDemoIfEmpty,
 } from './demo.js';
+export { ERROR_TEMPLATES } from './demo-catalog.js';
 export { mulberry32, Random } from './random.js';

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
 import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
+import { pino } from 'pino';
 import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { type BootOptions, boot } from './boot.js';
 import { loadConfig } from './config.js';

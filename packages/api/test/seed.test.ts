@@ -1,17 +1,12 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoItems, ERROR_TEMPLATES, type SeedSummary, seedDemoIfEmpty } from '../seed/index.js';
 import { loadConfig } from '../src/config.js';
 import { ingestItems } from '../src/modules/ingest/ingest.service.js';
 import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
 import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import type { Orm } from '../src/orm.js';
-import {
-  demoItems,
-  ERROR_TEMPLATES,
-  type SeedSummary,
-  seedDemoIfEmpty,
-} from '../seed/index.js';
 import { createTestDatabase } from './helpers/database.js';
 
 /**
