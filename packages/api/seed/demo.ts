@@ -11,9 +11,28 @@ import { demoTimeline, demoUsers } from './demo-users.js';
  * and stack hashing are the real ones. Each item carries its phase (closed beta over the first
  * half of the 90 days, open beta after), so the demo does not depend on `OPEN_BETA_STARTS_AT`.
  */
+export interface SeedOptions {
+  /** "Now" of the demo; the data is a pure function of (seed, now). */
+  now?: Date;
+  seed?: number;
+  /** Batches in flight: one parses/validates while PostgreSQL writes the other. */
+  concurrency?: number;
+  users?: { closed: number; open: number };
+}
+
+export interface SeedSummary {
+  seeded: boolean;
+  events: number;
+  errors: number;
+  traces: number;
+  users: number;
+  ms: number;
+}
+
 /**
  * Where the demo goes, handed in by the server (`boot()`'s `orm` and `config`, and `ingestItems`
- * of `@cortex-telemetry/api`), so the seed imports nothing of the server it fills.
+ * of `@cortex-telemetry/api`), so the seed imports nothing of the server it fills (the
+ * server's build imports the seed). Only what the seed uses of `ingestItems`' signature.
  */
 export interface DemoTarget {
   orm: { em: EntityManager };
@@ -32,24 +51,6 @@ export interface DemoTarget {
       scrubber: Scrubber;
     },
   ) => Promise<{ accepted: number; rejected: number; errors: { message: string }[] }>;
-}
-
-export interface SeedOptions {
-  /** "Now" of the demo; the data is a pure function of (seed, now). */
-  now?: Date;
-  seed?: number;
-  /** Batches in flight: one parses/validates while PostgreSQL writes the other. */
-  concurrency?: number;
-  users?: { closed: number; open: number };
-}
-
-export interface SeedSummary {
-  seeded: boolean;
-  events: number;
-  errors: number;
-  traces: number;
-  users: number;
-  ms: number;
 }
 
 export const DEMO_SEED = 20261001;

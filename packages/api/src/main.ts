@@ -20,7 +20,7 @@ async function main(): Promise<void> {
 
   let embedded: EmbeddedDatabase | null = null;
   const databaseUrl = config.DATABASE_URL;
-  let database: Pick<BootOptions, 'databaseUrl' | 'database'> = { databaseUrl: databaseUrl ?? '' };
+  let database: Pick<BootOptions, 'databaseUrl' | 'database'>;
   let tokens: TokenSet = {
     ingest: config.TELEMETRY_INGEST_TOKENS,
     admin: config.TELEMETRY_ADMIN_TOKENS,
@@ -34,7 +34,9 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  if (!databaseUrl) {
+  if (databaseUrl) {
+    database = { databaseUrl };
+  } else {
     logger.info({ dataDir }, 'starting embedded PostgreSQL');
     embedded = await startEmbeddedPostgres({
       dataDir,
