@@ -16,6 +16,6 @@ export { getCdr } from './modules/kpi/get-cdr.sql.js';
 export { getDauWau } from './modules/kpi/get-dau-wau.sql.js';
 export { getPaidConversion } from './modules/kpi/get-paid-conversion.sql.js';
 export { getResurrection } from './modules/kpi/get-resurrection.sql.js';
-export { kpiWindow } from './modules/kpi/window.js';
+export { kpiWindow } from './modules/shared/window.js';
 export type { Orm } from './orm.js';
 export { printSortedSchema, schema } from './schema.js';
