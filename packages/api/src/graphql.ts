@@ -1,6 +1,6 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { type ASTNode, GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
@@ -34,7 +34,9 @@ export const QUERY_LIMITS = {
   maxAliases: 15,
   maxTokens: 50_000,
   maxCost: 20000,
-  maxDirectives: 5,
+  maxDirectives: 10,
+  /** Directive overloading: more directives than this on one field, fragment or operation. */
+  maxDirectivesPerLocation: 3,
   /** Validation stops after this many errors (graphql-js then adds one saying it stopped). */
   maxValidationErrors: 5,
 } as const;
@@ -49,6 +51,27 @@ const refuseTooComplex = [
     throw apiError('QUERY_TOO_COMPLEX', error.message);
   },
 ];
+
+/**
+ * Refuses a field (fragment, operation) carrying more than `maxDirectivesPerLocation`
+ * directives, before validation reports each of them: a scanner's ten duplicated unknown
+ * directives on one field get one error, not ten.
+ */
+const directivesPerLocation: Plugin<Context> = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(() => ({
+      enter(node: ASTNode) {
+        const found = 'directives' in node ? (node.directives?.length ?? 0) : 0;
+        if (found > QUERY_LIMITS.maxDirectivesPerLocation) {
+          throw apiError(
+            'QUERY_TOO_COMPLEX',
+            `Directives limit of ${QUERY_LIMITS.maxDirectivesPerLocation} on one field exceeded, found ${found}.`,
+          );
+        }
+      },
+    }));
+  },
+};
 
 /**
  * Caps the validation errors of one document (graphql-js's `maxErrors`): a scanner's document of
@@ -190,6 +213,7 @@ export function createGraphQL(options: {
       authPlugin(tokens),
       requestErrorCodes,
       capValidationErrors,
+      directivesPerLocation,
       unavailablePlugin(),
       EnvelopArmorPlugin({
         maxDepth: {

@@ -250,7 +250,16 @@ describe('query limits answer 400 QUERY_TOO_COMPLEX naming the limit (issue #17)
       `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: __typename`).join(' ')} }`,
       /Aliases limit of 15 exceeded, found 16/,
     ],
-    ['directives', `{ __typename ${'@include(if: true) '.repeat(6)}}`, /Directives limit of 5/],
+    [
+      'directives in the document',
+      `{ ${Array.from({ length: 11 }, (_, i) => `a${i}: __typename @include(if: true)`).join(' ')} }`,
+      /Directives limit of 10 exceeded, found 11/,
+    ],
+    [
+      'directives on one field',
+      `{ __typename ${'@include(if: true) '.repeat(4)}}`,
+      /^Directives limit of 3 on one field exceeded, found 4\.$/,
+    ],
     [
       'depth',
       `{ __schema { types { ${'fields { type { '.repeat(8)}name${' } }'.repeat(8)} } } }`,
