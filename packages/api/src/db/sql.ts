@@ -31,9 +31,9 @@ export interface SqlOptions {
   /** `rows` (the default): the rows it returns; `rowCount`: how many rows it wrote. */
   result?: 'rows' | 'rowCount';
   /**
-   * A read of analyst or KPI data: it runs under the request's statement timeout when its
-   * EntityManager carries one (query-timeout.ts, docs/api.md#limits), in a read-only
-   * transaction of its own.
+   * A read of analyst or KPI data: when its EntityManager carries the request's statement
+   * timeout (query-timeout.ts, docs/api.md#limits), it runs under it, in a read-only
+   * transaction of its own (or `transaction`); otherwise as a plain statement.
    */
   read?: boolean;
   /**
