@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
+import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
 
 /*
  * docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context — CDR. "A session is a pair (user, session_id) with a non-empty session_id.

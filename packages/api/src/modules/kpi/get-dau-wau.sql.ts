@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
+import { type KpiWindow, shiftDay } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
-import { type KpiWindow, shiftDay } from './window.js';
 
 /*
  * docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex — DAU/WAU. "A user is active on day d if they have an event of the activity set

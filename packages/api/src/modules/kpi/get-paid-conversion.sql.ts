@@ -1,10 +1,10 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
+import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { filterSql, KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
 
 /*
  * docs/kpis.md#4-paid-conversion--do-active-users-start-paying — Paid conversion. "A user's subscription is *paid at instant t* if their latest
