@@ -21,6 +21,12 @@ const SERVICE_CHANNELS: Record<string, Channel> = {
   website: 'web',
 };
 
+/** A v1 `service` (or an OpenTelemetry `service.name`) as a channel; undefined when unknown. */
+export function serviceChannel(service: string): Channel | undefined {
+  const key = service.toLowerCase();
+  return Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -63,8 +69,7 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
   const sourceField = text(raw.channel) ? 'channel' : 'service';
   const source = text(raw.channel) ?? text(raw.service);
   if (!source) return fail('service: required (one of mcp, server, extension, web, website)');
-  const key = source.toLowerCase();
-  const channel = Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
+  const channel = serviceChannel(source);
   if (!channel) {
     return fail(
       `${sourceField}: '${shown(source)}' is not one of mcp, server, extension, web, website`,
