@@ -160,7 +160,10 @@ export function createRestHandler(
       const response = await yoga.fetch('http://localhost/graphql', {
         method: 'POST',
         headers,
-        body: JSON.stringify({ query: known.document, variables: parsed.ok ? parsed.variables : {} }),
+        body: JSON.stringify({
+          query: known.document,
+          variables: parsed.ok ? parsed.variables : {},
+        }),
       });
       const result = (await response.json()) as GraphQLResult;
       const value = result.data?.[known.field];

@@ -97,7 +97,7 @@ function sendError(
   res.end(refusal.body);
 }
 
-/** A whole answer (an `errorResponse`, or a REST path's JSON) without CORS headers. */
+/** A whole answer where the request is not at hand (so without CORS headers). */
 function writeAnswer(res: ServerResponse, answer: ReturnType<typeof errorResponse>): void {
   res.writeHead(answer.status, answer.headers).end(answer.body);
 }
@@ -186,6 +186,7 @@ export function createHttpServer(options: {
         const ok = await ready();
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
       }
+      // the same admission as /graphql: each runs a GraphQL field (sendError writes any answer)
       if (options.rest?.serves(url.pathname)) {
         const admitted = await admit(req, config, tokens, limits);
         if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
