@@ -219,6 +219,7 @@ async function ingestBatch(
   items: readonly unknown[],
   o: IngestOptions,
   toRows: (raw: unknown) => ItemOutcome,
+  kept: (raw: unknown) => unknown = (raw) => raw,
 ): Promise<IngestResult> {
   checkBatchSize(items.length, o.argument);
   const groups: { index: number; items: Prepared[] }[] = [];
@@ -226,7 +227,14 @@ async function ingestBatch(
   items.forEach((raw, index) => {
     const outcome = toRows(raw);
     if (outcome.ok) groups.push({ index, items: outcome.items });
-    else rejections.push({ index, pipeline: outcome.pipeline, message: outcome.message, raw });
+    else {
+      rejections.push({
+        index,
+        pipeline: outcome.pipeline,
+        message: outcome.message,
+        raw: kept(raw),
+      });
+    }
   });
   return store(em, groups, rejections, o);
 }
@@ -273,4 +281,41 @@ export function ingestLegacy(
     }
     return { ok: true, items: prepared };
   });
+}
+
+/**
+ * Items another protocol has already mapped to rows (OTLP spans, modules/otlp): each is stored
+ * whole or not at all, like a v1 item, its rows through the same rules, scrubbing and
+ * idempotency. A row's id is derived from its `idSource` as a v1 item's is from its payload, so
+ * the same source sent again is a duplicate. A refusal is filed under the item's `pipeline` with
+ * its `raw` form.
+ */
+export interface MappedItem {
+  pipeline: Pipeline;
+  raw: unknown;
+  rows: { pipeline: Pipeline; input: unknown; idSource: unknown }[] | { reason: string };
+}
+
+export function ingestMapped(
+  em: EntityManager,
+  items: readonly MappedItem[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  return ingestBatch(
+    em,
+    items,
+    o,
+    (item) => {
+      const { pipeline, rows } = item as MappedItem;
+      if (!Array.isArray(rows)) return { ok: false, pipeline, message: rows.reason };
+      const prepared: Prepared[] = [];
+      for (const r of rows) {
+        const result = prepare(r.pipeline, r.input, o, () => legacyId(r.idSource, r.pipeline));
+        if (!result.ok) return { ok: false, pipeline, message: result.message };
+        prepared.push(result.prepared);
+      }
+      return { ok: true, items: prepared };
+    },
+    (item) => (item as MappedItem).raw,
+  );
 }
