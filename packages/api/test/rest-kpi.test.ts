@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
+import type { Knex } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 import { ev, query, record } from './kpi-fixtures.js';
@@ -8,11 +9,15 @@ import { ev, query, record } from './kpi-fixtures.js';
 /** The v1 REST paths (docs/api.md#v1-rest-paths) against the GraphQL fields they stand for. */
 let app: TestApp;
 let limited: TestApp;
+let slow: TestApp;
+let oneSlot: TestApp;
 beforeAll(async () => {
-  [app, limited] = await Promise.all([
+  [app, limited, slow, oneSlot] = await Promise.all([
     startTestApp(),
     // two requests per client address, then nothing refills while the test runs
     startTestApp({ RATE_LIMIT_ADDRESS_PER_SECOND: '0.001', RATE_LIMIT_ADDRESS_BURST: '2' }),
+    startTestApp({ QUERY_TIMEOUT_MS: '1500' }),
+    startTestApp({ ADMIN_CONCURRENCY: '1', ADMIN_QUEUE: '1' }),
   ]);
   await record(app, [
     // u1: active on 11-01, then idle 11-02…11-08 (7 days): resurrected on 11-09, via context
@@ -27,7 +32,7 @@ beforeAll(async () => {
   ]);
 });
 afterAll(async () => {
-  await Promise.all([app, limited].map((a) => a?.close()));
+  await Promise.all([app, limited, slow, oneSlot].map((a) => a?.close()));
 });
 
 async function rest(
@@ -369,4 +374,70 @@ it('the curl example of docs/api.md#v1-rest-paths answers what the document show
   );
   expect(JSON.parse(stdout)).toEqual(JSON.parse(shown ?? ''));
   expect(JSON.parse(stdout)).toEqual(CDR);
+});
+
+/** Holds every telemetry table so a KPI's statement waits (as in limits.test.ts). */
+async function lockAllTables(target: TestApp): Promise<{ release: () => Promise<void> }> {
+  const knex = target.orm.em.getConnection().getKnex() as Knex;
+  const trx = await knex.transaction();
+  const tables: { tablename: string }[] = (
+    await trx.raw(
+      "select tablename from pg_tables where schemaname = 'public' and tablename like any(array['telemetry_%', 'kpi_%'])",
+    )
+  ).rows;
+  await trx.raw(`lock table ${tables.map((t) => t.tablename).join(', ')} in access exclusive mode`);
+  return { release: async () => void (await trx.rollback()) };
+}
+
+async function untilWaitingOnLock(target: TestApp): Promise<void> {
+  for (let i = 0; i < 250; i++) {
+    const [{ n }] = await target.sql(
+      "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+    );
+    if (n > 0) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the KPI never waited on the lock');
+}
+
+it('a KPI past QUERY_TIMEOUT_MS: 504 QUERY_TIMEOUT, the GraphQL message', async () => {
+  const lock = await lockAllTables(slow);
+  try {
+    const answer = await rest(slow, '/admin/kpi/dau-wau?days=7&asOf=2026-11-20T00:00:00Z');
+    expect(answer.status).toBe(504);
+    expect(answer.body).toEqual({
+      errors: [
+        {
+          message:
+            'the query ran longer than 1500 ms and was cancelled (QUERY_TIMEOUT_MS); narrow its window or filters, or ask for fewer fields at once',
+          extensions: { code: 'QUERY_TIMEOUT' },
+        },
+      ],
+    });
+  } finally {
+    await lock.release();
+  }
+});
+
+it('a REST request takes an admin slot as a GraphQL one does: beyond slot and queue, 429', async () => {
+  const lock = await lockAllTables(oneSlot);
+  const first = rest(oneSlot, '/admin/kpi/cdr?days=1&asOf=2026-11-20T00:00:00Z');
+  await untilWaitingOnLock(oneSlot);
+  const second = oneSlot.gql('{ cdr(days: 1, asOf: "2026-11-20T00:00:00Z") { sessions } }');
+  await new Promise((r) => setTimeout(r, 1500)); // the second reaches the queue, even under load
+  const third = await rest(oneSlot, '/admin/kpi/cdr?days=1');
+  expect(third.status).toBe(429);
+  expect(third.headers.get('retry-after')).toBe('1');
+  expect(third.body).toEqual({
+    errors: [
+      {
+        message:
+          'rate limit: 1 admin requests run at once and 1 more may wait; retry after 1 s (Retry-After)',
+        extensions: { code: 'RATE_LIMITED' },
+      },
+    ],
+  });
+  await lock.release();
+  expect((await first).body).toMatchObject({ sessions: 0, rate: null });
+  expect((await second).data).toEqual({ cdr: { sessions: 0 } });
 });
