@@ -1,10 +1,11 @@
+import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-const base = (n: number, timestamp: string, userIdHash: string, sessionId: string) => ({
+const base = (timestamp: string, userIdHash: string, sessionId: string) => ({
   timestamp,
   userIdHash,
   sessionId,
@@ -23,38 +24,38 @@ const base = (n: number, timestamp: string, userIdHash: string, sessionId: strin
 const A1 = {
   eventId: id(1),
   eventName: 'CONTEXT_LOADED',
-  ...base(1, '2026-11-20T10:00:00.000Z', 'u_a', 's_1'),
+  ...base('2026-11-20T10:00:00.000Z', 'u_a', 's_1'),
 };
 const A2 = {
   eventId: id(2),
   eventName: 'SESSION_STARTED',
-  ...base(2, '2026-11-20T10:05:00.000Z', 'u_b', 's_2'),
+  ...base('2026-11-20T10:05:00.000Z', 'u_b', 's_2'),
 };
 const B1 = {
   errorId: id(3),
   errorType: 'TypeError',
   errorMessage: 'ctx is undefined',
   severity: 'ERROR',
-  ...base(3, '2026-11-20T09:00:00.000Z', 'u_a', 's_1'),
+  ...base('2026-11-20T09:00:00.000Z', 'u_a', 's_1'),
 };
 const C1 = {
   traceId: id(5),
   operationName: 'rag_search',
   durationMs: 150.5,
   success: true,
-  ...base(5, '2026-11-20T10:00:00.000Z', 'u_b', 's_2'),
+  ...base('2026-11-20T10:00:00.000Z', 'u_b', 's_2'),
 };
 const C2 = {
   traceId: id(6),
   operationName: 'rag_search',
   durationMs: 88,
   success: false,
-  ...base(6, '2026-11-20T10:00:00.000Z', 'u_a', 's_9'),
+  ...base('2026-11-20T10:00:00.000Z', 'u_a', 's_9'),
 };
 const D1 = {
   eventId: id(7),
   eventName: 'CONTEXT_RESUMED',
-  ...base(7, '2026-11-20T08:00:00.000Z', 'u_a', 's_1'),
+  ...base('2026-11-20T08:00:00.000Z', 'u_a', 's_1'),
 };
 
 const NAMES = new Map<string, string>([
@@ -171,7 +172,7 @@ describe('liveFeed', () => {
       ... on TelemetryTrace { id operationName durationMs success resultCount }
     } } }`);
     expect(res.errors).toBeUndefined();
-    const [d1, c2, , b1] = res.data?.liveFeed.nodes;
+    const [d1, c2, , b1] = res.data?.liveFeed.nodes ?? [];
     expect(d1).toEqual({
       id: id(7),
       eventName: 'CONTEXT_RESUMED',
@@ -224,5 +225,28 @@ describe('liveFeed', () => {
   it('is for admin tokens only', async () => {
     const res = await app.gql('{ liveFeed { pageInfo { hasNextPage } } }', {}, INGEST_TOKEN);
     expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['FORBIDDEN']);
+  });
+});
+
+describe('the documented liveFeed examples run as written', () => {
+  const root = new URL('../../../', import.meta.url);
+
+  it('README: the curl of "Did my event arrive?"', async () => {
+    const readme = await readFile(new URL('README.md', root), 'utf8');
+    const body = /-d '(\{\n {2}"query": "\{ liveFeed[^']*)'/.exec(readme)?.[1];
+    expect(body).toBeDefined();
+    const res = await app.gql(JSON.parse(body ?? '').query);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.liveFeed.nodes).toEqual([]);
+  });
+
+  it('docs/api.md: the Live feed block', async () => {
+    const api = await readFile(new URL('docs/api.md', root), 'utf8');
+    const section = api.slice(api.indexOf('### Live feed'));
+    const query = /```graphql\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(query).toContain('liveFeed(');
+    const res = await app.gql(query ?? '');
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.liveFeed.nodes).toEqual([]);
   });
 });
