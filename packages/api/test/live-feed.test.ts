@@ -20,6 +20,7 @@ const base = (timestamp: string, userIdHash: string, sessionId: string) => ({
  *   request 3: C2, C1 (traces, both 10:00: id 6 before id 5)
  *   request 2: B1 (error, u_a, s_1)
  *   request 1: A2 (event, 10:05) before A1 (event, 10:00)
+ * and request 5 below (LT, LE) before them all.
  */
 const A1 = {
   eventId: id(1),
@@ -58,6 +59,22 @@ const D1 = {
   ...base('2026-11-20T08:00:00.000Z', 'u_a', 's_1'),
 };
 
+/**
+ * Request 5, the newest: a v1 `tool_call` with a duration is stored as an event and a trace with
+ * the same receive time and timestamp, so only the pipeline orders them: the trace (LT) first,
+ * then the event (LE). Their ids are derived from the payload, so the test names them by type.
+ */
+const LEGACY_TOOL_CALL = {
+  service: 'mcp',
+  event_type: 'tool_call',
+  tool_name: 'search_context',
+  result: 'success',
+  duration_ms: 120,
+  user_id_hash: 'u_c',
+  session_id: 's_5',
+  timestamp: '2026-11-20T07:00:00Z',
+};
+
 const NAMES = new Map<string, string>([
   [id(1), 'A1'],
   [id(2), 'A2'],
@@ -73,6 +90,12 @@ beforeAll(async () => {
   await app.record('recordErrors', [B1]);
   await app.record('recordTraces', [C1, C2]);
   await app.record('recordEvents', [D1]);
+  const legacy = await app.gql(
+    'mutation ($es: [JSON!]!) { recordLegacyEvents(events: $es) { accepted rejected } }',
+    { es: [LEGACY_TOOL_CALL] },
+    INGEST_TOKEN,
+  );
+  expect(legacy.data?.recordLegacyEvents).toEqual({ accepted: 1, rejected: 0 });
 });
 afterAll(async () => app?.close());
 
@@ -96,7 +119,8 @@ async function feed(args: Record<string, unknown> = {}): Promise<Page> {
   return res.data?.liveFeed as Page;
 }
 
-const names = (page: Page) => page.nodes.map((n) => NAMES.get(n.id));
+const names = (page: Page) =>
+  page.nodes.map((n) => NAMES.get(n.id) ?? (n.__typename === 'TelemetryTrace' ? 'LT' : 'LE'));
 
 /** Every page of a walk by `endCursor`, as fixture names. */
 async function walk(first: number, args: Record<string, unknown> = {}) {
@@ -111,13 +135,15 @@ async function walk(first: number, args: Record<string, unknown> = {}) {
   throw new Error('pagination did not end');
 }
 
-const ALL = ['D1', 'C2', 'C1', 'B1', 'A2', 'A1'];
+const ALL = ['LT', 'LE', 'D1', 'C2', 'C1', 'B1', 'A2', 'A1'];
 
 describe('liveFeed', () => {
   it('lists every pipeline newest received first, then by timestamp and id', async () => {
     const page = await feed();
     expect(names(page)).toEqual(ALL);
     expect(page.nodes.map((n) => n.__typename)).toEqual([
+      'TelemetryTrace',
+      'TelemetryEvent',
       'TelemetryEvent',
       'TelemetryTrace',
       'TelemetryTrace',
@@ -130,14 +156,22 @@ describe('liveFeed', () => {
 
   it('walks every page by cursor with no gap or repeat', async () => {
     expect(await walk(1)).toEqual(ALL.map((n) => [n]));
+    // a page ending on LT (trace) must keep LE (event, same instant); one ending on LE must not
+    // repeat LT
     expect(await walk(2)).toEqual([
+      ['LT', 'LE'],
       ['D1', 'C2'],
       ['C1', 'B1'],
       ['A2', 'A1'],
     ]);
-    expect(await walk(4)).toEqual([
-      ['D1', 'C2', 'C1', 'B1'],
+    expect(await walk(3)).toEqual([
+      ['LT', 'LE', 'D1'],
+      ['C2', 'C1', 'B1'],
       ['A2', 'A1'],
+    ]);
+    expect(await walk(4)).toEqual([
+      ['LT', 'LE', 'D1', 'C2'],
+      ['C1', 'B1', 'A2', 'A1'],
     ]);
     expect(await walk(2, { userIdHash: 'u_a' })).toEqual([
       ['D1', 'C2'],
@@ -156,23 +190,34 @@ describe('liveFeed', () => {
       'A1',
     ]);
     expect(names(await feed({ eventName: ['CONTEXT_LOADED'], pipeline: ['TRACE'] }))).toEqual([]);
-    expect(names(await feed({ pipeline: ['ERROR', 'TRACE'] }))).toEqual(['C2', 'C1', 'B1']);
+    expect(names(await feed({ pipeline: ['ERROR', 'TRACE'] }))).toEqual(['LT', 'C2', 'C1', 'B1']);
+    expect(names(await feed({ userIdHash: 'u_c' }))).toEqual(['LT', 'LE']);
     expect(names(await feed({ pipeline: ['EVENT'], userIdHash: 'u_b' }))).toEqual(['A2']);
     // since B1's receive time (milliseconds, so at or before it): B1 and everything after it
-    const b1 = (await feed()).nodes[3];
+    const b1 = (await feed()).nodes[5];
     expect(NAMES.get(b1?.id ?? '')).toBe('B1');
-    expect(names(await feed({ since: b1?.receivedAt }))).toEqual(['D1', 'C2', 'C1', 'B1']);
+    expect(names(await feed({ since: b1?.receivedAt }))).toEqual([
+      'LT',
+      'LE',
+      'D1',
+      'C2',
+      'C1',
+      'B1',
+    ]);
     expect(names(await feed({ userIdHash: 'nobody' }))).toEqual([]);
   });
 
   it('returns the whole stored record of each pipeline', async () => {
-    const res = await app.gql(`{ liveFeed(first: 4) { nodes {
+    const res = await app.gql(`{ liveFeed(first: 6) { nodes {
       ... on TelemetryEvent { id eventName result userIdHash sessionId channel phase }
       ... on TelemetryError { id errorType errorMessage severity stackHash }
       ... on TelemetryTrace { id operationName durationMs success resultCount }
     } } }`);
     expect(res.errors).toBeUndefined();
-    const [d1, c2, , b1] = res.data?.liveFeed.nodes ?? [];
+    const [lt, le, d1, c2, , b1] = res.data?.liveFeed.nodes ?? [];
+    // the v1 tool call: an event and a trace named after the tool (docs/api.md#legacy-v1-payloads)
+    expect(lt).toMatchObject({ operationName: 'search_context', durationMs: 120, success: true });
+    expect(le).toMatchObject({ eventName: 'SERVER_OPERATION_CALLED', userIdHash: 'u_c' });
     expect(d1).toEqual({
       id: id(7),
       eventName: 'CONTEXT_RESUMED',

@@ -13,7 +13,7 @@ import {
 } from '../analytics/lists.service.js';
 import { decodeCursor, encodeCursor } from '../common.schema.js';
 import {
-  AFTER_KEY_CONDITION,
+  afterKeyCondition,
   getLiveFeedSql,
   type LiveFeedDbRow,
   PIPELINE_RANK,
@@ -118,7 +118,6 @@ export async function getLiveFeed(
     Object.assign(values, {
       afterReceived: key.received,
       afterTimestamp: key.timestamp,
-      afterRank: key.rank,
       afterId: key.id,
       afterUser: key.userIdHash,
     });
@@ -135,7 +134,7 @@ export async function getLiveFeed(
     conditions: [
       ...shared,
       ...(pipeline === 'event' ? names.conditions : []),
-      ...(key ? [AFTER_KEY_CONDITION(PIPELINE_RANK[pipeline])] : []),
+      ...(key ? [afterKeyCondition(PIPELINE_RANK[pipeline], key.rank)] : []),
     ],
   }));
   const rows = await getRows<LiveFeedDbRow>(em, getLiveFeedSql(branches), {
