@@ -17,8 +17,8 @@ import { commonColumnsSql } from '../ingest/columns.js';
  * the demo seed and big batches give many rows one `received_at`), so a page reads at most
  * 3 × `:limit` index entries whatever the table sizes (200k rows a table: 0.5 ms, against 2 s for
  * a sort of every row). Filtered by a user, the planner takes the user's own index instead. On Citus every branch is a distributed top-N (each shard returns its
- * newest `:limit`), planned on its own; with `userIdHash` given all three go to one colocated
- * shard group. The merge of three short lists runs on the coordinator.
+ * newest `:limit`), planned on its own; with `userIdHash` given each reads only that user's
+ * shard (the tables are colocated by user). The merge of three short lists runs on the coordinator.
  *
  * Parameters: `:limit`, those of the branch conditions (filters.sql.ts names), and with a cursor
  * `:afterReceived`, `:afterTimestamp`, `:afterId`, `:afterUser`.
