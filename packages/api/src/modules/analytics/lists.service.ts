@@ -1,13 +1,10 @@
 import type { BetaPhase, Channel, EventName, Pipeline, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
-import {
-  checkNonEmptyList,
-  checkPageSize,
-  checkRange,
-  decodeListCursor,
-  encodeListCursor,
-} from './arguments.js';
+import { runSql } from '../../db/sql.js';
+import { decodeListCursor, encodeListCursor } from '../shared/cursor.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { checkRange } from '../shared/window.js';
+import { checkNonEmptyList } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
 import { AFTER_KEY_CONDITION, listRecordsSql } from './lists.sql.js';
 
@@ -132,10 +129,15 @@ async function listRecords(
       afterUser: key.userIdHash,
     });
   }
-  const rows = await getRows<DbRow>(em, listRecordsSql(pipeline, whereClause(conditions)), {
-    ...values,
-    limit: args.first + 1,
-  });
+  const rows = await runSql<DbRow>(
+    em,
+    listRecordsSql(pipeline, whereClause(conditions)),
+    {
+      ...values,
+      limit: args.first + 1,
+    },
+    { name: 'listRecords', read: true },
+  );
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {

@@ -36,8 +36,8 @@ const LiveFeedConnectionRef = builder
     description:
       'A page of the live feed, newest received first by (receivedAt, timestamp, pipeline, id).',
     fields: (t) => ({
-      nodes: t.field({ type: [LiveItemRef], resolve: (c) => c.nodes, description: 'The rows.' }),
-      pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo, description: 'Paging.' }),
+      nodes: t.expose('nodes', { type: [LiveItemRef], description: 'The rows.' }),
+      pageInfo: t.expose('pageInfo', { type: PageInfoRef, description: 'Paging.' }),
     }),
   });
 

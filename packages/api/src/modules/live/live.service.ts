@@ -1,6 +1,6 @@
 import { type EventName, PIPELINES, type Pipeline } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { checkNonEmptyList } from '../analytics/arguments.js';
 import { filterConditions } from '../analytics/filters.sql.js';
@@ -11,7 +11,8 @@ import {
   type TelemetryTraceRow,
   toRow,
 } from '../analytics/lists.service.js';
-import { decodeCursor, encodeCursor } from '../common.schema.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { checkPageSize } from '../shared/pagination.js';
 import {
   afterKeyCondition,
   getLiveFeedSql,
@@ -85,12 +86,7 @@ const NO_FILTER = {
 };
 
 function checkArgs(args: LiveFeedArgs): void {
-  if (!Number.isInteger(args.first) || args.first < 1 || args.first > MAX_LIVE_PAGE_SIZE) {
-    throw badInput(
-      `first: must be between 1 and ${MAX_LIVE_PAGE_SIZE} (got ${args.first})`,
-      'first',
-    );
-  }
+  checkPageSize(args.first, 'first', MAX_LIVE_PAGE_SIZE);
   checkNonEmptyList(args.eventNames, 'eventName');
   checkNonEmptyList(args.pipelines, 'pipeline');
 }
@@ -137,10 +133,12 @@ export async function getLiveFeed(
       ...(key ? [afterKeyCondition(PIPELINE_RANK[pipeline], key.rank)] : []),
     ],
   }));
-  const rows = await getRows<LiveFeedDbRow>(em, getLiveFeedSql(branches), {
-    ...values,
-    limit: args.first + 1,
-  });
+  const rows = await runSql<LiveFeedDbRow>(
+    em,
+    getLiveFeedSql(branches),
+    { ...values, limit: args.first + 1 },
+    { name: 'getLiveFeed', read: true },
+  );
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {
