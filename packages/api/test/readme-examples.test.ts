@@ -47,9 +47,10 @@ describe('README examples (issue #17)', () => {
 
   it('every curl runs as written and gets no error', async () => {
     const scripts = blocks(readme, 'sh').filter((b) => /^curl /m.test(b));
-    expect(scripts.length).toBe(2);
+    // the ingest block, the live feed, the failed items and the v1 REST path
+    expect(scripts.length).toBe(4);
     const host = new URL(app.baseUrl).host;
-    const answers: unknown[] = [];
+    const answers: Record<string, unknown>[] = [];
     for (const script of scripts) {
       // one answer per curl, whatever the script around it does
       const wrapped = `curl() { command curl "$@"; echo; echo '@@@'; }\n${script.replaceAll('localhost:4000', host)}`;
@@ -59,14 +60,24 @@ describe('README examples (issue #17)', () => {
       });
       for (const part of stdout.split('@@@').slice(0, -1)) answers.push(JSON.parse(part));
     }
-    expect(answers).toHaveLength(7 + 1); // the seven ingest mutations, then failedItems
+    // the seven ingest mutations, liveFeed, failedItems, then GET /admin/kpi/all
+    expect(answers).toHaveLength(7 + 3);
     for (const answer of answers) expect(answer).not.toHaveProperty('errors');
-    const results = answers.map((a) => Object.values((a as { data: object }).data)[0]);
+    const data = answers.slice(0, 9).map((a) => Object.values(a.data as object)[0]);
     // only the v1 `feature_usage` item is refused (it goes to the failed-items store): by design
-    expect(results.slice(0, 7).map((r) => (r as { rejected: number }).rejected)).toEqual([
+    expect(data.slice(0, 7).map((r) => (r as { rejected: number }).rejected)).toEqual([
       0, 0, 0, 0, 0, 0, 1,
     ]);
-    expect((results[7] as { nodes: { reason: string }[] }).nodes).toHaveLength(1);
+    // the README's user sent events, an error and a trace: the live feed shows them
+    expect((data[7] as { nodes: unknown[] }).nodes.length).toBeGreaterThan(0);
+    expect((data[8] as { nodes: { reason: string }[] }).nodes).toHaveLength(1);
+    expect(Object.keys(answers[9] as object).sort()).toEqual([
+      'cdr',
+      'dauWau',
+      'paidConversion',
+      'resurrection',
+      'window',
+    ]);
   });
 
   it('every GraphQL block of the README, docs/api.md and docs/kpis.md answers without errors', async () => {
