@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
 import { formatCount, formatPercent } from '../src/format';
+import { utcToday } from '../src/window';
 import { launchChromium, openDashboard, STORAGE_KEY, signIn } from './helpers/browser.js';
 import { recordDashboardFixture } from './helpers/dashboard-fixture.js';
 
@@ -136,6 +137,36 @@ describe('beta dashboards', () => {
     expect(csv).toBe(['day,rate,sessions,dependentSessions', ...rows, ''].join('\r\n'));
     // the 24th: d1 loaded (1/1); the 25th: d2 and e1, e1 resumed (1/2)
     expect(rows.slice(-2)).toEqual(['2026-11-24,1,1,1', '2026-11-25,0.5,2,1']);
+    await page.context().close();
+  });
+
+  it('opens the ended closed beta on its last window; one click shows the days up to today', async () => {
+    const page = await signedIn('/closed-beta?days=7');
+    // the URL says which window: the closed beta's last day, written in place of the bare URL
+    await page.waitForURL(/\/closed-beta\?days=7&asOf=2026-11-12$/);
+    expect(await page.evaluate(() => history.state.replaced)).toBe(true);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '50.0%', '0.4', '50.0%']);
+    const notice = page.getByTestId('last-window');
+    expect(await notice.textContent()).toContain('data ends on 12 Nov 2026');
+    await page.getByTestId('show-up-to-today').click();
+    const today = utcToday();
+    await page.waitForURL(`${app.baseUrl}/closed-beta?days=7&asOf=${today}`);
+    // nothing in the 7 days to today nor the 7 before: no −100%, the cards say so
+    await poll(() => cardValues(page)).toEqual(['—', '—', '0', '—']);
+    expect(
+      await page
+        .getByTestId('kpi-delta')
+        .evaluateAll((deltas) => deltas.map((d) => d.textContent?.trim().replace(/\s+/g, ' '))),
+    ).toEqual(Array(4).fill('no data in this window vs previous 7 days'));
+    await page.getByTestId('ended-phase').waitFor();
+    expect(await page.getByTestId('last-window').count()).toBe(0);
+    // the window up to today stays put when the window length changes
+    await page.getByTestId('window-14').click();
+    await page.waitForURL(`${app.baseUrl}/closed-beta?days=14&asOf=${today}`);
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/\/closed-beta\?days=7&asOf=2026-11-12$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '50.0%', '0.4', '50.0%']);
     await page.context().close();
   });
 
