@@ -1,5 +1,6 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
@@ -215,6 +216,38 @@ describe('beta dashboards', () => {
     await poll(names).toEqual(['cy', 'ben', 'ana']);
     expect(await header('User hash').getAttribute('aria-sort')).toBe('descending');
     await page.screenshot({ path: join(ARTIFACTS, 'closed-beta.png'), fullPage: true });
+    await page.context().close();
+  });
+});
+
+/** axe-core's serious and critical violations on the page as it stands: `id: selectors`. */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe-core)', () => {
+  it('finds no serious or critical violation on the beta pages and a narrow /compare', async () => {
+    // the closed beta's last window has rising changes (the green text) and its tester table
+    const page = await signedIn('/closed-beta?days=7');
+    await page.waitForURL(/asOf=2026-11-12/);
+    await chartsDrawn(page);
+    await page.getByTestId('tester-row').first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await chartsDrawn(page);
+    await page.waitForLoadState('networkidle');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // at 390 px the comparison table scrolls sideways: a keyboard must reach it
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${app.baseUrl}/compare?days=7&asOf=2026-11-25`);
+    await page.getByTestId('compare-table').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.context().close();
   });
 });
