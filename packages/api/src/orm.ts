@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { runSql } from './db/sql.js';
 import { Migration20261126040000 } from './migrations/Migration20261126040000.js';
 import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
 import { Migration20261126050000 } from './migrations/Migration20261126050000.js';
@@ -9,6 +10,7 @@ import { Migration20261127000000 } from './migrations/Migration20261127000000.js
 import { Migration20261127200000 } from './migrations/Migration20261127200000.js';
 import { Migration20261128000000 } from './migrations/Migration20261128000000.js';
 import { Migration20261128010000 } from './migrations/Migration20261128010000.js';
+import { Migration20261206200000 } from './migrations/Migration20261206200000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -25,6 +27,7 @@ export const migrationsList = [
   { name: 'Migration20261127200000', class: Migration20261127200000 },
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128010000', class: Migration20261128010000 },
+  { name: 'Migration20261206200000', class: Migration20261206200000 },
 ];
 
 export async function initORM(
@@ -60,17 +63,25 @@ export async function migrate(orm: Orm): Promise<void> {
 export async function citusLayout(
   orm: Orm,
 ): Promise<{ distributed: string[]; reference: string[]; workers: number } | null> {
-  const connection = orm.em.getConnection();
-  const [citus] = await connection.execute<{ n: number }[]>(
+  const [citus] = await runSql<{ n: number }>(
+    orm.em,
     "select count(*)::int as n from pg_extension where extname = 'citus'",
+    {},
+    { name: 'hasCitus' },
   );
   if (!citus?.n) return null;
-  const tables = await connection.execute<{ name: string; method: string }[]>(
+  const tables = await runSql<{ name: string; method: string }>(
+    orm.em,
     `select logicalrelid::regclass::text as name, partmethod as method from pg_dist_partition
      order by 1`,
+    {},
+    { name: 'getCitusTables' },
   );
-  const [nodes] = await connection.execute<{ n: number }[]>(
+  const [nodes] = await runSql<{ n: number }>(
+    orm.em,
     'select count(*)::int as n from citus_get_active_worker_nodes()',
+    {},
+    { name: 'getCitusWorkers' },
   );
   return {
     distributed: tables.filter((t) => t.method === 'h').map((t) => t.name),
@@ -82,7 +93,7 @@ export async function citusLayout(
 /** `/ready`: the database answers and no migration is pending. */
 export async function isReady(orm: Orm): Promise<boolean> {
   try {
-    await orm.em.getConnection().execute('select 1');
+    await runSql(orm.em, 'select 1', {}, { name: 'ready' });
     const pending = await orm.getMigrator().getPendingMigrations();
     return pending.length === 0;
   } catch {
