@@ -16,7 +16,7 @@ import {
 import type { KpiWindow } from './window.js';
 
 /** The KPI types and queries of packages/schema/schema.graphql; definitions in docs/kpis.md and the `get-*.sql.ts` files. */
-const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
+export const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
   description: 'The UTC days a KPI covers: [from, to), whole days, `to` exclusive.',
   fields: (t) => ({
     from: t.field({
@@ -210,7 +210,7 @@ const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
 
 type ArgBuilder = Parameters<Parameters<typeof builder.queryField>[1]>[0]['arg'];
 
-function kpiArgs(arg: ArgBuilder, defaultDays: number) {
+export function kpiArgs(arg: ArgBuilder, defaultDays: number) {
   return {
     days: arg.int({
       defaultValue: defaultDays,
@@ -225,7 +225,7 @@ function kpiArgs(arg: ArgBuilder, defaultDays: number) {
   };
 }
 
-const toKpiArgs = (
+export const toKpiArgs = (
   args: {
     days?: number | null;
     asOf?: Date | null;

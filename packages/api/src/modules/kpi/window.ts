@@ -22,7 +22,8 @@ const LATEST = Date.UTC(9999, 11, 31);
 
 export const isoDay = (instant: Date | number) => new Date(instant).toISOString().slice(0, 10);
 
-function checkRange(argument: string, value: number, min: number, max: number): number {
+/** An integer argument in [min, max], else BAD_USER_INPUT naming it. */
+export function checkRange(argument: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     throw badInput(`${argument}: must be between ${min} and ${max} (got ${value})`, argument);
   }
