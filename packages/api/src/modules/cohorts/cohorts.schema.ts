@@ -1,7 +1,14 @@
 import { builder } from '../../builder.js';
+import { EventNameEnum } from '../common.schema.js';
 import { KpiWindowRef, kpiArgs, toKpiArgs } from '../kpi/kpi.schema.js';
-import { cohortsService, type Lifecycle, type LifecyclePeriod } from './cohorts.service.js';
-import { RETENTION_PERIODS } from './periods.js';
+import {
+  cohortsService,
+  type Lifecycle,
+  type LifecyclePeriod,
+  type Retention,
+  type RetentionCohort,
+} from './cohorts.service.js';
+import { RETENTION_PERIODS, RETENTION_TYPES } from './periods.js';
 
 /**
  * Retention, lifecycle and funnel (docs/kpis.md sections 5–7): admin tokens only, like every
@@ -86,5 +93,129 @@ builder.queryField('lifecycle', (t) =>
     },
     resolve: (_root, args, ctx) =>
       cohortsService.lifecycle(ctx.em, { ...toKpiArgs(args, 30), period: args.period ?? 'day' }),
+  }),
+);
+
+export const RetentionTypeEnum = builder.enumType('RetentionType', {
+  description: 'Which start puts a user in a cohort.',
+  values: upperCased(RETENTION_TYPES, {
+    first_time:
+      'A user is in one cohort: the period of their first-ever start (activity, or startEvent) in scope.',
+    recurring: 'A user is in the cohort of every period in which they started.',
+  }),
+});
+
+const RetentionCohortRef = builder.objectRef<RetentionCohort>('RetentionCohort').implement({
+  description: 'One cohort: the users who started in one period, and how many came back after.',
+  fields: (t) => ({
+    start: t.field({
+      type: 'Date',
+      resolve: (c) => c.start,
+      description: "The cohort period's first UTC day (a Monday for WEEK).",
+    }),
+    size: t.exposeInt('size', { description: 'Users in the cohort (= values[0]).' }),
+    values: t.exposeIntList('values', {
+      description:
+        'values[0] = size; values[k] = cohort users active (or doing returnEvent) in period start + k. Periods after the one containing asOf are left out, so later cohorts have shorter rows.',
+    }),
+    incomplete: t.exposeBoolean('incomplete', {
+      description: 'The last value is of the period containing asOf, which is still filling up.',
+    }),
+  }),
+});
+
+const RetentionAverageRef = builder.objectRef<Retention['average']>('RetentionAverage').implement({
+  description: 'The size-weighted mean retention curve over the cohorts.',
+  fields: (t) => ({
+    values: t.exposeFloatList('values', {
+      nullable: { list: false, items: true },
+      description:
+        'Per k: Σ values[k] ÷ Σ size over the cohorts that have a k-th value; null when that Σ size is 0. As long as the longest cohort row.',
+    }),
+  }),
+});
+
+const RetentionRef = builder.objectRef<Retention>('Retention').implement({
+  description: 'Retention cohorts over a window: do the users we win stay?',
+  fields: (t) => ({
+    window: t.field({
+      type: KpiWindowRef,
+      resolve: (r) => r.window,
+      description: 'The window whose periods are the cohorts.',
+    }),
+    period: t.field({
+      type: RetentionPeriodEnum,
+      resolve: (r) => r.period,
+      description: 'Days or ISO weeks.',
+    }),
+    type: t.field({
+      type: RetentionTypeEnum,
+      resolve: (r) => r.type,
+      description: 'FIRST_TIME or RECURRING cohorts.',
+    }),
+    intervals: t.exposeInt('intervals', { description: 'The largest k asked for.' }),
+    startEvent: t.field({
+      type: EventNameEnum,
+      nullable: true,
+      resolve: (r) => r.startEvent,
+      description: 'The event that starts a user; null: any activity.',
+    }),
+    returnEvent: t.field({
+      type: EventNameEnum,
+      nullable: true,
+      resolve: (r) => r.returnEvent,
+      description: 'The event that counts as coming back; null: any activity.',
+    }),
+    cohorts: t.field({
+      type: [RetentionCohortRef],
+      resolve: (r) => r.cohorts,
+      description: 'One per period that starts within the window, oldest first, empty ones too.',
+    }),
+    average: t.field({
+      type: RetentionAverageRef,
+      resolve: (r) => r.average,
+      description: 'The size-weighted mean over the cohorts.',
+    }),
+  }),
+});
+
+builder.queryField('retention', (t) =>
+  t.field({
+    type: RetentionRef,
+    description: 'Retention cohorts (docs/kpis.md#5-retention--do-the-users-we-win-stay).',
+    args: {
+      ...kpiArgs(t.arg, 90),
+      period: t.arg({
+        type: RetentionPeriodEnum,
+        defaultValue: 'week',
+        description: 'DAY or WEEK (ISO weeks, starting Monday 00:00 UTC).',
+      }),
+      intervals: t.arg.int({
+        defaultValue: 12,
+        description: "The periods after the cohort's to measure, 1–26: values[0…intervals].",
+      }),
+      type: t.arg({
+        type: RetentionTypeEnum,
+        defaultValue: 'first_time',
+        description: 'FIRST_TIME (default) or RECURRING cohorts.',
+      }),
+      startEvent: t.arg({
+        type: EventNameEnum,
+        description: 'Start with this event instead of any activity.',
+      }),
+      returnEvent: t.arg({
+        type: EventNameEnum,
+        description: 'Come back with this event instead of any activity.',
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      cohortsService.retention(ctx.em, {
+        ...toKpiArgs(args, 90),
+        period: args.period ?? 'week',
+        intervals: args.intervals ?? 12,
+        type: args.type ?? 'first_time',
+        startEvent: args.startEvent ?? null,
+        returnEvent: args.returnEvent ?? null,
+      }),
   }),
 );
