@@ -3,6 +3,8 @@ import { EventNameEnum } from '../common.schema.js';
 import { KpiWindowRef, kpiArgs, toKpiArgs } from '../kpi/kpi.schema.js';
 import {
   cohortsService,
+  type Funnel,
+  type FunnelStep,
   type Lifecycle,
   type LifecyclePeriod,
   type Retention,
@@ -216,6 +218,79 @@ builder.queryField('retention', (t) =>
         type: args.type ?? 'first_time',
         startEvent: args.startEvent ?? null,
         returnEvent: args.returnEvent ?? null,
+      }),
+  }),
+);
+
+const FunnelStepRef = builder.objectRef<FunnelStep>('FunnelStep').implement({
+  description: 'One step of a funnel: the users who reached it, and how fast.',
+  fields: (t) => ({
+    eventName: t.field({
+      type: EventNameEnum,
+      resolve: (s) => s.eventName,
+      description: "The step's event.",
+    }),
+    users: t.exposeInt('users', {
+      description: 'Users who reached this step (and so every step before it).',
+    }),
+    conversionFromStart: t.exposeFloat('conversionFromStart', {
+      nullable: true,
+      description: 'users ÷ users of step 0; null when step 0 has none.',
+    }),
+    conversionFromPrevious: t.exposeFloat('conversionFromPrevious', {
+      nullable: true,
+      description:
+        'users ÷ users of the previous step; null for step 0 or when that step has none.',
+    }),
+    medianSecondsFromPrevious: t.exposeFloat('medianSecondsFromPrevious', {
+      nullable: true,
+      description:
+        "Median seconds from the previous step's matched event to this one's, over the users who reached this step (an even count: the mean of the two middle values); null for step 0 or when nobody reached it.",
+    }),
+  }),
+});
+
+const FunnelRef = builder.objectRef<Funnel>('Funnel').implement({
+  description: 'A funnel: users entering with the first step, matched greedily through the next.',
+  fields: (t) => ({
+    window: t.field({
+      type: KpiWindowRef,
+      resolve: (f) => f.window,
+      description: 'Entries and every matched step lie in this window.',
+    }),
+    windowDays: t.exposeInt('windowDays', {
+      description: "Each step must come within windowDays × 24 h of the user's entry.",
+    }),
+    steps: t.field({
+      type: [FunnelStepRef],
+      resolve: (f) => f.steps,
+      description: 'One per step, in order.',
+    }),
+  }),
+});
+
+builder.queryField('funnel', (t) =>
+  t.field({
+    type: FunnelRef,
+    description:
+      'Conversion through 2–6 steps (docs/kpis.md#7-funnel--where-do-they-drop-off-on-the-way-to-value).',
+    args: {
+      ...kpiArgs(t.arg, 30),
+      steps: t.arg({
+        type: [EventNameEnum],
+        required: true,
+        description: 'The steps, 2–6 events in order; an event may repeat.',
+      }),
+      windowDays: t.arg.int({
+        defaultValue: 14,
+        description: "1–90: each step must come within windowDays × 24 h of the user's entry.",
+      }),
+    },
+    resolve: (_root, args, ctx) =>
+      cohortsService.funnel(ctx.em, {
+        ...toKpiArgs(args, 30),
+        steps: args.steps,
+        windowDays: args.windowDays ?? 14,
       }),
   }),
 );

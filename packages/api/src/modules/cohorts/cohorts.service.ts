@@ -1,7 +1,9 @@
 import type { EventName } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../../errors.js';
 import { filterOf, type KpiArgs } from '../kpi/kpi.service.js';
 import { checkRange, type KpiWindow, kpiWindow } from '../kpi/window.js';
+import { getFunnel } from './get-funnel.sql.js';
 import { getLifecycle } from './get-lifecycle.sql.js';
 import { getRetention } from './get-retention.sql.js';
 import { PERIOD_DAYS, periodStarts, type RetentionPeriod, type RetentionType } from './periods.js';
@@ -111,5 +113,47 @@ async function retention(em: EntityManager, args: RetentionArgs): Promise<Retent
   return { ...shape, cohorts, average: { values: average } };
 }
 
+export interface FunnelArgs extends KpiArgs {
+  steps: EventName[];
+  windowDays: number;
+}
+export interface FunnelStep {
+  eventName: EventName;
+  users: number;
+  conversionFromStart: number | null;
+  /** Null for step 0, and when the previous step has no user. */
+  conversionFromPrevious: number | null;
+  medianSecondsFromPrevious: number | null;
+}
+export interface Funnel {
+  window: KpiWindow;
+  windowDays: number;
+  steps: FunnelStep[];
+}
+
+const ratio = (part: number, whole: number | undefined) =>
+  whole !== undefined && whole > 0 ? part / whole : null;
+
+async function funnel(em: EntityManager, args: FunnelArgs): Promise<Funnel> {
+  if (args.steps.length < 2 || args.steps.length > 6) {
+    throw badInput(`steps: must list 2 to 6 events (got ${args.steps.length})`, 'steps');
+  }
+  const windowDays = checkRange('windowDays', args.windowDays, 1, 90);
+  const window = kpiWindow(args.days, args.asOf);
+  const rows = await getFunnel(em, window, args.steps, windowDays, filterOf(args));
+  const users = args.steps.map((_, i) => rows.find((r) => r.step === i)?.users ?? 0);
+  return {
+    window,
+    windowDays,
+    steps: args.steps.map((eventName, i) => ({
+      eventName,
+      users: users[i] ?? 0,
+      conversionFromStart: ratio(users[i] ?? 0, users[0]),
+      conversionFromPrevious: i === 0 ? null : ratio(users[i] ?? 0, users[i - 1]),
+      medianSecondsFromPrevious: rows.find((r) => r.step === i)?.median_seconds ?? null,
+    })),
+  };
+}
+
 /** Retention, lifecycle and funnels (docs/kpis.md#5-retention--do-the-users-we-win-stay ff.). */
-export const cohortsService = { lifecycle, retention };
+export const cohortsService = { lifecycle, retention, funnel };
