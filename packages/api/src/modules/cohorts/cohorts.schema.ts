@@ -12,10 +12,11 @@ import {
 } from './cohorts.service.js';
 import { RETENTION_PERIODS, RETENTION_TYPES } from './periods.js';
 
-/**
+/*
  * Retention, lifecycle and funnel (docs/kpis.md sections 5–7): admin tokens only, like every
  * read (the ingest allow-list of graphql.ts), with the KPI fields' window and filter arguments.
  */
+
 /** Wire value → description; the GraphQL enums derive from the tuples of periods.ts. */
 const upperCased = <T extends string>(values: readonly T[], describe: Record<T, string>) =>
   Object.fromEntries(
