@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { TokenKind } from './builder.js';
+import type { TokenKind } from './context.js';
 
 /**
  * Access (docs/api.md#access): static bearer tokens of two kinds. Tokens are compared in constant time and

@@ -1,23 +1,8 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import SchemaBuilder from '@pothos/core';
-import type { Logger } from 'pino';
-import type { Config } from './config.js';
+import SchemaBuilder, { type ObjectRef, type ArgBuilder as PothosArgBuilder } from '@pothos/core';
+import type { Context } from './context.js';
 
-export type TokenKind = 'admin' | 'ingest';
-
-export interface Context {
-  /** Forked per request: a resolver never touches the global EntityManager. */
-  em: EntityManager;
-  /** Null only for a request that slipped past the token check; execution refuses it. */
-  tokenKind: TokenKind | null;
-  /** Server clock at ingest (`received_at`, docs/api.md#pipelines), one instant for the whole request. */
-  receivedAt: Date;
-  config: Config;
-  /** The server's logger, for what a request must leave on record (e.g. an erasure). */
-  logger: Logger;
-}
-
-export const builder = new SchemaBuilder<{
+/** What the schema is built from: the request context, nullability defaults, scalars. */
+export interface SchemaTypes {
   Context: Context;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
@@ -27,7 +12,18 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
     ID: { Input: string; Output: string };
   };
-}>({ defaultFieldNullability: false });
+}
+
+export const builder = new SchemaBuilder<SchemaTypes>({ defaultFieldNullability: false });
+
+/**
+ * The builder's types, for helpers that build fields or arguments outside one `fields: (t) => …`
+ * (shared argument sets, shared input fields, connection types). Written once, here.
+ */
+export type Types = PothosSchemaTypes.ExtendDefaultTypes<SchemaTypes>;
+export type ArgBuilder = PothosArgBuilder<Types>;
+export type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<Types, 'InputObject'>;
+export type TypedObjectRef<T> = ObjectRef<Types, T>;
 
 builder.queryType({ description: 'Reads: KPIs and analyst queries (admin tokens only).' });
 builder.mutationType({

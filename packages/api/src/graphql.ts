@@ -1,14 +1,15 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { type DocumentNode, GraphQLError, Kind, type SelectionSetNode } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Context, TokenKind } from './builder.js';
 import type { Config } from './config.js';
+import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
+import { type ListedKind, mayRun, rootAccess } from './modules/shared/access.js';
 import type { Orm } from './orm.js';
 import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
 import { schema } from './schema.js';
@@ -29,54 +30,16 @@ export const QUERY_LIMITS = {
   maxDirectives: 10,
 } as const;
 
-function rootFieldNames(
-  document: DocumentNode,
-  set: SelectionSetNode,
-  seen = new Set<string>(),
-): string[] {
-  const names: string[] = [];
-  for (const s of set.selections) {
-    if (s.kind === Kind.FIELD) names.push(s.name.value);
-    else if (s.kind === Kind.INLINE_FRAGMENT)
-      names.push(...rootFieldNames(document, s.selectionSet, seen));
-    else if (!seen.has(s.name.value)) {
-      seen.add(s.name.value);
-      const fragment = document.definitions.find(
-        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value,
-      );
-      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) {
-        names.push(...rootFieldNames(document, fragment.selectionSet, seen));
-      }
-    }
-  }
-  return names;
-}
-
 /**
- * What an ingest token may run: these mutations and nothing else. An explicit list, so a root
- * field added later is closed to ingest tokens until someone decides otherwise
- * (docs/api.md#access).
+ * What each kind of token may call, read from the declarations on the root fields
+ * (`callableBy`, modules/shared/access.ts); an admin token may call everything.
  */
-export const INGEST_ROOT_FIELDS: ReadonlySet<string> = new Set([
-  'recordEvent',
-  'recordEvents',
-  'recordError',
-  'recordErrors',
-  'recordTrace',
-  'recordTraces',
-  'recordLegacyEvents',
-  '__typename',
-]);
+export const ROOT_ACCESS = rootAccess(schema);
 
-/** Every operation of the document, not only the one named: a refused field cannot hide. */
-function ingestMayRun(document: DocumentNode): boolean {
-  return document.definitions.every(
-    (d) =>
-      d.kind !== Kind.OPERATION_DEFINITION ||
-      (d.operation === 'mutation' &&
-        rootFieldNames(document, d.selectionSet).every((f) => INGEST_ROOT_FIELDS.has(f))),
-  );
-}
+/** The answer to a document a kind of token may not run: every listed kind needs one. */
+const REFUSALS: Record<ListedKind, string> = {
+  ingest: 'an ingest token may only call the record* mutations; use an admin token',
+};
 
 /**
  * The kind of token a request carries, read from its header wherever it is needed: Yoga does not
@@ -105,12 +68,8 @@ function authPlugin(tokens: TokenSet): Plugin<Context> {
       if (kind === 'admin') return;
       if (kind === null) {
         setResultAndStopExecution({ errors: [unauthenticated(MISSING_TOKEN)] });
-      } else if (!ingestMayRun(args.document)) {
-        setResultAndStopExecution({
-          errors: [
-            forbidden('an ingest token may only call the record* mutations; use an admin token'),
-          ],
-        });
+      } else if (!mayRun(ROOT_ACCESS, kind, args.document)) {
+        setResultAndStopExecution({ errors: [forbidden(REFUSALS[kind])] });
       }
     },
   };
@@ -184,7 +143,8 @@ export function createGraphQL(options: {
       em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS),
       tokenKind: kindOf(tokens, request),
       receivedAt: new Date(),
-      config,
+      openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
+      scrubber: config.scrubber,
       logger,
     }),
     plugins: [

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCursor } from '../src/modules/common.schema.js';
+import { encodeCursor } from '../src/modules/shared/cursor.js';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 
 let app: TestApp;

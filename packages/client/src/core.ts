@@ -1,7 +1,7 @@
 import type { EventName } from '@cortex-telemetry/events';
 import { buildError, buildEvent, buildTrace } from './build.js';
 import { Delivery } from './delivery.js';
-import { eventProblem, itemProblem, LazyEvent } from './items.js';
+import { describeItems, eventProblem, itemProblem, LazyEvent } from './items.js';
 import type { OpenStore, QueueStore } from './store.js';
 import { type ToolCallOptions, toolCallItems } from './tool-call.js';
 import {
@@ -39,6 +39,7 @@ export class TelemetryClient {
   private readonly delivery: Delivery | null = null;
   private store: QueueStore | null = null;
   private closing = false;
+  private stopped: Promise<boolean> | null = null;
   /** No `beforeSend` and no store: events can be queued lazily (see `LazyEvent`). */
   private readonly lazy: boolean;
   private queueFull = false;
@@ -68,7 +69,7 @@ export class TelemetryClient {
       fetch: options.fetch ?? ((input, init) => fetch(input, init)),
       store: this.store,
       report: (e) => this.report(e),
-      makeError: (code, message, item) => new TelemetryError(code, message, item),
+      makeError: (code, message, item, details) => new TelemetryError(code, message, item, details),
     });
     for (const item of this.store?.restored ?? []) this.delivery.push(item);
   }
@@ -141,22 +142,36 @@ export class TelemetryClient {
   }
 
   /**
-   * Flushes with a bounded wait, then stops. Anything still queued is reported as UNDELIVERED
-   * (with `persistPath` it stays on disk and goes out on the next start).
+   * Flushes with a bounded wait, then stops: true when everything was delivered. Anything still
+   * queued is reported once as UNDELIVERED with its items (with `persistPath` it stays on disk
+   * and goes out on the next start). Until then the process is held open (see `flush`); a
+   * second call returns the first one's answer.
    */
-  async shutdown(timeoutMs = 5000): Promise<boolean> {
-    if (!this.delivery || this.closing) return true;
+  shutdown(timeoutMs = 5000): Promise<boolean> {
+    if (!this.delivery) return Promise.resolve(true);
+    this.stopped ??= this.stop(this.delivery, timeoutMs);
+    return this.stopped;
+  }
+
+  private async stop(delivery: Delivery, timeoutMs: number): Promise<boolean> {
     this.closing = true;
-    const done = await this.delivery.flush(timeoutMs);
-    this.delivery.close();
-    const left = this.delivery.size;
-    if (left > 0) {
+    const done = await delivery.flush(timeoutMs);
+    delivery.close();
+    const left = delivery.remaining();
+    if (left.length > 0) {
       const where = this.store ? 'kept in persistPath for the next start' : 'lost';
-      this.report(new TelemetryError('UNDELIVERED', `${left} item(s) not delivered: ${where}`));
+      this.report(
+        new TelemetryError(
+          'UNDELIVERED',
+          `${left.length} item(s) not delivered within ${timeoutMs} ms (${where}): ${describeItems(left)}`,
+          undefined,
+          { items: left },
+        ),
+      );
     }
     await this.store?.close().catch(() => {});
     this.store = null;
-    return done;
+    return done && left.length === 0;
   }
 
   stats(): ClientStats {

@@ -142,7 +142,32 @@ describe('delivery loop', () => {
     expect(bodies).toHaveLength(1);
     expect(errors.map((e) => e.code)).toEqual(['UNAUTHORIZED']);
     expect(errors[0]!.message).toMatch(/^2 item\(s\) dropped: HTTP 401/);
+    expect(errors[0]!.status).toBe(401);
+    expect(errors[0]!.items).toHaveLength(2);
   });
+
+  it.each([
+    [401, 'UNAUTHORIZED'],
+    [403, 'UNAUTHORIZED'],
+    [404, 'WRONG_ENDPOINT'],
+    [405, 'WRONG_ENDPOINT'],
+  ])(
+    'HTTP %i is reported as %s with the status and the dropped items, never retried',
+    async (status, code) => {
+      const { client, bodies, errors } = stubClient(() => new Response('', { status }));
+      client.emitEvent('context_loaded', { eventId: '6f1c1b1e-8d5a-4a57-9a53-0d2f3b8f1a01' });
+      expect(await client.flush()).toBe(true);
+      expect(bodies).toHaveLength(1);
+      expect(errors.map((e) => [e.code, e.status, e.items?.map((i) => i.data)])).toEqual([
+        [
+          code,
+          status,
+          [expect.objectContaining({ eventId: '6f1c1b1e-8d5a-4a57-9a53-0d2f3b8f1a01' })],
+        ],
+      ]);
+      expect(client.stats()).toMatchObject({ queued: 0, delivered: 0, rejected: 1 });
+    },
+  );
 
   it('never throws into the host, even when onError and beforeSend throw', () => {
     const client = new TelemetryClient({

@@ -1,7 +1,7 @@
-import { LazyEvent, wireJson } from './items.js';
+import { describeItems, LazyEvent, wireJson } from './items.js';
 import type { QueueStore } from './store.js';
 import { type Batch, classify, type Outcome, requestBody } from './transport.js';
-import type { TelemetryError, TelemetryItem } from './types.js';
+import type { TelemetryError, TelemetryErrorDetails, TelemetryItem } from './types.js';
 
 /**
  * The delivery loop: one request in flight at a time, oldest items first. A batch leaves the
@@ -27,6 +27,7 @@ export interface DeliveryOptions {
     code: TelemetryError['code'],
     message: string,
     item?: TelemetryItem,
+    details?: TelemetryErrorDetails,
   ) => TelemetryError;
 }
 
@@ -40,6 +41,10 @@ export class Delivery {
   private pending: (TelemetryItem | LazyEvent)[] = [];
   private head = 0;
   private inFlight = 0;
+  /** Batches taken from the queue and not yet settled or put back (oldest first). */
+  private readonly flying = new Set<Batch>();
+  /** The loop's request in flight: close() aborts it, so a shutdown stays bounded. */
+  private request: AbortController | null = null;
   private sending = false;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private wake: (() => void) | null = null;
@@ -69,7 +74,12 @@ export class Delivery {
     else if (this.timer === null && !this.sending) this.arm();
   }
 
-  /** Resolves true once everything queued before the call is settled, false at the timeout. */
+  /**
+   * Resolves true once everything queued before the call is settled, false at the timeout.
+   * Its deadline timer is the one timer of the client that keeps Node running: a program whose
+   * last line is `await flush()` / `await shutdown()` must not exit (ESM: code 13, an unsettled
+   * top-level await; CJS: silently) while its items wait for a retry on an unref'd timer.
+   */
   flush(timeoutMs: number): Promise<boolean> {
     const target = this.enqueued;
     if (this.settled >= target) return Promise.resolve(true);
@@ -80,7 +90,6 @@ export class Delivery {
         this.waiters = this.waiters.filter((w) => w !== waiter);
         resolve(false);
       }, timeoutMs);
-      unref(t);
       waiter.done = () => {
         clearTimeout(t);
         resolve(true);
@@ -94,7 +103,18 @@ export class Delivery {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.request?.abort();
     this.wake?.();
+  }
+
+  /** What is not settled: batches in flight, then the waiting items, oldest first. */
+  remaining(): TelemetryItem[] {
+    const left = [...this.flying].flatMap((batch) => batch.items);
+    for (let i = this.head; i < this.pending.length; i++) {
+      const queued = this.pending[i]!;
+      left.push(queued instanceof LazyEvent ? queued.build() : queued);
+    }
+    return left;
   }
 
   /**
@@ -104,7 +124,7 @@ export class Delivery {
   sendWithKeepalive(): void {
     if (this.head >= this.pending.length) return;
     const batch = this.take(KEEPALIVE_BYTES);
-    this.inFlight += batch.items.length;
+    this.fly(batch);
     void this.attempt(batch, true).then((outcome) => {
       if (outcome.type === 'retry' || outcome.type === 'refused') this.putBack(batch);
       else this.settle(batch, outcome);
@@ -134,7 +154,7 @@ export class Delivery {
     try {
       while (!this.closed && this.head < this.pending.length) {
         const batch = this.take(MAX_BODY_BYTES);
-        this.inFlight += batch.items.length;
+        this.fly(batch);
         await this.deliver(batch);
         const waiting = this.pending.length - this.head;
         const due = this.waiters.length > 0;
@@ -152,6 +172,7 @@ export class Delivery {
       await this.o.store?.sync();
       const outcome = await this.attempt(batch, false);
       if (outcome.type === 'retry') {
+        if (this.closed) break; // aborted by close(): the batch goes back to the queue
         this.counts.retries++;
         if (attempt === 1) {
           const n = batch.items.length;
@@ -175,6 +196,11 @@ export class Delivery {
   }
 
   private async attempt(batch: Batch, keepalive: boolean): Promise<Outcome> {
+    // a keepalive request is meant to outlive the page, so close() leaves it alone
+    const request = new AbortController();
+    if (!keepalive) this.request = request;
+    const timeout = setTimeout(() => request.abort(), this.o.requestTimeoutMs);
+    unref(timeout);
     try {
       const response = await this.o.fetch(this.o.endpoint, {
         method: 'POST',
@@ -184,11 +210,18 @@ export class Delivery {
         },
         body: requestBody(batch, new Date()),
         keepalive,
-        signal: AbortSignal.timeout(this.o.requestTimeoutMs),
+        signal: request.signal,
       });
       return await classify(response, batch);
     } catch (error) {
-      return { type: 'retry', retryAfterMs: null, reason: String(error) };
+      const reason =
+        request.signal.aborted && !this.closed
+          ? `no answer within ${this.o.requestTimeoutMs} ms`
+          : String(error);
+      return { type: 'retry', retryAfterMs: null, reason };
+    } finally {
+      clearTimeout(timeout);
+      if (this.request === request) this.request = null;
     }
   }
 
@@ -209,7 +242,7 @@ export class Delivery {
   /** Settles a batch taken from the queue (its items leave `inFlight`) and wakes flush(). */
   private settle(batch: Batch, outcome: Exclude<Outcome, { type: 'retry' }>): void {
     const n = batch.items.length;
-    this.inFlight -= n;
+    this.land(batch);
     if (outcome.type === 'stored') {
       for (const { item, message } of outcome.rejected) {
         this.o.report(this.o.makeError('REJECTED', message, item));
@@ -220,7 +253,17 @@ export class Delivery {
       this.o.report(this.o.makeError('REJECTED', outcome.reason, batch.items[0]));
       this.counts.rejected += n;
     } else {
-      this.o.report(this.o.makeError('UNAUTHORIZED', `${n} item(s) dropped: ${outcome.reason}`));
+      this.o.report(
+        this.o.makeError(
+          outcome.code,
+          `${n} item(s) dropped: ${outcome.reason} — ${describeItems(batch.items)}`,
+          undefined,
+          {
+            status: outcome.status,
+            items: batch.items,
+          },
+        ),
+      );
       this.counts.rejected += n;
     }
     this.o.store?.settle(batch.items);
@@ -261,12 +304,23 @@ export class Delivery {
 
   /** Returns a batch to the front of the queue, in its order. */
   private putBack(batch: Batch): void {
-    this.inFlight -= batch.items.length;
+    this.land(batch);
     this.pending = [...batch.items, ...this.pending.slice(this.head)];
     this.head = 0;
   }
 
+  private fly(batch: Batch): void {
+    this.inFlight += batch.items.length;
+    this.flying.add(batch);
+  }
+
+  private land(batch: Batch): void {
+    this.inFlight -= batch.items.length;
+    this.flying.delete(batch);
+  }
+
   private sleep(ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((done) => {
       const t = setTimeout(() => {
         this.wake = null;
@@ -282,7 +336,7 @@ export class Delivery {
   }
 }
 
-/** Node timers keep the process alive; telemetry must never do that. */
+/** Node timers keep the process alive; telemetry's own must not (a flush deadline aside). */
 export function unref(timer: unknown): void {
   (timer as { unref?: () => void }).unref?.();
 }

@@ -189,3 +189,18 @@ export function wireJson(item: TelemetryItem): string {
   }
   return JSON.stringify(wire);
 }
+
+/** Names items in a report: kind, name and id of the first few (`event context_loaded 6f1c…`). */
+export function describeItems(items: readonly TelemetryItem[], max = 10): string {
+  const named = items.slice(0, max).map((item) => {
+    const name =
+      item.kind === 'event'
+        ? item.data.eventName
+        : item.kind === 'error'
+          ? item.data.errorType
+          : item.data.operationName;
+    return `${item.kind} ${name} ${idOf(item)}`;
+  });
+  const more = items.length > max ? `, and ${items.length - max} more` : '';
+  return `${named.join(', ')}${more}`;
+}

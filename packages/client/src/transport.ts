@@ -60,7 +60,12 @@ export type Outcome =
   /** The request as a whole was refused for its content: bisect to find the bad item. */
   | { type: 'refused'; reason: string }
   /** Wrong token or endpoint: no item is at fault and retrying cannot help. */
-  | { type: 'misconfigured'; reason: string };
+  | {
+      type: 'misconfigured';
+      code: 'UNAUTHORIZED' | 'WRONG_ENDPOINT';
+      status: number;
+      reason: string;
+    };
 
 /** Codes of GraphQL errors that say "try again later" (the server's docs list them). */
 const RETRYABLE_CODES = new Set(['SERVICE_UNAVAILABLE', 'RATE_LIMITED', 'INTERNAL_SERVER_ERROR']);
@@ -86,8 +91,14 @@ export async function classify(response: Response, batch: Batch): Promise<Outcom
   if (status === 429 || status === 408 || status >= 500) {
     return { type: 'retry', retryAfterMs, reason: `HTTP ${status}` };
   }
-  if (status === 401 || status === 403 || status === 404 || status === 405) {
-    return { type: 'misconfigured', reason: `HTTP ${status}: ${await safeText(response)}` };
+  if (status === 401 || status === 403) {
+    const reason = `HTTP ${status}: ${await safeText(response)}`;
+    return { type: 'misconfigured', code: 'UNAUTHORIZED', status, reason };
+  }
+  if (status === 404 || status === 405) {
+    // nothing at this URL takes a GraphQL POST: a wrong path, not a wrong token
+    const reason = `HTTP ${status} from ${response.url || 'the endpoint'}: not a GraphQL endpoint (it ends in /graphql) ${await safeText(response)}`;
+    return { type: 'misconfigured', code: 'WRONG_ENDPOINT', status, reason: reason.trimEnd() };
   }
   let body: GraphQLBody;
   try {
@@ -101,7 +112,9 @@ export async function classify(response: Response, batch: Batch): Promise<Outcom
   const codes = errors.map((e) => e.extensions?.code ?? '');
   const reason = errors.map((e) => e.message).join('; ') || `HTTP ${status}`;
   if (codes.some((c) => RETRYABLE_CODES.has(c))) return { type: 'retry', retryAfterMs, reason };
-  if (codes.some((c) => CONFIG_CODES.has(c))) return { type: 'misconfigured', reason };
+  if (codes.some((c) => CONFIG_CODES.has(c))) {
+    return { type: 'misconfigured', code: 'UNAUTHORIZED', status, reason };
+  }
   if (status !== 200 || errors.length > 0 || !body.data) return { type: 'refused', reason };
 
   const positions: Record<ItemKind, TelemetryItem[]> = { event: [], error: [], trace: [] };

@@ -91,6 +91,8 @@ export type TelemetryErrorCode =
   | 'QUEUE_FULL'
   /** The server refused the token (401/403); the batch was dropped. */
   | 'UNAUTHORIZED'
+  /** Nothing at `endpoint` takes a GraphQL POST (404/405): a wrong path; the batch was dropped. */
+  | 'WRONG_ENDPOINT'
   /** A send failed and will be retried: informational. */
   | 'RETRYING'
   /** Items still queued when `shutdown` gave up (kept on disk with `persistPath`). */
@@ -100,16 +102,29 @@ export type TelemetryErrorCode =
   /** `beforeSend` threw; the item was dropped rather than sent unfiltered. */
   | 'HOOK_FAILED';
 
+/** What a report carries besides its code and message. */
+export interface TelemetryErrorDetails {
+  /** The items concerned, for UNDELIVERED / UNAUTHORIZED / WRONG_ENDPOINT (a whole batch). */
+  items?: readonly TelemetryItem[];
+  /** The HTTP status the server answered, for UNAUTHORIZED / WRONG_ENDPOINT. */
+  status?: number;
+  cause?: unknown;
+}
+
 export class TelemetryError extends Error {
   override readonly name = 'TelemetryError';
+  readonly items?: readonly TelemetryItem[];
+  readonly status?: number;
   constructor(
     readonly code: TelemetryErrorCode,
     message: string,
     /** The item concerned, for INVALID_ITEM / REJECTED / QUEUE_FULL / HOOK_FAILED. */
     readonly item?: TelemetryItem,
-    options?: { cause?: unknown },
+    details: TelemetryErrorDetails = {},
   ) {
-    super(message, options);
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    if (details.items !== undefined) this.items = details.items;
+    if (details.status !== undefined) this.status = details.status;
   }
 }
 

@@ -199,6 +199,32 @@ describe('TelemetryClient → real server', () => {
     expect(errors[1]).toBeInstanceOf(TelemetryError);
   });
 
+  it('an endpoint without /graphql is WRONG_ENDPOINT (the server answers 405), not UNAUTHORIZED', async () => {
+    // the server's address without the /graphql path: a POST there is answered 405
+    const { client: wrong, errors } = testClient(app, {
+      endpoint: `${app.baseUrl}/`,
+      defaults: { userIdHash: 'u_wrong_path', channel: 'server' },
+    });
+    const eventId = '0b6a3a0e-5f42-4d0e-8a54-7c1d7e0f2a11';
+    wrong.emitEvent('session_started', { eventId });
+    expect(await wrong.flush()).toBe(true);
+    expect(errors).toHaveLength(1);
+    const [report] = errors;
+    expect([report!.code, report!.status, report!.items?.map((i) => i.data.userIdHash)]).toEqual([
+      'WRONG_ENDPOINT',
+      405,
+      ['u_wrong_path'],
+    ]);
+    expect(report!.message).toBe(
+      `1 item(s) dropped: HTTP 405 from ${app.baseUrl}/: not a GraphQL endpoint (it ends in /graphql) — event session_started ${eventId}`,
+    );
+    const rows = await app.sql(
+      `select count(*)::int as n from telemetry_events where user_id_hash = 'u_wrong_path'`,
+    );
+    expect(rows).toEqual([{ n: 0 }]);
+    await wrong.shutdown();
+  });
+
   it('trackToolCall re-throws the original error unchanged and records it', async () => {
     const { client } = testClient(app, { defaults: { userIdHash: 'u_tool', channel: 'server' } });
     const original = new RangeError('no such branch');

@@ -17,6 +17,17 @@ export function toCsv(header: readonly string[], rows: readonly (readonly CsvVal
     .concat('\r\n');
 }
 
+/** A table's rows as CSV: one column a field, named as the API names it, in the order given. */
+export function recordsCsv<K extends string, T extends { readonly [F in K]: CsvValue }>(
+  rows: readonly T[],
+  fields: readonly K[],
+): string {
+  return toCsv(
+    fields,
+    rows.map((row) => fields.map((field) => row[field])),
+  );
+}
+
 export function downloadCsv(filename: string, csv: string): void {
   const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
   const link = document.createElement('a');

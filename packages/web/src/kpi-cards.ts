@@ -1,41 +1,13 @@
 import { formatCount, formatPercent } from './format';
+import type { KpiSummariesFragment } from './gql/graphql';
 
 /**
  * The four KPI cards as plain data: the headline value, the details underneath, and the change
  * against the previous window of the same length. Rates change in percentage points, counts in
  * units and percent; the direction is written out (sign and arrow), never left to colour.
+ * The summaries are the `KpiSummaries` fragment's generated type.
  */
-export interface CdrSummary {
-  rate: number | null;
-  sessions: number;
-  dependentSessions: number;
-}
-export interface ResurrectionSummary {
-  rate: number | null;
-  resurrectedUsers: number;
-  activeUsers: number;
-  viaContextUsers: number;
-}
-export interface DauWauSummary {
-  dau: number;
-  avgDau: number;
-  wau: number;
-  mau: number;
-  stickiness: number | null;
-}
-export interface ConversionSummary {
-  rate: number | null;
-  conversions: number;
-  eligibleUsers: number;
-  cancellations: number;
-  paidUsersAtEnd: number;
-}
-export interface KpiSummaries {
-  cdr: CdrSummary;
-  resurrection: ResurrectionSummary;
-  dauWau: DauWauSummary;
-  paidConversion: ConversionSummary;
-}
+export type KpiSummaries = KpiSummariesFragment;
 
 export type Direction = 'up' | 'down' | 'flat' | 'none';
 

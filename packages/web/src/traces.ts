@@ -1,16 +1,11 @@
-/** Sorting the per-operation latency table: a pure function, so it is unit-tested. */
-export interface OperationStats {
-  operationName: string;
-  count: number;
-  successRate: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-}
+import type { TraceStatsOverviewQuery } from './gql/graphql';
+
+/** One operation's row as the performance page's `TraceStatsOverview` query returns it. */
+export type OperationStats = TraceStatsOverviewQuery['traceStats'][number];
 
 export type OperationColumn = keyof OperationStats;
 
+/** Sorting the per-operation latency table: a pure function, so it is unit-tested. */
 export function sortOperations(
   rows: readonly OperationStats[],
   column: OperationColumn,

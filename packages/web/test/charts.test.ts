@@ -5,6 +5,7 @@ import {
   cdrChart,
   conversionChart,
   dauWauChart,
+  KPI_CHARTS,
   resurrectionChart,
 } from '../src/charts/kpi-charts';
 import { toCsv } from '../src/csv';
@@ -122,6 +123,35 @@ describe('the KPI charts', () => {
     expect(spec.type).toBe('bar');
     expect(spec.options.fill?.type).toEqual(['solid', 'pattern']);
     expect(spec.csv.rows).toEqual([['2026-11-10', 1, 0]]);
+  });
+});
+
+describe('the beta dashboard chart list', () => {
+  it('draws each KPI from its own series, in the order and under the names the page shows', () => {
+    const series = {
+      dauWau: { series: [{ day: '2026-11-10', dau: 3, wau: 4, mau: 5 }] },
+      cdr: { series: [{ day: '2026-11-10', rate: 0.25, sessions: 4, dependentSessions: 1 }] },
+      resurrection: { series: [{ day: '2026-11-10', resurrectedUsers: 1, activeUsers: 3 }] },
+      paidConversion: { series: [{ day: '2026-11-10', conversions: 2, cancellations: 1 }] },
+    };
+    expect(KPI_CHARTS.map((c) => [c.key, c.csvName])).toEqual([
+      ['dau-wau', 'dau-wau-mau'],
+      ['cdr', 'cdr'],
+      ['resurrection', 'resurrection'],
+      ['conversion', 'conversions'],
+    ]);
+    expect(KPI_CHARTS.map((c) => c.build(series, TODAY).csv.rows)).toEqual([
+      [['2026-11-10', 3, 4, 5]],
+      [['2026-11-10', 0.25, 4, 1]],
+      [['2026-11-10', 1, 3]],
+      [['2026-11-10', 2, 1]],
+    ]);
+    expect(KPI_CHARTS.map((c) => c.build(series, TODAY).type)).toEqual([
+      'line',
+      'line',
+      'line',
+      'bar',
+    ]);
   });
 });
 

@@ -167,6 +167,22 @@ describe('beta dashboards', () => {
       (await testers.locator('td:first-child').allTextContents()).map((t) => t.trim()),
     ).toEqual(['ana', 'ben', 'cy']);
     expect(await testers.first().textContent()).toContain('50.0%');
+    // the sortable header: the sorted column says so in aria-sort and an arrow; the user column
+    // starts A→Z, a second click turns it round
+    const header = (name: string) => page.getByRole('columnheader', { name });
+    const names = async () =>
+      (await testers.locator('td:first-child').allTextContents()).map((t) => t.trim());
+    expect(await header('Active days').getAttribute('aria-sort')).toBe('descending');
+    expect((await header('Active days').textContent())?.trim()).toBe('Active days ▼');
+    expect(await header('User hash').getAttribute('aria-sort')).toBe('none');
+    await header('User hash').getByRole('button').click();
+    await poll(names).toEqual(['ana', 'ben', 'cy']);
+    expect(await header('User hash').getAttribute('aria-sort')).toBe('ascending');
+    expect((await header('User hash').textContent())?.trim()).toBe('User hash ▲');
+    expect(await header('Active days').getAttribute('aria-sort')).toBe('none');
+    await header('User hash').getByRole('button').click();
+    await poll(names).toEqual(['cy', 'ben', 'ana']);
+    expect(await header('User hash').getAttribute('aria-sort')).toBe('descending');
     await page.screenshot({ path: join(ARTIFACTS, 'closed-beta.png'), fullPage: true });
     await page.context().close();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toCsv } from '../src/csv';
+import { recordsCsv, toCsv } from '../src/csv';
 import { explorerHeaders, forgetExplorerToken, storeExplorerToken } from '../src/explorer';
 import { sortOperations } from '../src/traces';
 import { paramsQuery, parseParams, previousAsOf, utcWindow } from '../src/window';
@@ -51,6 +51,16 @@ describe('toCsv', () => {
         ],
       ),
     ).toBe('a,b\r\n"x,y",\r\n"say ""hi""",0.1\r\n');
+  });
+
+  it('writes records field by field in the order given, other fields left out', () => {
+    const rows = [
+      { channel: 'WEB', activeUsers: 2, avgDau: 0.5, hidden: 'x' },
+      { channel: 'SERVER', activeUsers: 0, avgDau: null, hidden: 'y' },
+    ];
+    expect(recordsCsv(rows, ['avgDau', 'channel', 'activeUsers'])).toBe(
+      'avgDau,channel,activeUsers\r\n0.5,WEB,2\r\n,SERVER,0\r\n',
+    );
   });
 });
 

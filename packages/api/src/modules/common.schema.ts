@@ -1,7 +1,8 @@
 import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetry/events';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
-import { builder } from '../builder.js';
+import { type ArgBuilder, builder } from '../builder.js';
+import type { PageInfo } from './shared/pagination.js';
 
 /** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
 builder.addScalarType('DateTime', DateTimeResolver);
@@ -63,31 +64,47 @@ export const BetaPhaseEnum = builder.enumType('BetaPhase', {
   >,
 });
 
-/** Opaque keyset cursors: base64url of the sort key, never an offset (stable under inserts). */
-export const encodeCursor = (parts: (string | number)[]) =>
-  Buffer.from(JSON.stringify(parts)).toString('base64url');
+export const PageInfoRef = builder.objectRef<PageInfo>('PageInfo').implement({
+  description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
+  fields: (t) => ({
+    endCursor: t.exposeString('endCursor', {
+      nullable: true,
+      description: 'Cursor of the last item of this page; null when the page is empty.',
+    }),
+    hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
+  }),
+});
 
-export function decodeCursor(cursor: string, argument = 'after'): (string | number)[] {
-  try {
-    const parts: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(parts)) return parts as (string | number)[];
-  } catch {
-    // fall through to the error below
-  }
-  throw new GraphQLError(`${argument}: not a cursor returned by this API`, {
-    extensions: { code: 'BAD_USER_INPUT', field: argument },
-  });
+/**
+ * The arguments of a KPI window (modules/shared/window.ts), taken by the KPIs and the dashboard
+ * tables alike; each field says its default length.
+ */
+export function kpiArgs(arg: ArgBuilder, defaultDays: number) {
+  return {
+    days: arg.int({
+      defaultValue: defaultDays,
+      description: 'Window length in UTC days, 1–366.',
+    }),
+    asOf: arg({
+      type: 'DateTime',
+      description: "The window ends with asOf's UTC day (inclusive); default now.",
+    }),
+    phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
+    channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
+  };
 }
 
-export const PageInfoRef = builder
-  .objectRef<{ endCursor: string | null; hasNextPage: boolean }>('PageInfo')
-  .implement({
-    description: 'Keyset pagination: pass `endCursor` as `after` to get the next page.',
-    fields: (t) => ({
-      endCursor: t.exposeString('endCursor', {
-        nullable: true,
-        description: 'Cursor of the last item of this page; null when the page is empty.',
-      }),
-      hasNextPage: t.exposeBoolean('hasNextPage', { description: 'Whether more items follow.' }),
-    }),
-  });
+export const toKpiArgs = (
+  args: {
+    days?: number | null;
+    asOf?: Date | null;
+    phase?: string | null;
+    channel?: string | null;
+  },
+  defaultDays: number,
+) => ({
+  days: args.days ?? defaultDays,
+  asOf: args.asOf ?? new Date(),
+  phase: args.phase ?? null,
+  channel: args.channel ?? null,
+});

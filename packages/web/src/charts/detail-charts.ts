@@ -1,6 +1,6 @@
 import type { ApexOptions } from 'apexcharts';
 import { formatMs } from '../format';
-import type { OperationStats } from '../traces';
+import type { TraceDaysQuery } from '../gql/graphql';
 import { type ChartSpec, dailyChart, dayMs, integer, PALETTE, points } from './base';
 
 /** Charts of the channel breakdown, event volume, error groups and operation latencies. */
@@ -85,10 +85,8 @@ export function errorSparkline(series: readonly { day: string; count: number }[]
   };
 }
 
-/** One operation's latency on one UTC day: the performance table's figures, per day. */
-export interface TraceDay extends Omit<OperationStats, 'operationName'> {
-  day: string;
-}
+/** One operation's latency on one UTC day, as the performance page's `TraceDays` query returns it. */
+export type TraceDay = TraceDaysQuery['traceDailyStats'][number];
 
 /** An operation's daily latency, p95 first (what the page opens to), p50 for scale. */
 export function traceDailyChart(rows: readonly TraceDay[], today: string): ChartSpec {

@@ -1,28 +1,11 @@
+import type { KpiSeriesFragment } from '../gql/graphql';
 import { asPercent, type ChartSpec, dailyChart, integer, percent, points } from './base';
 
-/** The four charts of a beta dashboard, from the `kpis` series of the API. */
-export interface DauWauPoint {
-  day: string;
-  dau: number;
-  wau: number;
-  mau: number;
-}
-export interface CdrPoint {
-  day: string;
-  rate: number | null;
-  sessions: number;
-  dependentSessions: number;
-}
-export interface ResurrectionPoint {
-  day: string;
-  resurrectedUsers: number;
-  activeUsers: number;
-}
-export interface ConversionPoint {
-  day: string;
-  conversions: number;
-  cancellations: number;
-}
+/** The four charts of a beta dashboard, from the `kpis` series of the API (the `KpiSeries` fragment). */
+export type DauWauPoint = KpiSeriesFragment['dauWau']['series'][number];
+export type CdrPoint = KpiSeriesFragment['cdr']['series'][number];
+export type ResurrectionPoint = KpiSeriesFragment['resurrection']['series'][number];
+export type ConversionPoint = KpiSeriesFragment['paidConversion']['series'][number];
 
 export function dauWauChart(series: readonly DauWauPoint[], today: string): ChartSpec {
   return {
@@ -134,3 +117,46 @@ export function conversionChart(series: readonly ConversionPoint[], today: strin
     },
   };
 }
+
+/** One chart of a beta dashboard: what the panel says and how its spec is built from the series. */
+export interface KpiChart {
+  /** `chart-<key>` is the panel's test id. */
+  key: 'dau-wau' | 'cdr' | 'resurrection' | 'conversion';
+  title: string;
+  description: string;
+  /** The CSV file's name after the page's prefix, without `.csv`. */
+  csvName: string;
+  build: (series: KpiSeriesFragment, today: string) => ChartSpec;
+}
+
+/** The beta dashboard's charts, in the order they are shown. */
+export const KPI_CHARTS: readonly KpiChart[] = [
+  {
+    key: 'dau-wau',
+    title: 'Active users',
+    description: 'Users active each UTC day, and in the 7 and 30 days ending that day.',
+    csvName: 'dau-wau-mau',
+    build: (k, today) => dauWauChart(k.dauWau.series, today),
+  },
+  {
+    key: 'cdr',
+    title: 'Context Dependency Rate per day',
+    description: "Share of the day's sessions that loaded or resumed a stored context.",
+    csvName: 'cdr',
+    build: (k, today) => cdrChart(k.cdr.series, today),
+  },
+  {
+    key: 'resurrection',
+    title: 'Resurrected vs active users',
+    description: 'Users back after 7+ idle days (columns, right axis) and DAU (line, left axis).',
+    csvName: 'resurrection',
+    build: (k, today) => resurrectionChart(k.resurrection.series, today),
+  },
+  {
+    key: 'conversion',
+    title: 'Conversions and cancellations',
+    description: 'First paid subscriptions (solid) and cancellations (hatched) per day.',
+    csvName: 'conversions',
+    build: (k, today) => conversionChart(k.paidConversion.series, today),
+  },
+];

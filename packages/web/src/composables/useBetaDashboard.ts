@@ -1,9 +1,79 @@
 import { useQuery } from '@urql/vue';
 import { computed, type Ref } from 'vue';
-import { graphql } from '../gql';
+import { graphql, useFragment } from '../gql';
 import type { BetaPhase, Channel } from '../gql/graphql';
 import { isEmptyWindow } from '../kpi-cards';
 import { asOfInstant, type DashboardParams, previousAsOf } from '../window';
+
+/**
+ * The four KPIs' summary figures: what the cards, the compare table and the previous window ask.
+ * One selection, so a field added to a card is asked by every page that shows it.
+ */
+export const KpiSummariesFragment = graphql(/* GraphQL */ `
+  fragment KpiSummaries on KpiReport {
+    cdr {
+      rate
+      sessions
+      dependentSessions
+    }
+    resurrection {
+      rate
+      resurrectedUsers
+      activeUsers
+      viaContextUsers
+    }
+    dauWau {
+      dau
+      avgDau
+      wau
+      mau
+      stickiness
+    }
+    paidConversion {
+      rate
+      conversions
+      eligibleUsers
+      cancellations
+      paidUsersAtEnd
+    }
+  }
+`);
+
+/** The four KPIs' daily series: what the charts draw (`KPI_CHARTS`). */
+export const KpiSeriesFragment = graphql(/* GraphQL */ `
+  fragment KpiSeries on KpiReport {
+    cdr {
+      series {
+        day
+        rate
+        sessions
+        dependentSessions
+      }
+    }
+    resurrection {
+      series {
+        day
+        resurrectedUsers
+        activeUsers
+      }
+    }
+    dauWau {
+      series {
+        day
+        dau
+        wau
+        mau
+      }
+    }
+    paidConversion {
+      series {
+        day
+        conversions
+        cancellations
+      }
+    }
+  }
+`);
 
 /**
  * Cards and charts of both windows in one round trip: the current window in full, the previous
@@ -19,85 +89,11 @@ const BetaDashboardQuery = graphql(/* GraphQL */ `
     $channel: Channel
   ) {
     current: kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {
-      window {
-        from
-        to
-        days
-      }
-      cdr {
-        rate
-        sessions
-        dependentSessions
-        series {
-          day
-          rate
-          sessions
-          dependentSessions
-        }
-      }
-      resurrection {
-        rate
-        resurrectedUsers
-        activeUsers
-        viaContextUsers
-        series {
-          day
-          resurrectedUsers
-          activeUsers
-        }
-      }
-      dauWau {
-        dau
-        avgDau
-        wau
-        mau
-        stickiness
-        series {
-          day
-          dau
-          wau
-          mau
-        }
-      }
-      paidConversion {
-        rate
-        conversions
-        eligibleUsers
-        cancellations
-        paidUsersAtEnd
-        series {
-          day
-          conversions
-          cancellations
-        }
-      }
+      ...KpiSummaries
+      ...KpiSeries
     }
     previous: kpis(days: $days, asOf: $previousAsOf, phase: $phase, channel: $channel) {
-      cdr {
-        rate
-        sessions
-        dependentSessions
-      }
-      resurrection {
-        rate
-        resurrectedUsers
-        activeUsers
-        viaContextUsers
-      }
-      dauWau {
-        dau
-        avgDau
-        wau
-        mau
-        stickiness
-      }
-      paidConversion {
-        rate
-        conversions
-        eligibleUsers
-        cancellations
-        paidUsersAtEnd
-      }
+      ...KpiSummaries
     }
   }
 `);
@@ -127,17 +123,24 @@ export function useBetaDashboard(phase: Ref<BetaPhase>, params: Ref<DashboardPar
     }),
     requestPolicy: 'cache-and-network',
   });
-  const empty = computed(() => {
-    const current = kpis.data.value?.current;
-    return current ? isEmptyWindow(current) : false;
+  /** The current window's summaries and series, the previous window's summaries. */
+  const data = computed(() => {
+    const d = kpis.data.value;
+    if (!d) return null;
+    return {
+      current: useFragment(KpiSummariesFragment, d.current),
+      series: useFragment(KpiSeriesFragment, d.current),
+      previous: useFragment(KpiSummariesFragment, d.previous),
+    };
   });
+  const empty = computed(() => (data.value ? isEmptyWindow(data.value.current) : false));
   const range = useQuery({
     query: PhaseRangeQuery,
     variables: () => ({ phase: phase.value }),
     pause: computed(() => !empty.value),
   });
   return {
-    data: computed(() => kpis.data.value),
+    data,
     fetching: kpis.fetching,
     error: computed(() => kpis.error.value?.message ?? null),
     empty,

@@ -8,6 +8,14 @@ export interface TableSort<C extends string> {
   arrow: (column: C) => string;
 }
 
+/** A column of a sortable table, as `SortableHeader` draws it. */
+export interface SortableColumn<C extends string> {
+  key: C;
+  label: string;
+  /** Right-aligned, as the table's number cells are. */
+  numeric: boolean;
+}
+
 /**
  * The sort state of a sortable table: clicking the sorted column flips its direction; another
  * column starts descending (largest first), except the text column, which starts A→Z.

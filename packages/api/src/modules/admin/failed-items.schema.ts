@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
-import { MAX_PAGE_SIZE } from '../analytics/arguments.js';
 import { PageInfoRef } from '../common.schema.js';
+import { MAX_PAGE_SIZE, type PageInfo } from '../shared/pagination.js';
 import {
   FAILED_ITEM_PIPELINES,
   type FailedItemPipeline,
@@ -22,14 +22,12 @@ const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
   description: 'An item that was rejected at ingest, kept with its reason so nothing is lost.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Store id (increasing).' }),
-    receivedAt: t.field({
+    receivedAt: t.expose('receivedAt', {
       type: 'DateTime',
-      resolve: (r) => r.receivedAt,
       description: 'Server clock at ingest.',
     }),
-    pipeline: t.field({
+    pipeline: t.expose('pipeline', {
       type: FailedItemPipelineEnum,
-      resolve: (r) => r.pipeline,
       description: 'The pipeline it was sent to.',
     }),
     mutation: t.exposeString('mutation', { description: 'The mutation that carried it.' }),
@@ -47,13 +45,13 @@ const FailedItemRef = builder.objectRef<FailedItemRow>('FailedItem').implement({
 const FailedItemConnectionRef = builder
   .objectRef<{
     nodes: FailedItemRow[];
-    pageInfo: { endCursor: string | null; hasNextPage: boolean };
+    pageInfo: PageInfo;
   }>('FailedItemConnection')
   .implement({
     description: 'A page of failed items, newest first.',
     fields: (t) => ({
-      nodes: t.field({ type: [FailedItemRef], resolve: (c) => c.nodes, description: 'The items.' }),
-      pageInfo: t.field({ type: PageInfoRef, resolve: (c) => c.pageInfo, description: 'Paging.' }),
+      nodes: t.expose('nodes', { type: [FailedItemRef], description: 'The items.' }),
+      pageInfo: t.expose('pageInfo', { type: PageInfoRef, description: 'Paging.' }),
     }),
   });
 

@@ -1,11 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getRows } from '../../db/sql.js';
-import {
-  checkPageSize,
-  checkRange,
-  decodeFailedItemCursor,
-  encodeFailedItemCursor,
-} from '../analytics/arguments.js';
+import { decodeFailedItemCursor, encodeFailedItemCursor } from '../shared/cursor.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { checkRange } from '../shared/window.js';
 import { listFailedItemsSql } from './failed-items.sql.js';
 
 /** The pipelines a rejected item can come from: the three of the catalog, and v1 payloads. */

@@ -29,28 +29,24 @@ const EventCountDimensionEnum = builder.enumType('EventCountDimension', {
 const EventCountRef = builder.objectRef<EventCountRow>('EventCount').implement({
   description: 'Events of one combination of the grouped keys; keys not grouped by are null.',
   fields: (t) => ({
-    day: t.field({
+    day: t.expose('day', {
       type: 'Date',
       nullable: true,
-      resolve: (r) => r.day,
       description: 'UTC day, when grouped by DAY.',
     }),
-    eventName: t.field({
+    eventName: t.expose('eventName', {
       type: EventNameEnum,
       nullable: true,
-      resolve: (r) => r.eventName,
       description: 'Event, when grouped by EVENT_NAME.',
     }),
-    channel: t.field({
+    channel: t.expose('channel', {
       type: ChannelEnum,
       nullable: true,
-      resolve: (r) => r.channel,
       description: 'Channel, when grouped by CHANNEL.',
     }),
-    phase: t.field({
+    phase: t.expose('phase', {
       type: BetaPhaseEnum,
       nullable: true,
-      resolve: (r) => r.phase,
       description: 'Beta phase, when grouped by PHASE.',
     }),
     userTier: t.exposeString('userTier', {
@@ -70,19 +66,16 @@ const ErrorGroupRef = builder.objectRef<ErrorGroupRow>('ErrorGroup').implement({
     sampleMessage: t.exposeString('sampleMessage', { description: 'Message of the latest error.' }),
     count: t.exposeInt('count', { description: 'Errors in the window.' }),
     usersAffected: t.exposeInt('usersAffected', { description: 'Distinct users who hit it.' }),
-    firstSeen: t.field({
+    firstSeen: t.expose('firstSeen', {
       type: 'DateTime',
-      resolve: (r) => r.firstSeen,
       description: 'Earliest timestamp in the window.',
     }),
-    lastSeen: t.field({
+    lastSeen: t.expose('lastSeen', {
       type: 'DateTime',
-      resolve: (r) => r.lastSeen,
       description: 'Latest timestamp in the window.',
     }),
-    worstSeverity: t.field({
+    worstSeverity: t.expose('worstSeverity', {
       type: SeverityEnum,
-      resolve: (r) => r.worstSeverity,
       description: 'Highest severity seen (critical > error > warning > info).',
     }),
   }),

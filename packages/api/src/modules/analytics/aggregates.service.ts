@@ -2,13 +2,15 @@ import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getRows } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { aggregateWindow } from '../shared/window.js';
 import {
   type EventCountDimension,
   errorGroupsSql,
   eventCountsSql,
   traceStatsSql,
 } from './aggregates.sql.js';
-import { aggregateWindow, checkNonEmptyList, checkPageSize } from './arguments.js';
+import { checkNonEmptyList } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
 
 /** Aggregates over `[from, to)` (default: the 30 days before now, at most 366 days). */

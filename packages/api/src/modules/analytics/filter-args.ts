@@ -1,13 +1,10 @@
 import type { BetaPhase, Channel } from '@cortex-telemetry/events';
-import type { ArgBuilder } from '@pothos/core';
-import type { builder } from '../../builder.js';
+import type { ArgBuilder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum } from '../common.schema.js';
 import type { RowFilter } from './filters.sql.js';
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
 /** The filters every analyst query takes (the common columns of docs/api.md#pipelines), described once. */
-export function commonFilterArgs(arg: ArgBuilder<Types>) {
+export function commonFilterArgs(arg: ArgBuilder) {
   return {
     from: arg({
       type: 'DateTime',

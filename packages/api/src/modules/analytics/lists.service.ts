@@ -1,13 +1,10 @@
 import type { BetaPhase, Channel, EventName, Pipeline, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { getRows } from '../../db/sql.js';
-import {
-  checkNonEmptyList,
-  checkPageSize,
-  checkRange,
-  decodeListCursor,
-  encodeListCursor,
-} from './arguments.js';
+import { decodeListCursor, encodeListCursor } from '../shared/cursor.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { checkRange } from '../shared/window.js';
+import { checkNonEmptyList } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
 import { AFTER_KEY_CONDITION, listRecordsSql } from './lists.sql.js';
 

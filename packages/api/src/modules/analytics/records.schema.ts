@@ -1,5 +1,4 @@
-import type { ObjectRef } from '@pothos/core';
-import { builder } from '../../builder.js';
+import { builder, type TypedObjectRef } from '../../builder.js';
 import {
   BetaPhaseEnum,
   ChannelEnum,
@@ -22,14 +21,12 @@ const TelemetryRecordRef = builder.interfaceRef<TelemetryRecordRow>('TelemetryRe
     id: t.exposeID('id', {
       description: 'The client-given `eventId`/`errorId`/`traceId`, or one generated at ingest.',
     }),
-    timestamp: t.field({
+    timestamp: t.expose('timestamp', {
       type: 'DateTime',
-      resolve: (r) => r.timestamp,
       description: 'When it happened, after clock-skew correction.',
     }),
-    receivedAt: t.field({
+    receivedAt: t.expose('receivedAt', {
       type: 'DateTime',
-      resolve: (r) => r.receivedAt,
       description: 'Server clock at ingest.',
     }),
     userIdHash: t.exposeString('userIdHash', { description: 'Hashed user id.' }),
@@ -43,10 +40,9 @@ const TelemetryRecordRef = builder.interfaceRef<TelemetryRecordRow>('TelemetryRe
     sessionId: t.exposeString('sessionId', {
       description: 'Session id; empty when the item carried none.',
     }),
-    channel: t.field({ type: ChannelEnum, resolve: (r) => r.channel, description: 'Channel.' }),
-    phase: t.field({
+    channel: t.expose('channel', { type: ChannelEnum, description: 'Channel.' }),
+    phase: t.expose('phase', {
       type: BetaPhaseEnum,
-      resolve: (r) => r.phase,
       description: 'Beta phase: as sent, else stamped from the timestamp at ingest.',
     }),
     projectId: t.exposeString('projectId', { nullable: true, description: 'Cortex project.' }),
@@ -56,15 +52,13 @@ const TelemetryRecordRef = builder.interfaceRef<TelemetryRecordRow>('TelemetryRe
       nullable: true,
       description: 'Version of the sending client.',
     }),
-    metadata: t.field({
+    metadata: t.expose('metadata', {
       type: 'JSON',
       nullable: true,
-      resolve: (r) => r.metadata,
       description: 'The JSON object sent as metadata; null when none.',
     }),
-    scrubRules: t.stringList({
+    scrubRules: t.exposeStringList('scrubRules', {
       nullable: true,
-      resolve: (r) => r.scrubRules,
       description:
         'The scrubbing rules that changed this item before it was stored (docs/privacy.md); null when none did.',
     }),
@@ -75,9 +69,8 @@ export const TelemetryEventRef = builder.objectRef<TelemetryEventRow>('Telemetry
   description: 'A stored usage event (`telemetry_events`).',
   interfaces: [TelemetryRecordRef],
   fields: (t) => ({
-    eventName: t.field({
+    eventName: t.expose('eventName', {
       type: EventNameEnum,
-      resolve: (r) => r.eventName,
       description: 'Catalog event.',
     }),
     result: t.exposeString('result', { description: 'Outcome; `success` unless sent.' }),
@@ -101,11 +94,10 @@ export const TelemetryErrorRef = builder.objectRef<TelemetryErrorRow>('Telemetry
     stackHash: t.exposeString('stackHash', {
       description: 'Grouping key: as sent, else computed from the type and top frames.',
     }),
-    severity: t.field({ type: SeverityEnum, resolve: (r) => r.severity, description: 'Severity.' }),
-    relatedEventName: t.field({
+    severity: t.expose('severity', { type: SeverityEnum, description: 'Severity.' }),
+    relatedEventName: t.expose('relatedEventName', {
       type: EventNameEnum,
       nullable: true,
-      resolve: (r) => r.relatedEventName,
       description: 'The catalog event during which the error happened, when sent.',
     }),
   }),
@@ -125,20 +117,16 @@ export const TelemetryTraceRef = builder.objectRef<TelemetryTraceRow>('Telemetry
   }),
 });
 
-type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
-
-function connectionRef<T>(name: string, node: ObjectRef<Types, T>, what: string) {
+function connectionRef<T>(name: string, node: TypedObjectRef<T>, what: string) {
   return builder.objectRef<Connection<T>>(name).implement({
     description: `A page of ${what}, newest first by (timestamp, id).`,
     fields: (t) => ({
-      nodes: t.field({
+      nodes: t.expose('nodes', {
         type: [node],
-        resolve: (c) => c.nodes,
         description: `The ${what} of this page.`,
       }),
-      pageInfo: t.field({
+      pageInfo: t.expose('pageInfo', {
         type: PageInfoRef,
-        resolve: (c) => c.pageInfo,
         description: 'Where this page ends and whether more follow.',
       }),
     }),

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.js';
-import { EventNameEnum } from '../common.schema.js';
-import { KpiWindowRef, kpiArgs, toKpiArgs } from '../kpi/kpi.schema.js';
+import { EventNameEnum, kpiArgs, toKpiArgs } from '../common.schema.js';
+import { KpiWindowRef } from '../kpi/kpi.schema.js';
 import {
   cohortsService,
   type Funnel,
@@ -14,7 +14,7 @@ import { RETENTION_PERIODS, RETENTION_TYPES } from './periods.js';
 
 /*
  * Retention, lifecycle and funnel (docs/kpis.md sections 5–7): admin tokens only, like every
- * read (the ingest allow-list of graphql.ts), with the KPI fields' window and filter arguments.
+ * read (no `callableBy`: modules/shared/access.ts), with the KPI fields' window and filter arguments.
  */
 
 /** Wire value → description; the GraphQL enums derive from the tuples of periods.ts. */
@@ -36,9 +36,8 @@ const LifecyclePeriodRef = builder.objectRef<LifecyclePeriod>('LifecyclePeriod')
   description:
     'The users of one period by where they stand: new, returning, resurrecting (together `active`), and dormant.',
   fields: (t) => ({
-    start: t.field({
+    start: t.expose('start', {
       type: 'Date',
-      resolve: (p) => p.start,
       description: "The period's first UTC day (a Monday for WEEK).",
     }),
     new: t.exposeInt('new', {
@@ -62,19 +61,16 @@ const LifecyclePeriodRef = builder.objectRef<LifecyclePeriod>('LifecyclePeriod')
 const LifecycleRef = builder.objectRef<Lifecycle>('Lifecycle').implement({
   description: 'Lifecycle of the active users, one row per period that starts within the window.',
   fields: (t) => ({
-    window: t.field({
+    window: t.expose('window', {
       type: KpiWindowRef,
-      resolve: (l) => l.window,
       description: 'The window whose periods are listed.',
     }),
-    period: t.field({
+    period: t.expose('period', {
       type: RetentionPeriodEnum,
-      resolve: (l) => l.period,
       description: 'Days or ISO weeks.',
     }),
-    periods: t.field({
+    periods: t.expose('periods', {
       type: [LifecyclePeriodRef],
-      resolve: (l) => l.periods,
       description:
         'The periods that start within the window, oldest first; the last may run past the window end, whose later events are ignored.',
     }),
@@ -111,9 +107,8 @@ export const RetentionTypeEnum = builder.enumType('RetentionType', {
 const RetentionCohortRef = builder.objectRef<RetentionCohort>('RetentionCohort').implement({
   description: 'One cohort: the users who started in one period, and how many came back after.',
   fields: (t) => ({
-    start: t.field({
+    start: t.expose('start', {
       type: 'Date',
-      resolve: (c) => c.start,
       description: "The cohort period's first UTC day (a Monday for WEEK).",
     }),
     size: t.exposeInt('size', { description: 'Users in the cohort (= values[0]).' }),
@@ -141,42 +136,35 @@ const RetentionAverageRef = builder.objectRef<Retention['average']>('RetentionAv
 const RetentionRef = builder.objectRef<Retention>('Retention').implement({
   description: 'Retention cohorts over a window: do the users we win stay?',
   fields: (t) => ({
-    window: t.field({
+    window: t.expose('window', {
       type: KpiWindowRef,
-      resolve: (r) => r.window,
       description: 'The window whose periods are the cohorts.',
     }),
-    period: t.field({
+    period: t.expose('period', {
       type: RetentionPeriodEnum,
-      resolve: (r) => r.period,
       description: 'Days or ISO weeks.',
     }),
-    type: t.field({
+    type: t.expose('type', {
       type: RetentionTypeEnum,
-      resolve: (r) => r.type,
       description: 'FIRST_TIME or RECURRING cohorts.',
     }),
     intervals: t.exposeInt('intervals', { description: 'The largest k asked for.' }),
-    startEvent: t.field({
+    startEvent: t.expose('startEvent', {
       type: EventNameEnum,
       nullable: true,
-      resolve: (r) => r.startEvent,
       description: 'The event that starts a user; null: any activity.',
     }),
-    returnEvent: t.field({
+    returnEvent: t.expose('returnEvent', {
       type: EventNameEnum,
       nullable: true,
-      resolve: (r) => r.returnEvent,
       description: 'The event that counts as coming back; null: any activity.',
     }),
-    cohorts: t.field({
+    cohorts: t.expose('cohorts', {
       type: [RetentionCohortRef],
-      resolve: (r) => r.cohorts,
       description: 'One per period that starts within the window, oldest first, empty ones too.',
     }),
-    average: t.field({
+    average: t.expose('average', {
       type: RetentionAverageRef,
-      resolve: (r) => r.average,
       description: 'The size-weighted mean over the cohorts.',
     }),
   }),
@@ -226,9 +214,8 @@ builder.queryField('retention', (t) =>
 const FunnelStepRef = builder.objectRef<FunnelStep>('FunnelStep').implement({
   description: 'One step of a funnel: the users who reached it, and how fast.',
   fields: (t) => ({
-    eventName: t.field({
+    eventName: t.expose('eventName', {
       type: EventNameEnum,
-      resolve: (s) => s.eventName,
       description: "The step's event.",
     }),
     users: t.exposeInt('users', {
@@ -254,17 +241,15 @@ const FunnelStepRef = builder.objectRef<FunnelStep>('FunnelStep').implement({
 const FunnelRef = builder.objectRef<Funnel>('Funnel').implement({
   description: 'A funnel: users entering with the first step, matched greedily through the next.',
   fields: (t) => ({
-    window: t.field({
+    window: t.expose('window', {
       type: KpiWindowRef,
-      resolve: (f) => f.window,
       description: 'Entries and every matched step lie in this window.',
     }),
     windowDays: t.exposeInt('windowDays', {
       description: "Each step must come within windowDays × 24 h of the user's entry.",
     }),
-    steps: t.field({
+    steps: t.expose('steps', {
       type: [FunnelStepRef],
-      resolve: (f) => f.steps,
       description: 'One per step, in order.',
     }),
   }),

@@ -2,7 +2,7 @@ import type { EventName } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import { filterOf, type KpiArgs } from '../kpi/kpi.service.js';
-import { checkRange, type KpiWindow, kpiWindow } from '../kpi/window.js';
+import { checkIntegerBetween, type KpiWindow, kpiWindow } from '../shared/window.js';
 import { getFunnel } from './get-funnel.sql.js';
 import { getLifecycle } from './get-lifecycle.sql.js';
 import { getRetention } from './get-retention.sql.js';
@@ -75,7 +75,7 @@ export interface Retention extends Omit<RetentionArgs, 'days' | 'asOf' | 'phase'
 }
 
 async function retention(em: EntityManager, args: RetentionArgs): Promise<Retention> {
-  const intervals = checkRange('intervals', args.intervals, 1, 26);
+  const intervals = checkIntegerBetween('intervals', args.intervals, 1, 26);
   const window = kpiWindow(args.days, args.asOf);
   const { period, type, startEvent, returnEvent } = args;
   const starts = periodStarts(window, period);
@@ -138,7 +138,7 @@ async function funnel(em: EntityManager, args: FunnelArgs): Promise<Funnel> {
   if (args.steps.length < 2 || args.steps.length > 6) {
     throw badInput(`steps: must list 2 to 6 events (got ${args.steps.length})`, 'steps');
   }
-  const windowDays = checkRange('windowDays', args.windowDays, 1, 90);
+  const windowDays = checkIntegerBetween('windowDays', args.windowDays, 1, 90);
   const window = kpiWindow(args.days, args.asOf);
   const rows = await getFunnel(em, window, args.steps, windowDays, filterOf(args));
   const users = args.steps.map((_, i) => rows.find((r) => r.step === i)?.users ?? 0);

@@ -1,7 +1,7 @@
 import type { EventName } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { filterSql, type KpiFilter, runKpiQuery } from '../kpi/query.js';
-import type { KpiWindow } from '../kpi/window.js';
+import type { KpiWindow } from '../shared/window.js';
 
 /*
  * docs/kpis.md#7-funnel--where-do-they-drop-off-on-the-way-to-value — Funnel. "A user enters

@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { pendingTailSql } from '../kpi/day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from '../kpi/query.js';
 import { scopeSql } from '../kpi/scope.js';
-import { shiftDay } from '../kpi/window.js';
+import { shiftDay } from '../shared/window.js';
 
 /*
  * docs/kpis.md#6-lifecycle--who-is-new-who-returns-who-comes-back-who-slips-away — Lifecycle.

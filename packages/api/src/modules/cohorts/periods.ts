@@ -1,4 +1,4 @@
-import { type KpiWindow, windowDays } from '../kpi/window.js';
+import { type KpiWindow, windowDays } from '../shared/window.js';
 
 /**
  * The periods of retention and lifecycle (docs/kpis.md#5-retention--do-the-users-we-win-stay):

@@ -1,5 +1,5 @@
-import { builder } from '../../builder.js';
-import { BetaPhaseEnum, ChannelEnum, PageInfoRef } from '../common.schema.js';
+import { type ArgBuilder, builder } from '../../builder.js';
+import { BetaPhaseEnum, ChannelEnum, kpiArgs, PageInfoRef, toKpiArgs } from '../common.schema.js';
 import {
   betaTesters,
   type ChannelUsage,
@@ -16,30 +16,6 @@ import {
 import { TESTER_SORTS, type TesterSort } from './get-testers.sql.js';
 
 /** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin tokens only). */
-type ArgBuilder = Parameters<Parameters<typeof builder.queryField>[1]>[0]['arg'];
-
-const windowArgs = (arg: ArgBuilder) => ({
-  days: arg.int({ defaultValue: 30, description: 'Window length in UTC days, 1–366.' }),
-  asOf: arg({
-    type: 'DateTime',
-    description: "The window ends with asOf's UTC day (inclusive); default now.",
-  }),
-  phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
-  channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
-});
-
-const toWindowArgs = (args: {
-  days?: number | null;
-  asOf?: Date | null;
-  phase?: string | null;
-  channel?: string | null;
-}) => ({
-  days: args.days ?? 30,
-  asOf: args.asOf ?? new Date(),
-  phase: args.phase ?? null,
-  channel: args.channel ?? null,
-});
-
 /** [from, to) as the analyst aggregates take it (default: the 30 days before now). */
 const rangeArgs = (arg: ArgBuilder) => ({
   from: arg({ type: 'DateTime', description: 'Window start (inclusive); default to − 30 days.' }),
@@ -56,16 +32,14 @@ const PhaseRangeRef = builder.objectRef<PhaseRange>('PhaseRange').implement({
       resolve: (r) => r.phase as never,
       description: 'Phase.',
     }),
-    firstDay: t.field({
+    firstDay: t.expose('firstDay', {
       type: 'Date',
       nullable: true,
-      resolve: (r) => r.firstDay,
       description: 'UTC day of its first event; null when it has none.',
     }),
-    lastDay: t.field({
+    lastDay: t.expose('lastDay', {
       type: 'Date',
       nullable: true,
-      resolve: (r) => r.lastDay,
       description: 'UTC day of its latest event; null when it has none.',
     }),
   }),
@@ -91,14 +65,12 @@ const TesterRef = builder.objectRef<Tester>('BetaTester').implement({
   description: 'One user with events in the window, under the filters.',
   fields: (t) => ({
     userIdHash: t.exposeString('userIdHash', { description: 'Hashed user id.' }),
-    firstSeen: t.field({
+    firstSeen: t.expose('firstSeen', {
       type: 'DateTime',
-      resolve: (r) => r.firstSeen,
       description: 'First event of the user up to the window end.',
     }),
-    lastSeen: t.field({
+    lastSeen: t.expose('lastSeen', {
       type: 'DateTime',
-      resolve: (r) => r.lastSeen,
       description: 'Latest event of the user before the window end.',
     }),
     activeDays: t.exposeInt('activeDays', {
@@ -128,8 +100,8 @@ const TesterPageRef = builder.objectRef<TesterPage>('BetaTesterConnection').impl
     }),
     to: t.field({ type: 'DateTime', resolve: (p) => p.window.to, description: 'Window end.' }),
     totalCount: t.exposeInt('totalCount', { description: 'Users in the whole table.' }),
-    nodes: t.field({ type: [TesterRef], resolve: (p) => p.nodes, description: 'This page.' }),
-    pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo, description: 'Paging.' }),
+    nodes: t.expose('nodes', { type: [TesterRef], description: 'This page.' }),
+    pageInfo: t.expose('pageInfo', { type: PageInfoRef, description: 'Paging.' }),
   }),
 });
 
@@ -138,7 +110,7 @@ builder.queryField('betaTesters', (t) =>
     type: TesterPageRef,
     description: 'Per-user activity in a KPI window, sorted by a column, keyset-paginated.',
     args: {
-      ...windowArgs(t.arg),
+      ...kpiArgs(t.arg, 30),
       first: t.arg.int({ defaultValue: 20, description: 'Page size, 1–500.' }),
       after: t.arg.string({ description: '`pageInfo.endCursor` of the previous page.' }),
       sort: t.arg({ type: TesterSortEnum, defaultValue: 'LAST_SEEN', description: 'Sort column.' }),
@@ -146,7 +118,7 @@ builder.queryField('betaTesters', (t) =>
     },
     resolve: (_root, args, ctx) =>
       betaTesters(ctx.em, {
-        ...toWindowArgs(args),
+        ...toKpiArgs(args, 30),
         first: args.first ?? 20,
         after: args.after ?? null,
         sort: args.sort ?? 'LAST_SEEN',
@@ -158,7 +130,7 @@ builder.queryField('betaTesters', (t) =>
 const ChannelDayRef = builder.objectRef<ChannelUsage['series'][number]>('ChannelDay').implement({
   description: 'One channel on one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     activeUsers: t.exposeInt('activeUsers', { description: 'DAU on this channel.' }),
     sessions: t.exposeInt('sessions', { description: 'Sessions with an event on it that day.' }),
   }),
@@ -177,9 +149,8 @@ const ChannelUsageRef = builder.objectRef<ChannelUsage>('ChannelUsage').implemen
     }),
     sessions: t.exposeInt('sessions', { description: 'Distinct sessions in the window.' }),
     avgDau: t.exposeFloat('avgDau', { description: 'Mean DAU on this channel over the window.' }),
-    series: t.field({
+    series: t.expose('series', {
       type: [ChannelDayRef],
-      resolve: (c) => c.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -189,16 +160,16 @@ builder.queryField('channelBreakdown', (t) =>
   t.field({
     type: [ChannelUsageRef],
     description: 'DAU and sessions per channel over a KPI window (channels with events only).',
-    args: windowArgs(t.arg),
+    args: kpiArgs(t.arg, 30),
     resolve: async (_root, args, ctx) =>
-      (await channelBreakdown(ctx.em, toWindowArgs(args))).channels,
+      (await channelBreakdown(ctx.em, toKpiArgs(args, 30))).channels,
   }),
 );
 
 const DayCountRef = builder.objectRef<ErrorDays['series'][number]>('DayCount').implement({
   description: 'A count on one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     count: t.exposeInt('count', { description: 'How many.' }),
   }),
 });
@@ -207,9 +178,8 @@ const ErrorDaysRef = builder.objectRef<ErrorDays>('ErrorGroupDays').implement({
   description: 'Daily error counts of one stack hash.',
   fields: (t) => ({
     stackHash: t.exposeString('stackHash', { description: 'The group.' }),
-    series: t.field({
+    series: t.expose('series', {
       type: [DayCountRef],
-      resolve: (e) => e.series,
       description: 'One point per UTC day touched by [from, to), ascending, zeros included.',
     }),
   }),
@@ -242,7 +212,7 @@ builder.queryField('errorDailyCounts', (t) =>
 const TraceDayRef = builder.objectRef<TraceDay>('TraceDay').implement({
   description: 'One operation on one UTC day; percentiles interpolate (percentile_cont).',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     count: t.exposeInt('count', { description: 'Traces that day.' }),
     successRate: t.exposeFloat('successRate', { description: 'Fraction that succeeded.' }),
     p50: t.exposeFloat('p50', { description: 'Median duration, ms.' }),

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import type { TraceStatsRow } from '../analytics/aggregates.service.js';
-import { aggregateWindow, checkPageSize } from '../analytics/arguments.js';
-import { decodeCursor, encodeCursor } from '../common.schema.js';
 import type { KpiFilter } from '../kpi/query.js';
-import { type KpiWindow, kpiWindow, windowDays } from '../kpi/window.js';
+import { decodeCursor, encodeCursor } from '../shared/cursor.js';
+import { checkPageSize } from '../shared/pagination.js';
+import { aggregateWindow, type KpiWindow, kpiWindow, windowDays } from '../shared/window.js';
 import { getChannelBreakdown } from './get-channel-breakdown.sql.js';
 import { getErrorDays } from './get-error-days.sql.js';
 import { getPhaseRange } from './get-phase-range.sql.js';

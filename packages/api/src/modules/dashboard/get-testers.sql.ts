@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { getRows } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
 import { filterSql } from '../kpi/query.js';
-import type { KpiWindow } from '../kpi/window.js';
+import type { KpiWindow } from '../shared/window.js';
 import {
   ACTIVITY_SQL,
   DEPENDENCY_SQL,

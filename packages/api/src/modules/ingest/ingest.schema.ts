@@ -1,6 +1,8 @@
 import type { Pipeline } from '@cortex-telemetry/events';
-import { builder, type Context } from '../../builder.js';
+import { builder, type InputFieldBuilder } from '../../builder.js';
+import type { Context } from '../../context.js';
 import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import { type IngestResult, ingestItems, ingestLegacy } from './ingest.service.js';
 
 const IngestItemErrorRef = builder
@@ -22,20 +24,12 @@ const IngestResultRef = builder.objectRef<IngestResult>('IngestResult').implemen
       description: 'Items whose id was already stored: not stored again, not an error.',
     }),
     rejected: t.exposeInt('rejected', { description: 'Items that broke a rule; see `errors`.' }),
-    errors: t.field({
+    errors: t.expose('errors', {
       type: [IngestItemErrorRef],
-      resolve: (r) => r.errors,
       description: 'One entry per rejected item.',
     }),
   }),
 });
-
-type InputFieldBuilder = PothosSchemaTypes.InputFieldBuilder<
-  PothosSchemaTypes.ExtendDefaultTypes<
-    typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never
-  >,
-  'InputObject'
->;
 
 /** Fields every pipeline shares (docs/api.md#pipelines). */
 function sharedInputFields(t: InputFieldBuilder) {
@@ -116,10 +110,10 @@ function options(ctx: Context, mutation: string, argument: string, sentAt?: Date
   return {
     receivedAt: ctx.receivedAt,
     sentAt: sentAt ?? null,
-    openBetaStartsAt: ctx.config.OPEN_BETA_STARTS_AT,
+    openBetaStartsAt: ctx.openBetaStartsAt,
     mutation,
     argument,
-    scrubber: ctx.config.scrubber,
+    scrubber: ctx.scrubber,
   };
 }
 
@@ -165,6 +159,7 @@ for (const p of pipelines) {
   builder.mutationField(p.one, (t) =>
     t.field({
       type: IngestResultRef,
+      extensions: callableBy('ingest'),
       description: `Record one ${p.what}. A rule violation is reported in \`errors\`, not thrown.`,
       args: { [p.arg]: t.arg({ type: p.input as typeof EventInput, required: true }) },
       resolve: (_root, args, ctx) =>
@@ -174,6 +169,7 @@ for (const p of pipelines) {
   builder.mutationField(p.many, (t) =>
     t.field({
       type: IngestResultRef,
+      extensions: callableBy('ingest'),
       description: `Record a batch of at most 1,000 ${p.what}s; each item is accepted or rejected on its own.`,
       args: {
         [p.args]: t.arg({ type: [p.input as typeof EventInput], required: true }),
@@ -193,6 +189,7 @@ for (const p of pipelines) {
 builder.mutationField('recordLegacyEvents', (t) =>
   t.field({
     type: IngestResultRef,
+    extensions: callableBy('ingest'),
     description:
       'Record payloads of the v1 telemetry client. Each is normalised (docs/api.md#ingest-rules); one item may store an event and a trace but counts once. Unknown v1 event types go to the failed-items store.',
     args: {

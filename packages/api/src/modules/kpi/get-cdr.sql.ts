@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
 
 /*
  * docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context — CDR. "A session is a pair (user, session_id) with a non-empty session_id.

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type KpiWindow, shiftDay } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
-import { type KpiWindow, shiftDay } from './window.js';
 
 /*
  * docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex — DAU/WAU. "A user is active on day d if they have an event of the activity set

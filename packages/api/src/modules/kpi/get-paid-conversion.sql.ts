@@ -1,9 +1,9 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
 import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
 
 /*
  * docs/kpis.md#4-paid-conversion--do-active-users-start-paying — Paid conversion. "A user's subscription is *paid at instant t* if their latest

@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { KpiWindow } from '../shared/window.js';
 import { COMEBACK_DAYS, pendingTailSql } from './day-sets.sql.js';
 import { type KpiFilter, runKpiQuery } from './query.js';
 import { scopeSql } from './scope.js';
-import type { KpiWindow } from './window.js';
 
 /*
  * docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off — Resurrection (k = inactiveDays). "A user is resurrected on day d if they are

@@ -1,32 +1,29 @@
 import { builder } from '../../builder.js';
-import { BetaPhaseEnum, ChannelEnum } from '../common.schema.js';
+import { kpiArgs, toKpiArgs } from '../common.schema.js';
+import type { KpiWindow } from '../shared/window.js';
 import {
   type CdrKpi,
   type CdrPoint,
   type ConversionPoint,
   type DauWauKpi,
   type DauWauPoint,
-  type KpiArgs,
   type KpiReport,
   kpiService,
   type PaidConversionKpi,
   type ResurrectionKpi,
   type ResurrectionPoint,
 } from './kpi.service.js';
-import type { KpiWindow } from './window.js';
 
 /** The KPI types and queries of packages/schema/schema.graphql; definitions in docs/kpis.md and the `get-*.sql.ts` files. */
 export const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
   description: 'The UTC days a KPI covers: [from, to), whole days, `to` exclusive.',
   fields: (t) => ({
-    from: t.field({
+    from: t.expose('from', {
       type: 'DateTime',
-      resolve: (w) => w.from,
       description: 'windowStart: 00:00 UTC of the first day (inclusive).',
     }),
-    to: t.field({
+    to: t.expose('to', {
       type: 'DateTime',
-      resolve: (w) => w.to,
       description: "windowEnd: 00:00 UTC of the day after asOf's UTC day (exclusive).",
     }),
     days: t.exposeInt('days', { description: 'Number of days in the window.' }),
@@ -38,7 +35,7 @@ const windowField = { description: 'The window this KPI was computed over.' };
 const CdrPointRef = builder.objectRef<CdrPoint>('CdrPoint').implement({
   description: 'CDR of one UTC day: the window rule applied to that day alone.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     rate: t.exposeFloat('rate', {
       nullable: true,
       description: 'dependentSessions / sessions; null when the day has no session.',
@@ -54,7 +51,7 @@ const CdrKpiRef = builder.objectRef<CdrKpi>('CdrKpi').implement({
   description:
     'Context Dependency Rate: share of sessions (user + non-empty session id) that loaded or resumed a context.',
   fields: (t) => ({
-    window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
+    window: t.expose('window', { type: KpiWindowRef, ...windowField }),
     rate: t.exposeFloat('rate', {
       nullable: true,
       description: 'dependentSessions / sessions, in [0, 1]; null when there is no session.',
@@ -63,9 +60,8 @@ const CdrKpiRef = builder.objectRef<CdrKpi>('CdrKpi').implement({
     dependentSessions: t.exposeInt('dependentSessions', {
       description: 'Sessions with a context_loaded or context_resumed in the window.',
     }),
-    series: t.field({
+    series: t.expose('series', {
       type: [CdrPointRef],
-      resolve: (k) => k.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -74,7 +70,7 @@ const CdrKpiRef = builder.objectRef<CdrKpi>('CdrKpi').implement({
 const ResurrectionPointRef = builder.objectRef<ResurrectionPoint>('ResurrectionPoint').implement({
   description: 'Resurrections of one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     resurrectedUsers: t.exposeInt('resurrectedUsers', {
       description: 'Users resurrected that day.',
     }),
@@ -86,7 +82,7 @@ const ResurrectionKpiRef = builder.objectRef<ResurrectionKpi>('ResurrectionKpi')
   description:
     'Users coming back after at least `inactiveDays` whole idle days, among the users active in the window.',
   fields: (t) => ({
-    window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
+    window: t.expose('window', { type: KpiWindowRef, ...windowField }),
     inactiveDays: t.exposeInt('inactiveDays', {
       description: 'k: the idle days (without activity) needed between two active days.',
     }),
@@ -104,9 +100,8 @@ const ResurrectionKpiRef = builder.objectRef<ResurrectionKpi>('ResurrectionKpi')
       description:
         'Resurrected users with a session_resumed_from_context on a day they were resurrected.',
     }),
-    series: t.field({
+    series: t.expose('series', {
       type: [ResurrectionPointRef],
-      resolve: (k) => k.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -115,7 +110,7 @@ const ResurrectionKpiRef = builder.objectRef<ResurrectionKpi>('ResurrectionKpi')
 const DauWauPointRef = builder.objectRef<DauWauPoint>('DauWauPoint').implement({
   description: 'Active users of one UTC day and of the week and 30 days ending on it.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day d.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day d.' }),
     dau: t.exposeInt('dau', { description: 'Users active on d.' }),
     wau: t.exposeInt('wau', { description: 'Users active on any of d−6…d.' }),
     mau: t.exposeInt('mau', { description: 'Users active on any of d−29…d.' }),
@@ -126,7 +121,7 @@ const DauWauKpiRef = builder.objectRef<DauWauKpi>('DauWauKpi').implement({
   description:
     'Daily, weekly and monthly active users (activity set of docs/api.md#the-event-catalog).',
   fields: (t) => ({
-    window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
+    window: t.expose('window', { type: KpiWindowRef, ...windowField }),
     dau: t.exposeInt('dau', { description: 'DAU of the last day of the window.' }),
     avgDau: t.exposeFloat('avgDau', { description: 'Mean DAU over the days of the window.' }),
     wau: t.exposeInt('wau', { description: 'WAU of the last day of the window.' }),
@@ -135,9 +130,8 @@ const DauWauKpiRef = builder.objectRef<DauWauKpi>('DauWauKpi').implement({
       nullable: true,
       description: 'Mean of DAU/WAU over the window days with WAU > 0; null if there are none.',
     }),
-    series: t.field({
+    series: t.expose('series', {
       type: [DauWauPointRef],
-      resolve: (k) => k.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -146,7 +140,7 @@ const DauWauKpiRef = builder.objectRef<DauWauKpi>('DauWauKpi').implement({
 const ConversionPointRef = builder.objectRef<ConversionPoint>('ConversionPoint').implement({
   description: 'Conversions and cancellations of one UTC day.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (p) => p.day, description: 'The UTC day.' }),
+    day: t.expose('day', { type: 'Date', description: 'The UTC day.' }),
     conversions: t.exposeInt('conversions', {
       description: 'Conversions whose first subscription start in the window fell on this day.',
     }),
@@ -159,7 +153,7 @@ const ConversionPointRef = builder.objectRef<ConversionPoint>('ConversionPoint')
 const PaidConversionKpiRef = builder.objectRef<PaidConversionKpi>('PaidConversionKpi').implement({
   description: 'Share of eligible (active, not yet paying) users who started a paid subscription.',
   fields: (t) => ({
-    window: t.field({ type: KpiWindowRef, resolve: (k) => k.window, ...windowField }),
+    window: t.expose('window', { type: KpiWindowRef, ...windowField }),
     rate: t.exposeFloat('rate', {
       nullable: true,
       description: 'conversions / eligibleUsers, in [0, 1]; null when nobody is eligible.',
@@ -177,9 +171,8 @@ const PaidConversionKpiRef = builder.objectRef<PaidConversionKpi>('PaidConversio
     paidUsersAtEnd: t.exposeInt('paidUsersAtEnd', {
       description: 'Users whose latest monetization event before the window end is a start.',
     }),
-    series: t.field({
+    series: t.expose('series', {
       type: [ConversionPointRef],
-      resolve: (k) => k.series,
       description: 'One point per UTC day of the window, ascending.',
     }),
   }),
@@ -188,56 +181,21 @@ const PaidConversionKpiRef = builder.objectRef<PaidConversionKpi>('PaidConversio
 const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
   description: 'The four KPIs over one window and one filter.',
   fields: (t) => ({
-    window: t.field({ type: KpiWindowRef, resolve: (r) => r.window, ...windowField }),
-    cdr: t.field({
+    window: t.expose('window', { type: KpiWindowRef, ...windowField }),
+    cdr: t.expose('cdr', {
       type: CdrKpiRef,
-      resolve: (r) => r.cdr,
       description: 'Context Dependency Rate.',
     }),
-    resurrection: t.field({
+    resurrection: t.expose('resurrection', {
       type: ResurrectionKpiRef,
-      resolve: (r) => r.resurrection,
       description: 'Resurrection with inactiveDays = 7.',
     }),
-    dauWau: t.field({ type: DauWauKpiRef, resolve: (r) => r.dauWau, description: 'DAU/WAU/MAU.' }),
-    paidConversion: t.field({
+    dauWau: t.expose('dauWau', { type: DauWauKpiRef, description: 'DAU/WAU/MAU.' }),
+    paidConversion: t.expose('paidConversion', {
       type: PaidConversionKpiRef,
-      resolve: (r) => r.paidConversion,
       description: 'Paid conversion.',
     }),
   }),
-});
-
-type ArgBuilder = Parameters<Parameters<typeof builder.queryField>[1]>[0]['arg'];
-
-export function kpiArgs(arg: ArgBuilder, defaultDays: number) {
-  return {
-    days: arg.int({
-      defaultValue: defaultDays,
-      description: 'Window length in UTC days, 1–366.',
-    }),
-    asOf: arg({
-      type: 'DateTime',
-      description: "The window ends with asOf's UTC day (inclusive); default now.",
-    }),
-    phase: arg({ type: BetaPhaseEnum, description: 'Only events of this beta phase.' }),
-    channel: arg({ type: ChannelEnum, description: 'Only events of this channel.' }),
-  };
-}
-
-export const toKpiArgs = (
-  args: {
-    days?: number | null;
-    asOf?: Date | null;
-    phase?: string | null;
-    channel?: string | null;
-  },
-  defaultDays: number,
-): KpiArgs => ({
-  days: args.days ?? defaultDays,
-  asOf: args.asOf ?? new Date(),
-  phase: args.phase ?? null,
-  channel: args.channel ?? null,
 });
 
 builder.queryField('kpis', (t) =>

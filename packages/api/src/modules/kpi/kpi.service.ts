@@ -1,10 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { type KpiWindow, kpiWindow, windowDays } from '../shared/window.js';
 import { getCdr } from './get-cdr.sql.js';
 import { getDauWau } from './get-dau-wau.sql.js';
 import { getPaidConversion } from './get-paid-conversion.sql.js';
 import { getResurrection } from './get-resurrection.sql.js';
 import type { KpiFilter } from './query.js';
-import { checkInactiveDays, type KpiWindow, kpiWindow, windowDays } from './window.js';
+import { checkInactiveDays } from './window.js';
 
 export interface KpiArgs extends KpiFilter {
   days: number;

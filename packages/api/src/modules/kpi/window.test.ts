@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bindNamed } from '../../db/sql.js';
-import { kpiWindow, shiftDay, windowDays } from './window.js';
+import { kpiWindow, shiftDay, windowDays } from '../shared/window.js';
 
 describe('kpiWindow', () => {
   it('ends at 00:00 UTC after the UTC day of asOf, whatever the offset of asOf', () => {

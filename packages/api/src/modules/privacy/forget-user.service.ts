@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { TokenKind } from '../../builder.js';
+import type { TokenKind } from '../../context.js';
 import { bindNamed } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { foldLockSql } from '../kpi/day-sets.sql.js';

@@ -14,9 +14,8 @@ const ForgetUserResultRef = builder.objectRef<ForgetUserResult>('ForgetUserResul
   description: 'What `forgetUser` deleted.',
   fields: (t) => ({
     userIdHash: t.exposeString('userIdHash', { description: 'The user erased.' }),
-    deleted: t.field({
+    deleted: t.expose('deleted', {
       type: [DeletedRowsRef],
-      resolve: (r) => r.deleted,
       description:
         'Rows deleted per table: the three pipelines, the KPI day sets and pending day facts, and the failed items whose payload names the user. All zeros when there was nothing left.',
     }),
@@ -39,7 +38,7 @@ builder.mutationField('forgetUser', (t) =>
 const ScrubStatRef = builder.objectRef<ScrubStat>('ScrubStat').implement({
   description: 'How many items one scrubbing rule fired on, for one day and pipeline.',
   fields: (t) => ({
-    day: t.field({ type: 'Date', resolve: (s) => s.day, description: 'UTC day of receipt.' }),
+    day: t.expose('day', { type: 'Date', description: 'UTC day of receipt.' }),
     rule: t.exposeString('rule', {
       description: 'The rule (`email`, `api_key`, `home_path`, … or a custom rule).',
     }),

@@ -1,0 +1,29 @@
+import type { Scrubber } from '@cortex-telemetry/events';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+
+/**
+ * The kinds of bearer token (docs/api.md#access). An admin token may call every field; what any
+ * other kind may call is declared on the fields themselves (modules/shared/access.ts).
+ */
+export const TOKEN_KINDS = ['admin', 'ingest'] as const;
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/**
+ * What a resolver gets per request. It holds values, not the configuration: the schema's base
+ * does not import config.ts (graphql.ts picks what is needed from it).
+ */
+export interface Context {
+  /** Forked per request: a resolver never touches the global EntityManager. */
+  em: EntityManager;
+  /** Null only for a request that slipped past the token check; execution refuses it. */
+  tokenKind: TokenKind | null;
+  /** Server clock at ingest (`received_at`, docs/api.md#pipelines), one instant for the whole request. */
+  receivedAt: Date;
+  /** `OPEN_BETA_STARTS_AT`: ingest stamps the phase from it when a client does not say. */
+  openBetaStartsAt: Date;
+  /** Removes secrets and personal data before anything is stored (docs/privacy.md). */
+  scrubber: Scrubber;
+  /** The server's logger, for what a request must leave on record (e.g. an erasure). */
+  logger: Logger;
+}

@@ -1,0 +1,81 @@
+import type { DocumentNode, GraphQLObjectType, GraphQLSchema, SelectionSetNode } from 'graphql';
+import { Kind, OperationTypeNode } from 'graphql';
+import { TOKEN_KINDS, type TokenKind } from '../../context.js';
+
+/**
+ * Who may call a root field, declared where the field is defined (docs/api.md#access):
+ * `extensions: callableBy('ingest')`. An admin token may call everything; any other kind may call
+ * only the fields that list it, so a field added later is closed to it until someone decides
+ * otherwise. A new kind of token (e.g. a read-only viewer) is one more name in `TOKEN_KINDS`, its
+ * refusal message, and `callableBy(…, 'viewer')` on the fields it may call.
+ */
+export type ListedKind = Exclude<TokenKind, 'admin'>;
+
+const CALLABLE_BY = 'callableBy';
+
+export const callableBy = (...kinds: ListedKind[]) => ({ [CALLABLE_BY]: kinds });
+
+/** Per kind and operation type, the root fields it may call. */
+export type RootAccess = Readonly<
+  Record<ListedKind, Readonly<Record<OperationTypeNode, ReadonlySet<string>>>>
+>;
+
+const LISTED_KINDS = TOKEN_KINDS.filter((k): k is ListedKind => k !== 'admin');
+
+function granted(type: GraphQLObjectType | null | undefined, kind: ListedKind): Set<string> {
+  const names = Object.values(type?.getFields() ?? {})
+    .filter((f) => (f.extensions[CALLABLE_BY] as ListedKind[] | undefined)?.includes(kind))
+    .map((f) => f.name);
+  // a kind that may call some field of a root type may also ask that type's name
+  return new Set(names.length > 0 ? [...names, '__typename'] : []);
+}
+
+/** The access list, read once from the declarations on the schema's root fields. */
+export function rootAccess(schema: GraphQLSchema): RootAccess {
+  const rights = (kind: ListedKind) => ({
+    [OperationTypeNode.QUERY]: granted(schema.getQueryType(), kind),
+    [OperationTypeNode.MUTATION]: granted(schema.getMutationType(), kind),
+    [OperationTypeNode.SUBSCRIPTION]: granted(schema.getSubscriptionType(), kind),
+  });
+  return Object.fromEntries(LISTED_KINDS.map((kind) => [kind, rights(kind)])) as Record<
+    ListedKind,
+    ReturnType<typeof rights>
+  >;
+}
+
+function rootFieldNames(
+  document: DocumentNode,
+  set: SelectionSetNode,
+  seen = new Set<string>(),
+): string[] {
+  const names: string[] = [];
+  for (const s of set.selections) {
+    if (s.kind === Kind.FIELD) names.push(s.name.value);
+    else if (s.kind === Kind.INLINE_FRAGMENT)
+      names.push(...rootFieldNames(document, s.selectionSet, seen));
+    else if (!seen.has(s.name.value)) {
+      seen.add(s.name.value);
+      const fragment = document.definitions.find(
+        (d) => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === s.name.value,
+      );
+      if (fragment?.kind === Kind.FRAGMENT_DEFINITION) {
+        names.push(...rootFieldNames(document, fragment.selectionSet, seen));
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Whether a token of this kind may run the document. Every operation of the document counts, not
+ * only the one named: a refused field cannot hide in another operation.
+ */
+export function mayRun(access: RootAccess, kind: TokenKind, document: DocumentNode): boolean {
+  if (kind === 'admin') return true;
+  const rights = access[kind];
+  return document.definitions.every(
+    (d) =>
+      d.kind !== Kind.OPERATION_DEFINITION ||
+      rootFieldNames(document, d.selectionSet).every((f) => rights[d.operation].has(f)),
+  );
+}
