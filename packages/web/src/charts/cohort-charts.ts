@@ -63,7 +63,7 @@ export function lifecycleChart(
       bar('New', (p) => p.new),
       bar('Returning', (p) => p.returning),
       bar('Resurrecting', (p) => p.resurrecting),
-      bar('Dormant', (p) => -p.dormant),
+      bar('Dormant', (p) => 0 - p.dormant),
     ],
     csv: {
       header: ['start', 'new', 'returning', 'resurrecting', 'dormant'],
