@@ -244,7 +244,7 @@ export function funnelChart(
       yaxis: {
         min: 0,
         forceNiceScale: true,
-        title: { text: 'Users who reached the step' },
+        title: { text: 'Users' },
         labels: { formatter: integer },
       },
       tooltip: { shared: true, intersect: false, y: { formatter: integer } },
