@@ -84,7 +84,7 @@ describe('/retention', () => {
       cohorts { start size values incomplete } } }`);
       const cohorts: Cohort[] = res.data.retention.cohorts;
       // weeks starting 2 Nov (ana), 9 Nov (ben; cy only loaded a context, which is no activity),
-    // 16 Nov (nobody) and 23 Nov (dan, eve)
+      // 16 Nov (nobody) and 23 Nov (dan, eve)
       expect(cohorts.map((c) => [c.start, c.size])).toEqual([
         ['2026-11-02', 1],
         ['2026-11-09', 1],
