@@ -16,10 +16,8 @@ import { recordDashboardFixture } from './helpers/dashboard-fixture.js';
 const ARTIFACTS = join(import.meta.dirname, '../../../artifacts');
 const AS_OF = '2026-11-25';
 const AS_OF_INSTANT = `${AS_OF}T12:00:00.000Z`;
-const VIEWPORTS = [
-  { width: 1280, height: 800 },
-  { width: 390, height: 844 },
-];
+const DESKTOP = { width: 1280, height: 800 };
+const VIEWPORTS = [DESKTOP, { width: 390, height: 844 }];
 
 let app: TestApp;
 let browser: Awaited<ReturnType<typeof launchChromium>>;
@@ -82,7 +80,7 @@ describe('/retention', () => {
       const page = await signedIn(`/retention?days=30&asOf=${AS_OF}&intervals=3`, viewport);
       const res = await app.gql(`{ retention(days: 30, asOf: "${AS_OF_INSTANT}", intervals: 3) {
       cohorts { start size values incomplete } } }`);
-      const cohorts: Cohort[] = res.data.retention.cohorts;
+      const cohorts: Cohort[] = res.data?.retention.cohorts;
       // weeks starting 2 Nov (ana), 9 Nov (ben; cy only loaded a context, which is no activity),
       // 16 Nov (nobody) and 23 Nov (dan, eve)
       expect(cohorts.map((c) => [c.start, c.size])).toEqual([
@@ -110,7 +108,7 @@ describe('/retention', () => {
   );
 
   it('keeps its controls in the URL and asks the API with them', async () => {
-    const page = await signedIn(`/retention?days=30&asOf=${AS_OF}&intervals=3`, VIEWPORTS[0]);
+    const page = await signedIn(`/retention?days=30&asOf=${AS_OF}&intervals=3`, DESKTOP);
     await page.getByTestId('period').selectOption('DAY');
     await page.waitForURL((url) => url.searchParams.get('period') === 'day');
     await page.getByTestId('start-event').selectOption('SESSION_STARTED');
@@ -119,7 +117,7 @@ describe('/retention', () => {
       period: DAY, startEvent: SESSION_STARTED) { cohorts { start size values incomplete } } }`);
     await expect
       .poll(() => shownCohorts(page), { timeout: 20_000 })
-      .toEqual(expectedCohorts(res.data.retention.cohorts));
+      .toEqual(expectedCohorts(res.data?.retention.cohorts));
     await page.context().close();
   });
 });
@@ -168,11 +166,11 @@ describe('/funnel', () => {
         steps: [SESSION_STARTED, CONTEXT_LOADED, PAID_SUBSCRIPTION_STARTED]) {
         steps { users conversionFromStart conversionFromPrevious medianSecondsFromPrevious } } }`);
     // open: dan and eve start, dan loads 10 min after his start, and dan never pays
-    expect(res.data.open.steps.map((s: Step) => s.users)).toEqual([2, 1, 0]);
+    expect(res.data?.open.steps.map((s: Step) => s.users)).toEqual([2, 1, 0]);
     await expect
       .poll(() => shownSteps(page, 'closed'), { timeout: 20_000 })
-      .toEqual(expectedSteps(res.data.closed.steps));
-    expect(await shownSteps(page, 'open')).toEqual(expectedSteps(res.data.open.steps));
+      .toEqual(expectedSteps(res.data?.closed.steps));
+    expect(await shownSteps(page, 'open')).toEqual(expectedSteps(res.data?.open.steps));
     expect((await shownSteps(page, 'open'))[1]).toEqual(['1', '50.0%', '50.0%', '10 min']);
     await page.locator('[data-testid="chart-funnel"][data-drawn="true"]').waitFor();
     expect(await pageWidth(page)).toBe(viewport.width);
@@ -184,7 +182,7 @@ describe('/funnel', () => {
   });
 
   it('starts with the default steps and keeps an added step in the URL', async () => {
-    const page = await signedIn(`/funnel?days=30&asOf=${AS_OF}`, VIEWPORTS[0]);
+    const page = await signedIn(`/funnel?days=30&asOf=${AS_OF}`, DESKTOP);
     const selected = () =>
       page
         .locator('[data-testid^="step-"]')
@@ -217,7 +215,7 @@ describe('lifecycle on the beta dashboards', () => {
       await panel.waitFor({ timeout: 20_000 });
       const res = await app.gql(`{ lifecycle(days: 7, asOf: "${AS_OF_INSTANT}", phase: OPEN_BETA,
       period: DAY) { periods { start new returning resurrecting dormant } } }`);
-      const periods = res.data.lifecycle.periods;
+      const periods = res.data?.lifecycle.periods;
       // dan is new on the 24th; on the 25th dan returns and eve is new
       expect(periods.slice(-2)).toEqual([
         { start: '2026-11-24', new: 1, returning: 0, resurrecting: 0, dormant: 0 },
