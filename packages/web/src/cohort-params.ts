@@ -1,6 +1,6 @@
 import type { LocationQuery } from 'vue-router';
 import type { CortexEventName } from './gql/graphql';
-import { CHANNEL_CHOICES, type ChannelChoice, WINDOW_CHOICES } from './window';
+import { type DashboardParams, first, paramsQuery, parseParams } from './window';
 
 /**
  * The controls of `/retention` and `/funnel` as the URL keeps them, like the beta dashboards'
@@ -37,45 +37,14 @@ const toEvent = (value: string | null): CortexEventName | null => {
 /** `context_loaded` in the URL and on screen: the wire value. */
 export const wireName = (event: CortexEventName) => event.toLowerCase();
 
-const first = (value: LocationQuery[string] | undefined) =>
-  (Array.isArray(value) ? value[0] : value) ?? null;
-const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 function intBetween(value: string | null, min: number, max: number, fallback: number): number {
   const n = Number(value);
   return value != null && Number.isInteger(n) && n >= min && n <= max ? n : fallback;
 }
 
-interface WindowParams {
-  days: number;
-  asOf: string;
-  channel: ChannelChoice | null;
-}
-
-function windowParams(query: LocationQuery, today: string, defaultDays: number): WindowParams {
-  const days = Number(first(query.days));
-  const asOf = first(query.asOf);
-  const channel = first(query.channel);
-  return {
-    days: (WINDOW_CHOICES as readonly number[]).includes(days) ? days : defaultDays,
-    asOf: asOf && ISO_DAY.test(asOf) && !Number.isNaN(Date.parse(asOf)) ? asOf : today,
-    channel: (CHANNEL_CHOICES as readonly string[]).includes(channel ?? '')
-      ? (channel as ChannelChoice)
-      : null,
-  };
-}
-
-function windowQuery(p: WindowParams, today: string, defaultDays: number) {
-  return {
-    ...(p.days !== defaultDays ? { days: String(p.days) } : {}),
-    ...(p.asOf !== today ? { asOf: p.asOf } : {}),
-    ...(p.channel ? { channel: p.channel } : {}),
-  };
-}
-
 export const RETENTION_DEFAULT_DAYS = 90;
 
-export interface RetentionParams extends WindowParams {
+export interface RetentionParams extends DashboardParams {
   period: 'DAY' | 'WEEK';
   /** 1–26. */
   intervals: number;
@@ -87,7 +56,7 @@ export interface RetentionParams extends WindowParams {
 export function parseRetentionParams(query: LocationQuery, today: string): RetentionParams {
   const period = first(query.period);
   return {
-    ...windowParams(query, today, RETENTION_DEFAULT_DAYS),
+    ...parseParams(query, today, RETENTION_DEFAULT_DAYS),
     period: period === 'day' ? 'DAY' : 'WEEK',
     intervals: intBetween(first(query.intervals), 1, 26, 12),
     type: first(query.type) === 'recurring' ? 'RECURRING' : 'FIRST_TIME',
@@ -96,10 +65,10 @@ export function parseRetentionParams(query: LocationQuery, today: string): Reten
   };
 }
 
-/** Defaults are left out so plain links stay short. */
+/** Defaults but the window length are left out so plain links stay short (as paramsQuery). */
 export function retentionQuery(p: RetentionParams, today: string): Record<string, string> {
   return {
-    ...windowQuery(p, today, RETENTION_DEFAULT_DAYS),
+    ...paramsQuery(p, today),
     ...(p.period === 'DAY' ? { period: 'day' } : {}),
     ...(p.intervals !== 12 ? { intervals: String(p.intervals) } : {}),
     ...(p.type === 'RECURRING' ? { type: 'recurring' } : {}),
@@ -118,7 +87,7 @@ export const DEFAULT_STEPS: readonly CortexEventName[] = [
 export const MIN_STEPS = 2;
 export const MAX_STEPS = 6;
 
-export interface FunnelParams extends WindowParams {
+export interface FunnelParams extends DashboardParams {
   /** 2–6 catalog events, in order; one may repeat. */
   steps: CortexEventName[];
   /** 1–90. */
@@ -133,7 +102,7 @@ export function parseFunnelParams(query: LocationQuery, today: string): FunnelPa
     names.length <= MAX_STEPS &&
     names.every((n): n is CortexEventName => n !== null);
   return {
-    ...windowParams(query, today, FUNNEL_DEFAULT_DAYS),
+    ...parseParams(query, today, FUNNEL_DEFAULT_DAYS),
     steps: valid ? (names as CortexEventName[]) : [...DEFAULT_STEPS],
     windowDays: intBetween(first(query.windowDays), 1, 90, 14),
   };
@@ -142,7 +111,7 @@ export function parseFunnelParams(query: LocationQuery, today: string): FunnelPa
 export function funnelQuery(p: FunnelParams, today: string): Record<string, string> {
   const steps = p.steps.map(wireName).join(',');
   return {
-    ...windowQuery(p, today, FUNNEL_DEFAULT_DAYS),
+    ...paramsQuery(p, today),
     ...(steps !== DEFAULT_STEPS.map(wireName).join(',') ? { steps } : {}),
     ...(p.windowDays !== 14 ? { windowDays: String(p.windowDays) } : {}),
   };

@@ -24,7 +24,7 @@ describe('retention params', () => {
       startEvent: null,
       returnEvent: null,
     });
-    expect(retentionQuery(p, TODAY)).toEqual({});
+    expect(retentionQuery(p, TODAY)).toEqual({ days: '90' });
   });
 
   it('reads and writes every control', () => {
@@ -79,14 +79,18 @@ describe('funnel params', () => {
       'PAID_SUBSCRIPTION_STARTED',
     ]);
     expect([p.days, p.windowDays]).toEqual([30, 14]);
-    expect(funnelQuery(p, TODAY)).toEqual({});
+    expect(funnelQuery(p, TODAY)).toEqual({ days: '30' });
   });
 
   it('keeps 2–6 steps, repeats allowed, in the URL as wire names', () => {
-    const query = { steps: 'session_started,context_loaded,session_started', windowDays: '3' };
+    const query = {
+      days: '7',
+      steps: 'session_started,context_loaded,session_started',
+      windowDays: '3',
+    };
     const p = parseFunnelParams(query, TODAY);
     expect(p.steps).toEqual(['SESSION_STARTED', 'CONTEXT_LOADED', 'SESSION_STARTED']);
-    expect(p.windowDays).toBe(3);
+    expect([p.days, p.windowDays]).toEqual([7, 3]);
     expect(funnelQuery(p, TODAY)).toEqual(query);
   });
 

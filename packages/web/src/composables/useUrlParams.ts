@@ -3,8 +3,8 @@ import { type LocationQuery, useRoute, useRouter } from 'vue-router';
 import { utcToday } from '../window';
 
 /**
- * A page's controls kept in the URL through its own parse/serialise pair (cohort-params.ts), as
- * `useDashboardParams` does for the beta dashboards: a copied link shows the same numbers.
+ * A page's controls kept in the URL through its parse/serialise pair (window.ts for the beta
+ * dashboards, cohort-params.ts for /retention and /funnel): a copied link shows the same numbers.
  */
 export function useUrlParams<P extends object>(
   parse: (query: LocationQuery, today: string) => P,
