@@ -150,6 +150,21 @@ const expectedSteps = (steps: Step[]) =>
     formatDuration(s.medianSecondsFromPrevious),
   ]);
 
+describe('empty windows', () => {
+  it('says so on both pages instead of drawing zeros', async () => {
+    const page = await signedIn('/retention?days=7&asOf=2026-01-10', DESKTOP);
+    await page.getByTestId('retention-empty').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('retention-empty').textContent()).toContain(
+      'No cohorts in this window.',
+    );
+    await page.goto(`${app.baseUrl}/funnel?days=7&asOf=2026-01-10`);
+    const funnel = page.getByTestId('chart-funnel');
+    await funnel.getByText('No data in this window.').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('funnel-table').count()).toBe(0);
+    await page.context().close();
+  });
+});
+
 describe('/funnel', () => {
   const STEPS = 'session_started,context_loaded,paid_subscription_started';
 
