@@ -1,39 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { createApp } from '../packages/api/src/app.js';
-import { loadConfig } from '../packages/api/src/config.js';
 import {
+  type Booted,
+  boot,
   dropDatabase,
-  ensureDatabase,
+  ingestItems,
+  loadConfig,
+  startEmbeddedPostgres,
   withDatabase,
-} from '../packages/api/src/db/create-database.js';
-import { startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
-import { initORM, migrate, type Orm } from '../packages/api/src/orm.js';
-import { seedDemoIfEmpty } from '../packages/api/src/seed/demo.js';
-import type * as Playwright from '../packages/web/node_modules/playwright-core/index.js';
+} from '@cortex-telemetry/api';
+import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
+import pg from 'pg';
+import { pino } from 'pino';
+import { type Browser, chromium } from 'playwright-core';
 import { load } from './kpi-run.js';
 import { DEFAULT_LAST_DAY } from './synthetic.js';
 
 /** The dashboard benchmark itself; `dashboard.bench.ts` is the entry (see there for options). */
-const apiRequire = createRequire(new URL('../packages/api/package.json', import.meta.url));
-const webRequire = createRequire(new URL('../packages/web/package.json', import.meta.url));
-const pg = apiRequire('pg') as {
-  Pool: new (o: {
-    connectionString: string;
-    max: number;
-  }) => {
-    query(sql: string, params?: unknown[]): Promise<{ rows: unknown[] }>;
-    end(): Promise<void>;
-  };
-};
-const { pino } = apiRequire('pino') as { pino: (o: { level: string }) => any };
-const { chromium } = webRequire('playwright-core') as typeof Playwright;
-
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 7);
 const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
@@ -89,7 +76,7 @@ async function apiTime(endpoint: string, asOf: string, runs: number): Promise<nu
 }
 
 /** Cold navigations (a fresh browser profile each): navigation start → the 4th chart drawn. */
-async function chartTimes(browser: Playwright.Browser, url: string): Promise<number[]> {
+async function chartTimes(browser: Browser, url: string): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -125,24 +112,29 @@ async function chartTimes(browser: Playwright.Browser, url: string): Promise<num
   return times.sort((a, b) => a - b);
 }
 
-async function runDataset(serverUrl: string, dataset: string, browser: Playwright.Browser) {
+async function runDataset(serverUrl: string, dataset: string, browser: Browser) {
   const name = `ct_dash_${dataset}_${randomBytes(3).toString('hex')}`;
   const url = withDatabase(serverUrl, name);
   console.log(
     `\n== ${dataset === 'demo' ? 'demo data' : `${Number(dataset).toLocaleString('en')} synthetic events`}, database ${name}`,
   );
-  await ensureDatabase(serverUrl, name);
-  let orm: Orm | undefined;
-  let server: ReturnType<typeof createApp>['server'] | undefined;
+  const logger = pino({ level: 'silent' });
+  let app: Booted | undefined;
   try {
-    orm = await initORM(url, { poolMax: 4 });
-    await migrate(orm);
-    const config = loadConfig({ SEED_DEMO: '0' });
-    const logger = pino({ level: 'silent' });
+    app = await boot({
+      databaseUrl: serverUrl,
+      database: name,
+      poolMax: 4,
+      config: loadConfig({ SEED_DEMO: '0' }),
+      tokens: { ingest: [], admin: [ADMIN] },
+      logger,
+      webDir: WEB_DIST.pathname,
+    });
+    const { orm, config, server } = app;
     let asOf = new Date().toISOString().slice(0, 10);
     const started = performance.now();
     if (dataset === 'demo') {
-      const seeded = await seedDemoIfEmpty(orm, config, logger);
+      const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
       console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
     } else {
       const loader = new pg.Pool({ connectionString: url, max: 2 });
@@ -150,16 +142,8 @@ async function runDataset(serverUrl: string, dataset: string, browser: Playwrigh
       asOf = DEFAULT_LAST_DAY;
     }
     console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    server = createApp({
-      orm,
-      config,
-      tokens: { ingest: [], admin: [ADMIN] },
-      logger,
-      webDir: WEB_DIST.pathname,
-    }).server;
-    const listening = server;
-    await new Promise<void>((done) => listening.listen(0, '127.0.0.1', done));
-    const base = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const api = await apiTime(`${base}/graphql`, asOf, RUNS);
     const charts = await chartTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
@@ -176,9 +160,9 @@ async function runDataset(serverUrl: string, dataset: string, browser: Playwrigh
       `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goal: charts < 1000 ms at 10M)`,
     );
   } finally {
-    const running = server;
+    const running = app?.server;
     if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
-    await orm?.close(true);
+    await app?.orm.close(true);
     if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
   }
 }

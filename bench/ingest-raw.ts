@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import { bindNamed } from '../packages/api/src/db/sql.js';
-import { insertEventsSql } from '../packages/api/src/modules/ingest/ingest.sql.js';
+import { bindNamed, insertEventsSql } from '@cortex-telemetry/api';
+import pg from 'pg';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
 /**
@@ -9,19 +9,13 @@ import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
  * `pg` itself (what pg-copy-streams does), so the bench needs no extra dependency.
  */
 
-// `pg` is a dependency of the api package, not of the repo root where the bench lives
-const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
-
 export interface PgClient {
-  connect(): Promise<void>;
+  connect(): Promise<unknown>;
   end(): Promise<void>;
   query(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number | null }>;
   query<T extends object>(submittable: T): T;
   on(event: 'error', listener: (error: Error) => void): void;
 }
-const pg = requireFromApi('pg') as {
-  Client: new (config: { connectionString: string }) => PgClient;
-};
 
 export async function connect(url: string): Promise<PgClient> {
   const client = new pg.Client({ connectionString: url });
@@ -105,7 +99,10 @@ const WITH_ROLLUPS_SQL = BOUND_SQL.replace(/\?/g, () => `$${++n}`);
  */
 export type InsertMode = 'table only' | 'day facts' | 'day facts, inlined';
 
-const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
+/** Loads what the API's MikroORM driver loads: its `pg` is another version than the bench's. */
+export const requireFromDriver = createRequire(
+  createRequire(import.meta.resolve('@cortex-telemetry/api')).resolve('@mikro-orm/postgresql'),
+);
 const { escapeLiteral } = requireFromDriver('pg/lib/utils.js') as {
   escapeLiteral: (s: string) => string;
 };

@@ -8,10 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   dropDatabase,
+  type EmbeddedDatabase,
   ensureDatabase,
+  startEmbeddedPostgres,
   withDatabase,
-} from '../packages/api/src/db/create-database.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
+} from '@cortex-telemetry/api';
 import { postBatch } from './ingest-http.js';
 import { summariseProfile } from './ingest-profile.js';
 import { connect, copyBatch, insertBatch, type PgClient, resetTables } from './ingest-raw.js';

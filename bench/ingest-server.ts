@@ -1,12 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { createApp } from '../packages/api/src/app.js';
-import { loadConfig } from '../packages/api/src/config.js';
-import { startDaySetFolder } from '../packages/api/src/modules/kpi/fold.js';
-import { initORM, migrate } from '../packages/api/src/orm.js';
+import { boot, loadConfig, startDaySetFolder } from '@cortex-telemetry/api';
+import { pino } from 'pino';
+import { requireFromDriver } from './ingest-raw.js';
 import { BENCH_ADMIN_TOKEN, BENCH_INGEST_TOKEN } from './ingest-rows.js';
 
 /**
@@ -16,17 +14,12 @@ import { BENCH_ADMIN_TOKEN, BENCH_INGEST_TOKEN } from './ingest-rows.js';
  * much of a batch is PostgreSQL and how much is the Node side (JSON, GraphQL, zod, rows).
  */
 
-const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
 type Callback = (...args: unknown[]) => void;
 type PgModule = {
   Client: { prototype: { query: (this: unknown, ...args: unknown[]) => unknown } };
 };
-// MikroORM's driver brings its own `pg` (another version than the api's), so patch that one
-const requireFromDriver = createRequire(requireFromApi.resolve('@mikro-orm/postgresql'));
+// MikroORM's driver brings its own `pg` (another version than the bench's), so patch that one
 const pg = requireFromDriver('pg') as PgModule;
-
-type Logger = Parameters<typeof createApp>[0]['logger'];
-const { pino } = requireFromApi('pino') as { pino: (options: { level: string }) => Logger };
 
 const stats = { requests: 0, requestMs: 0, queries: 0, sqlMs: 0 };
 
@@ -62,12 +55,9 @@ async function stopProfile(path: string): Promise<void> {
 async function main(): Promise<void> {
   const url = process.env.BENCH_DATABASE_URL;
   if (!url || !process.send) throw new Error('ingest-server is started by ingest.bench.ts');
-  const orm = await initORM(url);
-  await migrate(orm);
-  const config = loadConfig({ OPEN_BETA_STARTS_AT: '2026-10-01', SEED_DEMO: '0' });
-  const { server } = createApp({
-    orm,
-    config,
+  const { orm, server } = await boot({
+    databaseUrl: url,
+    config: loadConfig({ OPEN_BETA_STARTS_AT: '2026-10-01', SEED_DEMO: '0' }),
     tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [BENCH_ADMIN_TOKEN] },
     logger: pino({ level: 'silent' }),
   });

@@ -1,8 +1,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
-import { itemRow } from '../packages/api/src/modules/ingest/rows.js';
-import { schema } from '../packages/api/src/schema.js';
-import { createScrubber, parseItem } from '../packages/events/src/index.js';
+import { itemRow, schema } from '@cortex-telemetry/api';
+import { createScrubber, parseItem } from '@cortex-telemetry/events';
 
 /**
  * The Node side of one `recordEvents` batch, stage by stage, on one thread with no I/O: what
@@ -11,10 +10,10 @@ import { createScrubber, parseItem } from '../packages/events/src/index.js';
  * service binds that parameter, so no escaping stage), so it is a breakdown, not a replacement
  * for the end-to-end rate and the CPU profile.
  */
-const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
 type GraphQL = typeof import('graphql');
-// the CommonJS build is the one the api loads too (graphql 16 has no exports map)
-const graphql = requireFromApi('graphql') as GraphQL;
+// the CommonJS build is the one the api loads too (graphql 16 has no exports map): the same
+// version, so the same file, as the schema's
+const graphql = createRequire(import.meta.url)('graphql') as GraphQL;
 
 type RequestBody = { query: string; variables: Record<string, unknown> };
 type OperationDefinition = import('graphql').OperationDefinitionNode;

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runIngestBench } from './ingest-run.js';
 
 /**
  * `pnpm bench:ingest`: events/s through `recordEvents` (HTTP to the real server, in its own
@@ -18,20 +17,5 @@ import { fileURLToPath } from 'node:url';
  * BENCH_SUSTAIN_NEW_USERS=1 (every cycle new users: the fold's worst case), DATABASE_URL (a
  * server to create a scratch database on; else embedded), CITUS_URL (a Citus coordinator: raw
  * COPY and the API on a cluster database too, printed beside the single-node figures).
- *
- * The workspace packages are TypeScript sources; the root script runs plain `tsx`, which would
- * resolve them to possibly stale `dist/` builds. So this entry re-runs itself with the `source`
- * export condition (as `pnpm dev` and vitest do) before importing anything of the workspace.
  */
-if (process.env.BENCH_INGEST_SOURCE === '1') {
-  const { runIngestBench } = await import('./ingest-run.js');
-  await runIngestBench();
-} else {
-  const child = spawn(
-    process.execPath,
-    [...process.execArgv, '--conditions=source', fileURLToPath(import.meta.url)],
-    { stdio: 'inherit', env: { ...process.env, BENCH_INGEST_SOURCE: '1' } },
-  );
-  // Ctrl-C reaches the child through the terminal; just mirror its outcome
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-}
+await runIngestBench();

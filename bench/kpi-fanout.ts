@@ -1,8 +1,10 @@
-import { getCdr } from '../packages/api/src/modules/kpi/get-cdr.sql.js';
-import { getDauWau } from '../packages/api/src/modules/kpi/get-dau-wau.sql.js';
-import { getPaidConversion } from '../packages/api/src/modules/kpi/get-paid-conversion.sql.js';
-import { getResurrection } from '../packages/api/src/modules/kpi/get-resurrection.sql.js';
-import { kpiWindow } from '../packages/api/src/modules/shared/window.js';
+import {
+  getCdr,
+  getDauWau,
+  getPaidConversion,
+  getResurrection,
+  kpiWindow,
+} from '@cortex-telemetry/api';
 import type { Queryable } from './kpi-naive.sql.js';
 
 // the api package's MikroORM type, without a dependency of the repo root on MikroORM

@@ -4,7 +4,7 @@ import {
   RESURRECTION_SIGNAL_EVENTS,
   SUBSCRIPTION_CANCEL,
   SUBSCRIPTION_START,
-} from '../packages/events/src/index.js';
+} from '@cortex-telemetry/events';
 
 /**
  * The baseline of the KPI benchmark: docs/kpis.md as direct SQL over the raw `telemetry_events`

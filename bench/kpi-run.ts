@@ -1,40 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../packages/api/src/app.js';
-import { loadConfig } from '../packages/api/src/config.js';
 import {
+  boot,
   dropDatabase,
-  ensureDatabase,
+  loadConfig,
+  rebuildDaySetsSql,
+  startEmbeddedPostgres,
   withDatabase,
-} from '../packages/api/src/db/create-database.js';
-import { startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
-import { rebuildDaySetsSql } from '../packages/api/src/modules/kpi/day-sets.sql.js';
-import { initORM, migrate } from '../packages/api/src/orm.js';
+} from '@cortex-telemetry/api';
+import pg from 'pg';
+import { pino } from 'pino';
 import { kpiFanOut } from './kpi-fanout.js';
 import { type NaiveKpi, naiveKpi, naiveWindow, type Queryable } from './kpi-naive.sql.js';
 import { DEFAULT_LAST_DAY, syntheticEvents } from './synthetic.js';
 
 /** The KPI benchmark itself; `kpi.bench.ts` is the entry (see there for the options). */
-const apiRequire = createRequire(new URL('../packages/api/package.json', import.meta.url));
-const pg = apiRequire('pg') as {
-  Client: new (o: {
-    connectionString: string;
-  }) => Queryable & {
-    connect(): Promise<void>;
-    end(): Promise<void>;
-  };
-  Pool: new (o: {
-    connectionString: string;
-    max: number;
-  }) => Queryable & {
-    end(): Promise<void>;
-  };
-};
-const { pino } = apiRequire('pino') as { pino: (o: { level: string }) => any };
-
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 20);
 const WARMUP = Number(env.BENCH_WARMUP ?? 3);
@@ -231,20 +213,18 @@ async function runSize(
   console.log(
     `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
   );
-  await ensureDatabase(serverUrl, name);
   const results: CaseResult[] = [];
   const url = withDatabase(serverUrl, name);
-  const orm = await initORM(url, { poolMax: 4 });
-  const db = new pg.Pool({ connectionString: url, max: 2 });
-  const config = loadConfig({ SEED_DEMO: '0' });
-  const { server } = createApp({
-    orm,
-    config,
+  const { orm, server } = await boot({
+    databaseUrl: serverUrl,
+    database: name,
+    poolMax: 4,
+    config: loadConfig({ SEED_DEMO: '0' }),
     tokens: { ingest: [], admin: [ADMIN] },
     logger: pino({ level: 'silent' }),
   });
+  const db = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    await migrate(orm);
     // a pool of its own: the load's memory settings must not leak into the naive timings
     const loader = new pg.Pool({ connectionString: url, max: 2 });
     await load(loader, events, url).finally(() => loader.end());

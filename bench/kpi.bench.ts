@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { runKpiBench } from './kpi-run.js';
 
 /**
  * `pnpm bench:kpi [events…]` (or BENCH_EVENTS=100000,1000000): for each size, a fresh database
@@ -10,23 +9,5 @@ import { fileURLToPath } from 'node:url';
  * ones (5 after 1), BENCH_USERS the user count (default events / 20, 1k–50k), BENCH_KEEP_DB=1
  * keeps the database, CITUS_URL (a Citus coordinator) runs each size on a cluster database too and
  * prints both side by side, with the shard fan-out of each KPI query.
- *
- * The root script runs plain `tsx`, which would resolve the workspace packages to possibly stale
- * `dist/` builds, so this entry re-runs itself with the `source` export condition first.
  */
-if (process.env.BENCH_KPI_SOURCE === '1') {
-  const { runKpiBench } = await import('./kpi-run.js');
-  await runKpiBench();
-} else {
-  const child = spawn(
-    process.execPath,
-    [
-      ...process.execArgv,
-      '--conditions=source',
-      fileURLToPath(import.meta.url),
-      ...process.argv.slice(2),
-    ],
-    { stdio: 'inherit', env: { ...process.env, BENCH_KPI_SOURCE: '1' } },
-  );
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-}
+await runKpiBench();

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createApp } from '../packages/api/src/app.js';
-import { loadConfig } from '../packages/api/src/config.js';
 import {
+  boot,
   dropDatabase,
-  ensureDatabase,
-  withDatabase,
-} from '../packages/api/src/db/create-database.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from '../packages/api/src/db/embedded.js';
-import { initORM, migrate } from '../packages/api/src/orm.js';
-import { TelemetryClient } from '../packages/client/src/index.js';
+  type EmbeddedDatabase,
+  loadConfig,
+  startEmbeddedPostgres,
+} from '@cortex-telemetry/api';
+import { TelemetryClient } from '@cortex-telemetry/client';
+import { pino } from 'pino';
 
 /**
  * `pnpm bench:sdk`: what the SDK costs its host, beside baselines measured in the same run.
@@ -29,10 +27,6 @@ import { TelemetryClient } from '../packages/client/src/index.js';
  * Env: BENCH_CALLS (default 200000), BENCH_E2E_EVENTS (default 50000), DATABASE_URL (a server
  * to create a scratch database on; else an embedded PostgreSQL in a temp dir).
  */
-type Logger = Parameters<typeof createApp>[0]['logger'];
-const requireFromApi = createRequire(new URL('../packages/api/package.json', import.meta.url));
-const { pino } = requireFromApi('pino') as { pino: (options: { level: string }) => Logger };
-
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const CALLS = Number(process.env.BENCH_CALLS ?? 200_000);
@@ -144,11 +138,9 @@ async function endToEnd(): Promise<void> {
     adminUrl = embedded.url('postgres');
   }
   const name = `ct_bench_sdk_${process.pid}`;
-  await ensureDatabase(adminUrl, name);
-  const orm = await initORM(withDatabase(adminUrl, name));
-  await migrate(orm);
-  const { server } = createApp({
-    orm,
+  const { orm, server } = await boot({
+    databaseUrl: adminUrl,
+    database: name,
     config: loadConfig({ SEED_DEMO: '0' }),
     tokens: { ingest: ['bench'], admin: [] },
     logger: pino({ level: 'silent' }),

@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropDatabase, ensureDatabase, withDatabase } from '@cortex-telemetry/api';
 import {
   ANALYST_QUERIES,
   BURST_ADDRESS,
@@ -66,30 +66,12 @@ async function database(): Promise<{ env: Record<string, string>; drop: () => Pr
       drop: () => rm(dataDir, { recursive: true, force: true }),
     };
   }
-  const require = createRequire(join(ROOT, 'packages/api/package.json'));
-  const { Client } = require('pg') as {
-    Client: new (options: {
-      connectionString: string;
-    }) => {
-      connect(): Promise<void>;
-      query(sql: string): Promise<unknown>;
-      end(): Promise<void>;
-    };
-  };
   const name = `ct_soak_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
+  await ensureDatabase(serverUrl, name);
   return {
-    env: { DATABASE_URL: url.toString(), DATA_DIR: dataDir },
+    env: { DATABASE_URL: withDatabase(serverUrl, name), DATA_DIR: dataDir },
     drop: async () => {
-      const c = new Client({ connectionString: serverUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
+      await dropDatabase(serverUrl, name);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

@@ -5,7 +5,7 @@
  * that open with the channel's activity event and carry context events, and a few percent of
  * users subscribe (some cancel). Events stream user by user, in time order per user.
  */
-import { mulberry32 } from '../packages/api/src/seed/random.js';
+import { mulberry32 } from '@cortex-telemetry/api/seed';
 
 export interface SyntheticEvent {
   eventId: string;

@@ -5,6 +5,7 @@ import type { Config } from './config.js';
 import { createGraphQL } from './graphql.js';
 import { createHttpServer } from './http.js';
 import { createLimits } from './limits.js';
+import { createOtlpHandler } from './modules/otlp/otlp.http.js';
 import { isReady, type Orm } from './orm.js';
 
 export interface App {
@@ -28,6 +29,7 @@ export function createApp(options: {
     config: options.config,
     tokens: options.tokens,
     limits: createLimits(options.config),
+    otlp: createOtlpHandler(options),
     webDir: options.webDir,
   });
   return { yoga, server };

@@ -11,6 +11,7 @@ import { corsHeaders } from './cors.js';
 import { errorResponse } from './errors.js';
 import type { createGraphQL } from './graphql.js';
 import { clientAddress, type Limits } from './limits.js';
+import type { OtlpHandler } from './modules/otlp/otlp.http.js';
 
 /**
  * The HTTP front: GraphQL, health probes and the built dashboard. The body is read here, not
@@ -144,9 +145,11 @@ export function createHttpServer(options: {
   config: Config;
   tokens: TokenSet;
   limits: Limits;
+  /** `POST /v1/traces` (OpenTelemetry); without it the path is not served. */
+  otlp?: OtlpHandler;
   webDir?: string;
 }) {
-  const { yoga, ready, logger, config, tokens, limits } = options;
+  const { yoga, ready, logger, config, tokens, limits, otlp } = options;
   const webDir = options.webDir ?? DEFAULT_WEB_DIR;
   // Node refuses a headers timeout longer than the request timeout
   const requestTimeout = config.HTTP_REQUEST_TIMEOUT_MS;
@@ -182,6 +185,16 @@ export function createHttpServer(options: {
         if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
         try {
           await forwardToYoga(yoga, req, res);
+        } finally {
+          admitted.release();
+        }
+        return;
+      }
+      if (url.pathname === '/v1/traces' && otlp) {
+        const admitted = await admit(req, config, tokens, limits);
+        if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
+        try {
+          await otlp(req, res, () => readBody(req, LIMITS.bodyBytes));
         } finally {
           admitted.release();
         }

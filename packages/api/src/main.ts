@@ -1,15 +1,15 @@
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import { pino } from 'pino';
-import { createApp } from './app.js';
 import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
+import { type BootOptions, boot } from './boot.js';
 import { loadConfig } from './config.js';
-import { ensureDatabase } from './db/create-database.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { ingestItems } from './modules/ingest/ingest.service.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
-import { citusLayout, initORM, migrate } from './orm.js';
-import { seedDemoIfEmpty } from './seed/demo.js';
+import { citusLayout } from './orm.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
   const dataDir = config.DATA_DIR ?? join(REPO_ROOT, '.data');
 
   let embedded: EmbeddedDatabase | null = null;
-  let databaseUrl = config.DATABASE_URL;
+  const databaseUrl = config.DATABASE_URL;
+  let database: Pick<BootOptions, 'databaseUrl' | 'database'>;
   let tokens: TokenSet = {
     ingest: config.TELEMETRY_INGEST_TOKENS,
     admin: config.TELEMETRY_ADMIN_TOKENS,
@@ -33,23 +34,22 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
-  if (!databaseUrl) {
+  if (databaseUrl) {
+    database = { databaseUrl };
+  } else {
     logger.info({ dataDir }, 'starting embedded PostgreSQL');
     embedded = await startEmbeddedPostgres({
       dataDir,
       onLog: (m) => logger.debug({ postgres: m.trim() }, 'postgres'),
     });
-    await ensureDatabase(embedded.url('postgres'), 'cortex_telemetry');
-    databaseUrl = embedded.url('cortex_telemetry');
+    database = { databaseUrl: embedded.url('postgres'), database: 'cortex_telemetry' };
     if (noTokens) {
       tokens = await loadOrCreateLocalTokens(join(dataDir, 'tokens.json'));
       generatedTokens = true;
     }
   }
 
-  const orm = await initORM(databaseUrl, { log: (m) => logger.debug({ orm: m }, 'orm') });
-  await migrate(orm);
-  logger.info('migrations applied');
+  const { orm, server } = await boot({ ...database, tokens, logger, config });
   const cluster = await citusLayout(orm);
   if (cluster) {
     logger.info(
@@ -57,13 +57,12 @@ async function main(): Promise<void> {
       'Citus coordinator: per-user tables distributed by user_id_hash (colocated), the rest reference tables',
     );
   }
-  if (config.SEED_DEMO) await seedDemoIfEmpty(orm, config, logger);
+  if (config.SEED_DEMO) await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
 
   // KPI reads add what is still pending themselves; the folder keeps that small
   const folder = startDaySetFolder(() => orm.em.fork(), {
     onError: (error) => logger.warn({ err: error }, 'KPI day-set fold failed; retrying'),
   });
-  const { server } = createApp({ orm, config, tokens, logger });
   const retention = startRetention({
     em: orm.em,
     logger,

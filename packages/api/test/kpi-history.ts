@@ -1,5 +1,5 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
-import { mulberry32 } from '../src/seed/random.js';
+import { mulberry32 } from '../seed/random.js';
 import type { RefEvent } from './kpi-reference.js';
 
 /** Seeded random event histories for the KPI property test. */

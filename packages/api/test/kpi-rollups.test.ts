@@ -1,8 +1,8 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../seed/random.js';
 import { foldPendingSql, rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
 import { foldPendingDays } from '../src/modules/kpi/fold.js';
-import { mulberry32 } from '../src/seed/random.js';
 import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
 
 /**

@@ -1,12 +1,12 @@
 import { EVENT_NAMES } from '@cortex-telemetry/events';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoItems, ERROR_TEMPLATES, type SeedSummary, seedDemoIfEmpty } from '../seed/index.js';
 import { loadConfig } from '../src/config.js';
+import { ingestItems } from '../src/modules/ingest/ingest.service.js';
 import { rebuildDaySetsSql } from '../src/modules/kpi/day-sets.sql.js';
 import { foldPendingDays } from '../src/modules/kpi/fold.js';
 import type { Orm } from '../src/orm.js';
-import { demoItems, type SeedSummary, seedDemoIfEmpty } from '../src/seed/demo.js';
-import { ERROR_TEMPLATES } from '../src/seed/demo-catalog.js';
 import { createTestDatabase } from './helpers/database.js';
 
 /**
@@ -34,7 +34,7 @@ const sql = <T = Record<string, any>>(query: string, params: unknown[] = []) =>
 beforeAll(async () => {
   db = await createTestDatabase();
   orm = db.orm;
-  summary = await seedDemoIfEmpty(orm, config, logger, { now: NOW });
+  summary = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger, { now: NOW });
 }, 180_000);
 afterAll(async () => db?.drop());
 
@@ -167,7 +167,7 @@ describe('seedDemoIfEmpty', () => {
              (select count(*) from kpi_days)::int as day_rows,
              (select sum(subjects) from kpi_day_links)::int as linked_days`);
     const before = await count();
-    const again = await seedDemoIfEmpty(orm, config, logger, { now: NOW });
+    const again = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger, { now: NOW });
     expect(again.seeded).toBe(false);
     expect(await count()).toEqual(before);
     expect(before[0]).toMatchObject({

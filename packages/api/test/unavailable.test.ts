@@ -69,6 +69,32 @@ describe('database outage → 503 SERVICE_UNAVAILABLE', () => {
     expect(down.body.errors[0].extensions.code).toBe('SERVICE_UNAVAILABLE');
     expect(down.body.errors[0].message).toMatch(/database is unavailable; retry after 5 s/);
     expect((await fetch(`${baseUrl}/ready`)).status).toBe(503);
+    // OpenTelemetry exporters retry 503 after Retry-After too (docs/api.md#opentelemetry-traces)
+    const otlp = await fetch(`${baseUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+      body: JSON.stringify({ resourceSpans: [] }),
+    });
+    expect(otlp.status).toBe(200); // no span: nothing to store, nothing to wait for
+    const span = {
+      traceId: '5b8efff798038103d269b633813fc60c',
+      spanId: 'eee19b7ec3c1b174',
+      name: 'rag_search',
+      startTimeUnixNano: '1795168800000000000',
+      endTimeUnixNano: '1795168800005000000',
+      attributes: [
+        { key: 'enduser.id', value: { stringValue: 'u_1' } },
+        { key: 'cortex.channel', value: { stringValue: 'server' } },
+      ],
+    };
+    const otlpDown = await fetch(`${baseUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST}` },
+      body: JSON.stringify({ resourceSpans: [{ scopeSpans: [{ spans: [span] }] }] }),
+    });
+    expect(otlpDown.status).toBe(503);
+    expect(otlpDown.headers.get('retry-after')).toBe('5');
+    expect(((await otlpDown.json()) as { code: number }).code).toBe(14);
 
     await postgres.start();
     // the retried batch: event 2 is new, event 1 a duplicate — 1 accepted, 1 duplicate

@@ -21,6 +21,12 @@ const SERVICE_CHANNELS: Record<string, Channel> = {
   website: 'web',
 };
 
+/** A v1 `service` (or an OpenTelemetry `service.name`) as a channel; undefined when unknown. */
+export function serviceChannel(service: string): Channel | undefined {
+  const key = service.toLowerCase();
+  return Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
+}
+
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -49,6 +55,95 @@ function fail(reason: string): LegacyResult {
   return { ok: false, reason };
 }
 
+/** One v1 item's fields, read once; each mapping below builds its v2 inputs from them. */
+interface V1Fields {
+  raw: Json;
+  common: Omit<EventInput, 'eventName' | 'result' | 'durationMs' | 'metadata'>;
+  eventData: Json;
+  baseMetadata: Json;
+  toolName: string | undefined;
+  result: string;
+  duration: number | undefined;
+}
+
+/** Metadata as stored: the v1 `tool_name` folded in, and null rather than an empty object. */
+function metadata(v: V1Fields, extra: Json): Json | null {
+  const merged = { ...v.baseMetadata, ...extra };
+  const withTool = v.toolName ? { ...merged, tool_name: v.toolName } : merged;
+  return Object.keys(withTool).length > 0 ? withTool : null;
+}
+
+function eventItem(v: V1Fields, eventName: EventInput['eventName']): LegacyItem {
+  const input: EventInput = {
+    ...v.common,
+    eventName,
+    result: v.result,
+    durationMs: v.duration === undefined ? null : Math.round(v.duration),
+    metadata: metadata(v, v.eventData),
+  };
+  return { pipeline: 'event', input };
+}
+
+function traceItem(
+  v: V1Fields,
+  trace: { operationName: string; durationMs: number; resultCount: unknown; extra: Json },
+): LegacyItem {
+  const input: TraceInput = {
+    ...v.common,
+    operationName: trace.operationName,
+    durationMs: trace.durationMs,
+    success: v.result !== 'error',
+    resultCount: num(trace.resultCount) ?? null,
+    metadata: metadata(v, trace.extra),
+  };
+  return { pipeline: 'trace', input };
+}
+
+/**
+ * The v1 types that are not catalog names: what each becomes, or the reason it cannot be mapped.
+ * A catalog name maps to that event (`eventItem`); any other type goes to the failed-items store.
+ */
+const V1_MAPPINGS: Record<string, (v: V1Fields) => LegacyItem[] | { reason: string }> = {
+  // the MCP tool call: the operation event, and with a duration a trace named after the tool
+  tool_call: (v) => {
+    const event = eventItem(v, 'server_operation_called');
+    if (v.duration === undefined) return [event];
+    const trace = traceItem(v, {
+      operationName: v.toolName ?? 'tool_call',
+      durationMs: v.duration,
+      resultCount: v.eventData.result_count,
+      extra: {},
+    });
+    return [event, trace];
+  },
+  error: (v) => {
+    const context = v.eventData.context;
+    const input: ErrorInput = {
+      ...v.common,
+      errorType: text(v.eventData.error_type) ?? 'Error',
+      errorMessage: text(v.raw.error_message) ?? text(v.eventData.error_message) ?? '',
+      stackTrace: text(v.eventData.stack_trace) ?? text(v.eventData.stack) ?? null,
+      severity: 'error',
+      metadata: metadata(v, isObject(context) ? context : context == null ? {} : { context }),
+    };
+    return [{ pipeline: 'error', input }];
+  },
+  performance: (v) => {
+    const operation = text(v.eventData.operation);
+    if (!operation) return { reason: 'event_data.operation: required for a performance event' };
+    if (v.duration === undefined)
+      return { reason: 'duration_ms: required for a performance event' };
+    return [
+      traceItem(v, {
+        operationName: operation,
+        durationMs: v.duration,
+        resultCount: v.eventData.result_count,
+        extra: isObject(v.eventData.metadata) ? v.eventData.metadata : {},
+      }),
+    ];
+  },
+};
+
 export function normaliseLegacy(raw: unknown): LegacyResult {
   if (!isObject(raw)) return fail('(item): must be a JSON object');
   // checked first and without recursion: the item is serialised later (its id, the failed-items
@@ -63,8 +158,7 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
   const sourceField = text(raw.channel) ? 'channel' : 'service';
   const source = text(raw.channel) ?? text(raw.service);
   if (!source) return fail('service: required (one of mcp, server, extension, web, website)');
-  const key = source.toLowerCase();
-  const channel = Object.hasOwn(SERVICE_CHANNELS, key) ? SERVICE_CHANNELS[key] : undefined;
+  const channel = serviceChannel(source);
   if (!channel) {
     return fail(
       `${sourceField}: '${shown(source)}' is not one of mcp, server, extension, web, website`,
@@ -74,115 +168,34 @@ export function normaliseLegacy(raw: unknown): LegacyResult {
   const timestamp = legacyTimestamp(raw.timestamp);
   if (timestamp === undefined) return fail('timestamp: required (ISO-8601 or epoch)');
 
-  const eventData = isObject(raw.event_data) ? raw.event_data : {};
-  const baseMetadata = isObject(raw.metadata) ? raw.metadata : {};
-  const toolName = text(raw.tool_name);
-  const common = {
-    timestamp,
-    userIdHash: raw.user_id_hash as string,
-    sessionId: text(raw.session_id) ?? null,
-    channel,
-    userTier: text(raw.user_tier) ?? null,
-    isPaidUser: typeof raw.is_paid_user === 'boolean' ? raw.is_paid_user : null,
-    phase: (text(raw.phase) as EventInput['phase']) ?? null,
-    projectId: text(raw.project_id) ?? null,
-    branchId: text(raw.branch_id) ?? null,
-    contextId: text(raw.context_id) ?? null,
-    clientVersion: text(raw.client_version) ?? null,
+  const v: V1Fields = {
+    raw,
+    common: {
+      timestamp,
+      userIdHash: raw.user_id_hash as string,
+      sessionId: text(raw.session_id) ?? null,
+      channel,
+      userTier: text(raw.user_tier) ?? null,
+      isPaidUser: typeof raw.is_paid_user === 'boolean' ? raw.is_paid_user : null,
+      phase: (text(raw.phase) as EventInput['phase']) ?? null,
+      projectId: text(raw.project_id) ?? null,
+      branchId: text(raw.branch_id) ?? null,
+      contextId: text(raw.context_id) ?? null,
+      clientVersion: text(raw.client_version) ?? null,
+    },
+    eventData: isObject(raw.event_data) ? raw.event_data : {},
+    baseMetadata: isObject(raw.metadata) ? raw.metadata : {},
+    toolName: text(raw.tool_name),
+    result: text(raw.result) ?? 'success',
+    duration: num(raw.duration_ms),
   };
-  const withTool = (m: Json): Json | null => {
-    const merged = toolName ? { ...m, tool_name: toolName } : m;
-    return Object.keys(merged).length > 0 ? merged : null;
-  };
-  const result = text(raw.result) ?? 'success';
-  const duration = num(raw.duration_ms);
-
-  if (isEventName(name)) {
-    const event: EventInput = {
-      ...common,
-      eventName: name,
-      result,
-      durationMs: duration === undefined ? null : Math.round(duration),
-      metadata: withTool({ ...baseMetadata, ...eventData }),
-    };
-    return { ok: true, items: [{ pipeline: 'event', input: event }] };
+  if (isEventName(name)) return { ok: true, items: [eventItem(v, name)] };
+  const mapping = Object.hasOwn(V1_MAPPINGS, name) ? V1_MAPPINGS[name] : undefined;
+  if (!mapping) {
+    return fail(
+      `event_type: '${shown(name)}' is not in the event catalog (kept so it can be replayed once the catalog covers it)`,
+    );
   }
-
-  switch (name) {
-    case 'tool_call': {
-      const items: LegacyItem[] = [
-        {
-          pipeline: 'event',
-          input: {
-            ...common,
-            eventName: 'server_operation_called',
-            result,
-            durationMs: duration === undefined ? null : Math.round(duration),
-            metadata: withTool({ ...baseMetadata, ...eventData }),
-          },
-        },
-      ];
-      if (duration !== undefined) {
-        const resultCount = num(eventData.result_count);
-        items.push({
-          pipeline: 'trace',
-          input: {
-            ...common,
-            operationName: toolName ?? 'tool_call',
-            durationMs: duration,
-            success: result !== 'error',
-            resultCount: resultCount ?? null,
-            metadata: withTool({ ...baseMetadata }),
-          },
-        });
-      }
-      return { ok: true, items };
-    }
-    case 'error': {
-      const context = eventData.context;
-      const contextMetadata = isObject(context) ? context : context == null ? {} : { context };
-      return {
-        ok: true,
-        items: [
-          {
-            pipeline: 'error',
-            input: {
-              ...common,
-              errorType: text(eventData.error_type) ?? 'Error',
-              errorMessage: text(raw.error_message) ?? text(eventData.error_message) ?? '',
-              stackTrace: text(eventData.stack_trace) ?? text(eventData.stack) ?? null,
-              severity: 'error',
-              metadata: withTool({ ...baseMetadata, ...contextMetadata }),
-            },
-          },
-        ],
-      };
-    }
-    case 'performance': {
-      const operation = text(eventData.operation);
-      if (!operation) return fail('event_data.operation: required for a performance event');
-      if (duration === undefined) return fail('duration_ms: required for a performance event');
-      const extra = isObject(eventData.metadata) ? eventData.metadata : {};
-      return {
-        ok: true,
-        items: [
-          {
-            pipeline: 'trace',
-            input: {
-              ...common,
-              operationName: operation,
-              durationMs: duration,
-              success: result !== 'error',
-              resultCount: num(eventData.result_count) ?? null,
-              metadata: withTool({ ...baseMetadata, ...extra }),
-            },
-          },
-        ],
-      };
-    }
-    default:
-      return fail(
-        `event_type: '${shown(name)}' is not in the event catalog (kept so it can be replayed once the catalog covers it)`,
-      );
-  }
+  const items = mapping(v);
+  return Array.isArray(items) ? { ok: true, items } : fail(items.reason);
 }

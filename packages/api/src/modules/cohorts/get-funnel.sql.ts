@@ -1,6 +1,7 @@
 import type { EventName } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { filterSql, type KpiFilter, runKpiQuery } from '../kpi/query.js';
+import { runSql } from '../../db/sql.js';
+import { filterSql, KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import type { KpiWindow } from '../shared/window.js';
 
 /*
@@ -74,10 +75,15 @@ export const getFunnel = (
   windowDays: number,
   filter: KpiFilter,
 ) =>
-  runKpiQuery<FunnelRow>(em, sql(steps), {
-    ...Object.fromEntries(steps.map((name, i) => [`step${i}`, name])),
-    windowStart: window.from.toISOString(),
-    windowEnd: window.to.toISOString(),
-    windowDays,
-    ...filter,
-  });
+  runSql<FunnelRow>(
+    em,
+    sql(steps),
+    {
+      ...Object.fromEntries(steps.map((name, i) => [`step${i}`, name])),
+      windowStart: window.from.toISOString(),
+      windowEnd: window.to.toISOString(),
+      windowDays,
+      ...filter,
+    },
+    { name: 'getFunnel', read: true, settings: KPI_SETTINGS },
+  );

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import { pendingTailSql } from '../kpi/day-sets.sql.js';
-import { type KpiFilter, runKpiQuery } from '../kpi/query.js';
+import { KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import { scopeSql } from '../kpi/scope.js';
 import { shiftDay } from '../shared/window.js';
 
@@ -64,11 +65,16 @@ export const getLifecycle = (
   starts: { first: string; last: string; periodDays: number; endDay: string },
   filter: KpiFilter,
 ) =>
-  runKpiQuery<LifecycleRow>(em, sql, {
-    firstPeriod: starts.first,
-    lastPeriod: starts.last,
-    lookbackDay: shiftDay(starts.first, -starts.periodDays),
-    periodDays: starts.periodDays,
-    endDay: starts.endDay,
-    ...filter,
-  });
+  runSql<LifecycleRow>(
+    em,
+    sql,
+    {
+      firstPeriod: starts.first,
+      lastPeriod: starts.last,
+      lookbackDay: shiftDay(starts.first, -starts.periodDays),
+      periodDays: starts.periodDays,
+      endDay: starts.endDay,
+      ...filter,
+    },
+    { name: 'getLifecycle', read: true, settings: KPI_SETTINGS },
+  );

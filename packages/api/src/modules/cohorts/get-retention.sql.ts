@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import { linkedDaysSql, pendingTailSql } from '../kpi/day-sets.sql.js';
-import { filterSql, type KpiFilter, runKpiQuery } from '../kpi/query.js';
+import { filterSql, KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import type { RetentionType } from './periods.js';
 
 /*
@@ -96,14 +97,19 @@ export interface RetentionQuery {
 
 /** Only the cohorts and k with at least one user; the service lays the table out. */
 export const getRetention = (em: EntityManager, q: RetentionQuery, filter: KpiFilter) =>
-  runKpiQuery<RetentionRow>(em, sql(q.type, q.startEvent !== null, q.returnEvent !== null), {
-    startEvent: q.startEvent,
-    returnEvent: q.returnEvent,
-    intervals: q.intervals,
-    firstPeriod: q.firstPeriod,
-    periodDays: q.periodDays,
-    periodsFrom: `${q.firstPeriod}T00:00:00.000Z`,
-    windowEnd: `${q.endDay}T00:00:00.000Z`,
-    endDay: q.endDay,
-    ...filter,
-  });
+  runSql<RetentionRow>(
+    em,
+    sql(q.type, q.startEvent !== null, q.returnEvent !== null),
+    {
+      startEvent: q.startEvent,
+      returnEvent: q.returnEvent,
+      intervals: q.intervals,
+      firstPeriod: q.firstPeriod,
+      periodDays: q.periodDays,
+      periodsFrom: `${q.firstPeriod}T00:00:00.000Z`,
+      windowEnd: `${q.endDay}T00:00:00.000Z`,
+      endDay: q.endDay,
+      ...filter,
+    },
+    { name: 'getRetention', read: true, settings: KPI_SETTINGS },
+  );

@@ -9,8 +9,8 @@ import {
   type Scrubber,
   utf8Bytes,
 } from '@cortex-telemetry/events';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { bindNamed } from '../../db/sql.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, runSql, type SqlTransaction } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import {
   insertErrorsSql,
@@ -53,10 +53,10 @@ interface Rejection {
   raw: unknown;
 }
 
-const SQL: Record<Pipeline, string> = {
-  event: insertEventsSql,
-  error: insertErrorsSql,
-  trace: insertTracesSql,
+const SQL: Record<Pipeline, { name: string; sql: string }> = {
+  event: { name: 'insertEvents', sql: insertEventsSql },
+  error: { name: 'insertErrors', sql: insertErrorsSql },
+  trace: { name: 'insertTraces', sql: insertTracesSql },
 };
 
 /**
@@ -114,12 +114,6 @@ function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
   return { payload: cut.replace(/\uFFFD$/, ''), truncated: true };
 }
 
-/** knex's raw() with `:named` parameters (db/sql.ts), sent as bind parameters. */
-function rawNamed<T>(run: Knex, sql: string, values: Record<string, unknown>) {
-  const [text, params] = bindNamed(sql, values);
-  return run.raw<T>(text, params as Knex.RawBinding[]);
-}
-
 /**
  * The keys (user, id) a statement inserted, per user: a key claimed is deleted, so a later twin
  * in the batch counts as a duplicate. Nested maps, not one joined string per row: joining and
@@ -151,10 +145,11 @@ async function store(
     error: new Map(),
     trace: new Map(),
   };
-  const statements: { sql: string; rows: unknown[]; pipeline: Pipeline | null }[] = [];
+  const statements: { name: string; sql: string; rows: unknown[]; pipeline: Pipeline | null }[] =
+    [];
   for (const pipeline of PIPELINES) {
     const rows = rowsOf[pipeline];
-    if (rows.length > 0) statements.push({ sql: SQL[pipeline], rows, pipeline });
+    if (rows.length > 0) statements.push({ ...SQL[pipeline], rows, pipeline });
   }
   if (rejections.length > 0) {
     const failed = rejections.map((r) => {
@@ -170,29 +165,32 @@ async function store(
         scrub_rules: scrubRules(fired),
       };
     });
-    statements.push({ sql: insertFailedItemsSql, rows: failed, pipeline: null });
+    statements.push({
+      name: 'insertFailedItems',
+      sql: insertFailedItemsSql,
+      rows: failed,
+      pipeline: null,
+    });
   }
-  const runAll = async (run: Knex) => {
+  const runAll = async (transaction?: SqlTransaction) => {
     for (const s of statements) {
-      const result = await rawNamed<{ rows: { id: string; user_id_hash: string }[] }>(run, s.sql, {
-        rows: JSON.stringify(s.rows),
-        receivedAt,
-      });
+      // bind parameters: MikroORM would escape the whole JSON into the SQL text, which costs a
+      // third of the server's CPU per batch
+      const rows = await runSql<{ id: string; user_id_hash: string }>(
+        em,
+        s.sql,
+        { rows: JSON.stringify(s.rows), receivedAt },
+        { name: s.name, bindParameters: true, transaction },
+      );
       if (s.pipeline) {
         const keys = inserted[s.pipeline];
-        for (const r of result.rows) noteInserted(keys, r.user_id_hash, r.id);
+        for (const r of rows) noteInserted(keys, r.user_id_hash, r.id);
       }
     }
   };
-  // knex's raw() sends the batch as bind parameters; MikroORM's execute() would escape the
-  // whole JSON into the SQL text, which costs a third of the server's CPU per batch.
-  // One statement is atomic on its own (the usual clean batch): no BEGIN/COMMIT round trips.
-  if (statements.length === 1) await runAll(em.getConnection().getKnex() as Knex);
-  else if (statements.length > 1) {
-    await em.transactional((tx) =>
-      runAll((tx.getTransactionContext() ?? tx.getConnection().getKnex()) as Knex),
-    );
-  }
+  // one statement is atomic on its own (the usual clean batch): no BEGIN/COMMIT round trips
+  if (statements.length === 1) await runAll();
+  else if (statements.length > 1) await inTransaction(em, runAll);
   // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
   let accepted = 0;
   for (const g of groups) {
@@ -219,6 +217,7 @@ async function ingestBatch(
   items: readonly unknown[],
   o: IngestOptions,
   toRows: (raw: unknown) => ItemOutcome,
+  kept: (raw: unknown) => unknown = (raw) => raw,
 ): Promise<IngestResult> {
   checkBatchSize(items.length, o.argument);
   const groups: { index: number; items: Prepared[] }[] = [];
@@ -226,7 +225,14 @@ async function ingestBatch(
   items.forEach((raw, index) => {
     const outcome = toRows(raw);
     if (outcome.ok) groups.push({ index, items: outcome.items });
-    else rejections.push({ index, pipeline: outcome.pipeline, message: outcome.message, raw });
+    else {
+      rejections.push({
+        index,
+        pipeline: outcome.pipeline,
+        message: outcome.message,
+        raw: kept(raw),
+      });
+    }
   });
   return store(em, groups, rejections, o);
 }
@@ -273,4 +279,41 @@ export function ingestLegacy(
     }
     return { ok: true, items: prepared };
   });
+}
+
+/**
+ * Items another protocol has already mapped to rows (OTLP spans, modules/otlp): each is stored
+ * whole or not at all, like a v1 item, its rows through the same rules, scrubbing and
+ * idempotency. A row's id is derived from its `idSource` as a v1 item's is from its payload, so
+ * the same source sent again is a duplicate. A refusal is filed under the item's `pipeline` with
+ * its `raw` form.
+ */
+export interface MappedItem {
+  pipeline: Pipeline;
+  raw: unknown;
+  rows: { pipeline: Pipeline; input: unknown; idSource: unknown }[] | { reason: string };
+}
+
+export function ingestMapped(
+  em: EntityManager,
+  items: readonly MappedItem[],
+  o: IngestOptions,
+): Promise<IngestResult> {
+  return ingestBatch(
+    em,
+    items,
+    o,
+    (item) => {
+      const { pipeline, rows } = item as MappedItem;
+      if (!Array.isArray(rows)) return { ok: false, pipeline, message: rows.reason };
+      const prepared: Prepared[] = [];
+      for (const r of rows) {
+        const result = prepare(r.pipeline, r.input, o, () => legacyId(r.idSource, r.pipeline));
+        if (!result.ok) return { ok: false, pipeline, message: result.message };
+        prepared.push(result.prepared);
+      }
+      return { ok: true, items: prepared };
+    },
+    (item) => (item as MappedItem).raw,
+  );
 }

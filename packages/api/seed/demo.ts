@@ -1,9 +1,6 @@
-import type { Pipeline } from '@cortex-telemetry/events';
+import type { Pipeline, Scrubber } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { Config } from '../config.js';
-import { ingestItems } from '../modules/ingest/ingest.service.js';
-import type { Orm } from '../orm.js';
 import { type DemoItem, userItems } from './demo-sessions.js';
 import { demoTimeline, demoUsers } from './demo-users.js';
 
@@ -32,6 +29,30 @@ export interface SeedSummary {
   ms: number;
 }
 
+/**
+ * Where the demo goes, handed in by the server (`boot()`'s `orm` and `config`, and `ingestItems`
+ * of `@cortex-telemetry/api`), so the seed imports nothing of the server it fills (the
+ * server's build imports the seed). Only what the seed uses of `ingestItems`' signature.
+ */
+export interface DemoTarget {
+  orm: { em: EntityManager };
+  config: { OPEN_BETA_STARTS_AT: Date; scrubber: Scrubber };
+  /** The server's ingest path for one batch of one pipeline. */
+  ingest: (
+    em: EntityManager,
+    pipeline: Pipeline,
+    items: readonly unknown[],
+    options: {
+      receivedAt: Date;
+      sentAt: Date | null;
+      openBetaStartsAt: Date;
+      mutation: string;
+      argument: string;
+      scrubber: Scrubber;
+    },
+  ) => Promise<{ accepted: number; rejected: number; errors: { message: string }[] }>;
+}
+
 export const DEMO_SEED = 20261001;
 const BATCH = 1000;
 
@@ -55,8 +76,7 @@ async function isEmpty(em: EntityManager): Promise<boolean> {
 }
 
 export async function seedDemoIfEmpty(
-  orm: Orm,
-  config: Config,
+  { orm, config, ingest }: DemoTarget,
   logger: Logger,
   options: SeedOptions = {},
 ): Promise<SeedSummary> {
@@ -80,7 +100,7 @@ export async function seedDemoIfEmpty(
   let nextLog = 50_000;
 
   const write = async (pipeline: Pipeline, items: Record<string, unknown>[]) => {
-    const result = await ingestItems(orm.em.fork(), pipeline, items, {
+    const result = await ingest(orm.em.fork(), pipeline, items, {
       receivedAt: now,
       sentAt: null,
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,

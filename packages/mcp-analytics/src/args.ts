@@ -1,0 +1,119 @@
+import { BETA_PHASES, CHANNELS, SEVERITIES } from '@cortex-telemetry/events';
+import { z } from 'zod';
+
+/**
+ * The tools' arguments: the GraphQL arguments of the fields they read
+ * (packages/schema/schema.graphql), described for the assistant. Types are checked here; ranges
+ * and windows are the server's rules, so a bad value comes back as its BAD_USER_INPUT error.
+ */
+
+/** The GraphQL enums are the `packages/events` tuples in upper case (as the server builds them). */
+const upper = <T extends string>(values: readonly T[]) =>
+  values.map((v) => v.toUpperCase() as Uppercase<T>) as [Uppercase<T>, ...Uppercase<T>[]];
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A bare `YYYY-MM-DD` is that UTC day's midnight; anything else goes to the server as written. */
+export const toDateTime = (value: string | undefined) =>
+  value !== undefined && ISO_DAY.test(value) ? `${value}T00:00:00Z` : value;
+
+const phase = z
+  .enum(upper(BETA_PHASES))
+  .optional()
+  .describe('Only this beta phase (CLOSED_BETA or OPEN_BETA); default both.');
+const channel = z
+  .enum(upper(CHANNELS))
+  .optional()
+  .describe('Only this channel (EXTENSION, SERVER or WEB); default all.');
+const instant = (what: string) =>
+  z
+    .string()
+    .optional()
+    .describe(
+      `${what}: an ISO date-time (2026-11-30T12:00:00Z) or a UTC day (2026-11-30 = its midnight).`,
+    );
+
+/** `kpis(days, asOf, phase, channel)`. */
+export const kpiArgs = {
+  days: z
+    .number()
+    .int()
+    .optional()
+    .describe('Window length in UTC days, 1–366; default 7 (as the `kpis` field).'),
+  asOf: z
+    .string()
+    .optional()
+    .describe(
+      'Last UTC day of the window (inclusive), YYYY-MM-DD or an ISO date-time; default today (still filling up).',
+    ),
+  phase,
+  channel,
+  series: z
+    .boolean()
+    .default(false)
+    .describe('Also return the zero-filled daily series of every KPI (one point per day).'),
+};
+
+/** The two `kpis` of the comparison: same days and channel, each phase its own end. */
+export const compareArgs = {
+  days: kpiArgs.days,
+  asOf: z
+    .string()
+    .optional()
+    .describe(
+      "Last UTC day of the open beta's window, YYYY-MM-DD or an ISO date-time; default today. The closed beta's window ends on its last day with events.",
+    ),
+  channel,
+  series: kpiArgs.series,
+};
+
+/** The analyst window `[from, to)` and filters of `errorGroups` / `traceStats`. */
+const analystWindow = {
+  from: instant('Window start (inclusive); default `to` − 30 days'),
+  to: instant('Window end (exclusive); default now. At most 366 days after `from`'),
+  channel,
+  phase,
+};
+const person = {
+  userIdHash: z.string().optional().describe('Only rows of this user.'),
+  sessionId: z
+    .string()
+    .optional()
+    .describe('Only rows of this session ("" selects rows sent without a session).'),
+};
+
+export const errorGroupsArgs = {
+  ...analystWindow,
+  first: z
+    .number()
+    .int()
+    .optional()
+    .describe('At most this many groups, 1–500; default 50. The most frequent come first.'),
+  severity: z
+    .array(z.enum(upper(SEVERITIES)))
+    .optional()
+    .describe(
+      'Only errors of these severities (INFO, WARNING, ERROR, CRITICAL); a non-empty list.',
+    ),
+  errorType: z.string().optional().describe('Only errors of this type (exact match).'),
+  ...person,
+};
+
+export const errorGroupArgs = {
+  stackHash: z.string().describe('The group: its `stackHash` from list_error_groups.'),
+  latest: z
+    .number()
+    .int()
+    .optional()
+    .describe('How many of its latest occurrences to return, 1–500; default 10.'),
+  ...analystWindow,
+};
+
+export const traceStatsArgs = {
+  ...analystWindow,
+  operationName: z
+    .string()
+    .optional()
+    .describe('Only this operation (exact match); also returns its figures per UTC day.'),
+  ...person,
+};
