@@ -41,6 +41,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/FunnelView.vue'),
     meta: { title: 'Funnel' },
   },
+  { path: '/live', component: () => import('./views/LiveView.vue'), meta: { title: 'Live' } },
   { path: '/errors', component: () => import('./views/ErrorsView.vue'), meta: { title: 'Errors' } },
   {
     path: '/traces',
