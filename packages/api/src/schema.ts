@@ -4,6 +4,7 @@ import './modules/common.schema.js';
 import './modules/ingest/ingest.schema.js';
 import './modules/admin/failed-items.schema.js';
 import './modules/kpi/kpi.schema.js';
+import './modules/cohorts/cohorts.schema.js';
 import './modules/analytics/analytics.schema.js';
 import './modules/dashboard/dashboard.schema.js';
 import './modules/privacy/privacy.schema.js';

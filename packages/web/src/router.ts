@@ -34,6 +34,16 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/CompareView.vue'),
     meta: { title: 'Compare' },
   },
+  {
+    path: '/retention',
+    component: () => import('./views/RetentionView.vue'),
+    meta: { title: 'Retention' },
+  },
+  {
+    path: '/funnel',
+    component: () => import('./views/FunnelView.vue'),
+    meta: { title: 'Funnel' },
+  },
   { path: '/live', component: () => import('./views/LiveView.vue'), meta: { title: 'Live' } },
   { path: '/errors', component: () => import('./views/ErrorsView.vue'), meta: { title: 'Errors' } },
   {

@@ -23,7 +23,8 @@ export const utcToday = (now: number = Date.now()) => new Date(now).toISOString(
 export const shiftDay = (day: string, days: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
-const first = (value: LocationQuery[string] | undefined) =>
+/** The first value of a URL query parameter, or null. */
+export const first = (value: LocationQuery[string] | undefined) =>
   (Array.isArray(value) ? value[0] : value) ?? null;
 
 const validDay = (value: string | null): value is string =>
@@ -32,13 +33,20 @@ const validDay = (value: string | null): value is string =>
 /** Whether the URL names the as-of day itself (a malformed one counts as not named). */
 export const namesAsOf = (query: LocationQuery) => validDay(first(query.asOf));
 
-/** Unknown or malformed values fall back to the defaults (30 days, today, every channel). */
-export function parseParams(query: LocationQuery, today: string): DashboardParams {
+/**
+ * Unknown or malformed values fall back to the defaults (30 days unless the page says otherwise,
+ * today, every channel).
+ */
+export function parseParams(
+  query: LocationQuery,
+  today: string,
+  defaultDays = 30,
+): DashboardParams {
   const days = Number(first(query.days));
   const asOf = first(query.asOf);
   const channel = first(query.channel);
   return {
-    days: (WINDOW_CHOICES as readonly number[]).includes(days) ? days : 30,
+    days: (WINDOW_CHOICES as readonly number[]).includes(days) ? days : defaultDays,
     asOf: validDay(asOf) ? asOf : today,
     channel: (CHANNEL_CHOICES as readonly string[]).includes(channel ?? '')
       ? (channel as ChannelChoice)
