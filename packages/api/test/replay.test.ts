@@ -86,7 +86,12 @@ describe('replayFailedItems', () => {
   it('stores what passes today, counts the rest as still failing with their new reason', async () => {
     ids.withId = await insertFailed('event', 'recordEvents', FUTURE_REASON, withId);
     ids.withoutId = await insertFailed('event', 'recordEvents', FUTURE_REASON, withoutId);
-    ids.badUser = await insertFailed('event', 'recordEvent', 'userIdHash: (an older rule)', badUser);
+    ids.badUser = await insertFailed(
+      'event',
+      'recordEvent',
+      'userIdHash: (an older rule)',
+      badUser,
+    );
     ids.otlp = await insertFailed('trace', 'POST /v1/traces', FUTURE_REASON, {
       ...otlpRequest([str('enduser.id', 'u_otlp'), str('cortex.channel', 'server')]),
     });

@@ -47,12 +47,13 @@ afterAll(async () => {
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
 const replayed = (page: Page) =>
-  page.locator('tr.failed-item').evaluateAll((rows) =>
-    rows.map(
-      (row) =>
-        row.querySelector('[data-testid="failed-item-replay"]')?.textContent?.trim() ?? '',
-    ),
-  );
+  page
+    .locator('tr.failed-item')
+    .evaluateAll((rows) =>
+      rows.map(
+        (row) => row.querySelector('[data-testid="failed-item-replay"]')?.textContent?.trim() ?? '',
+      ),
+    );
 
 describe('replaying failed items from /failed', () => {
   it('replays the selected rows, then everything the filter matches, and shows what came of it', async () => {
