@@ -109,7 +109,7 @@ describe('replayFailedItems', () => {
       body: JSON.stringify(otlpRequest([str('cortex.channel', 'server')])),
     });
     expect(otlp.status).toBe(200);
-    [ids.legacy, ids.otlpNoUser] = (
+    const refused = (
       await app.sql(
         `select id::text as id from telemetry_failed_items where mutation in (?, ?) order by id`,
         ['recordLegacyEvents', 'POST /v1/traces'],
@@ -117,6 +117,8 @@ describe('replayFailedItems', () => {
     )
       .map((r) => r.id as string)
       .filter((id) => id !== ids.otlp);
+    expect(refused).toHaveLength(2);
+    [ids.legacy, ids.otlpNoUser] = refused as [string, string];
 
     // nobody was active that day before the replay
     expect(await dau()).toBe(0);
