@@ -224,6 +224,8 @@ describe('replayFailedItems', () => {
     const neither = await app.gql(REPLAY, {});
     expect(neither.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(neither.errors?.[0]?.message).toMatch(/^ids, filter: .* got neither$/);
+    const empty = await app.gql(REPLAY, { ids: [] });
+    expect(empty.errors?.[0]?.message).toBe('ids: give at least one failed item id');
     const unknown = await app.gql(REPLAY, { ids: [ids.withId, '999999'] });
     expect(unknown.errors?.[0]?.message).toBe('ids: no failed item with id 999999');
     const range = await app.gql(REPLAY, {
@@ -236,6 +238,26 @@ describe('replayFailedItems', () => {
       [ids.withId],
     );
     expect(row.n).toBe(2);
+  });
+
+  it('cannot send a payload cut at 64 KiB again: it stays failing, saying why', async () => {
+    const [row] = await app.sql(
+      `insert into telemetry_failed_items (received_at, pipeline, mutation, item_index, reason,
+         payload, payload_truncated)
+       values (?::timestamptz, 'error', 'recordErrors', 3, 'metadata: must be at most 16 KiB',
+         '{"errorType":"SyncError","metadata":{"blob":"aaaa', true)
+       returning id::text as id`,
+      [THREE_HOURS_AGO],
+    );
+    const cut = 'payload: was cut at 64 KiB when it was kept, so it cannot be sent again';
+    const res = await app.gql(REPLAY, { filter: { pipeline: 'ERROR' } });
+    expect(res.data?.replayFailedItems).toEqual({
+      accepted: 0,
+      duplicates: 0,
+      stillFailing: 1,
+      items: [{ id: row.id, result: 'FAILED', reason: cut }],
+    });
+    expect(await count('telemetry_errors')).toBe(0);
   });
 
   it('is for admin tokens only', async () => {

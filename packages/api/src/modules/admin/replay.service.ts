@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { LIMITS, type Pipeline } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { bindNamed, getRows } from '../../db/sql.js';
@@ -9,6 +8,7 @@ import {
   ingestItems,
   ingestLegacy,
   ingestMapped,
+  legacyId,
   type MappedItem,
 } from '../ingest/ingest.service.js';
 import { OTLP_TRACES } from '../otlp/otlp.service.js';
@@ -61,13 +61,12 @@ const ID_FIELD: Record<Pipeline, string> = { event: 'eventId', error: 'errorId',
 const STORE_ID = /^[1-9][0-9]{0,17}$/;
 
 /**
- * The idempotency key of an item that was sent without one: derived from its store id, so the
- * item replayed twice is one row (a fresh random id each time would store it twice).
+ * The idempotency key of an item that was sent without one: derived from its store id as a v1
+ * item's is from its payload, so the item replayed twice is one row (a fresh random id each time
+ * would store it twice).
  */
-function replayKey(failedItemId: string): string {
-  const hex = createHash('sha256').update(`failed-item:${failedItemId}`).digest('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
+const replayKey = (failedItemId: string, pipeline: Pipeline) =>
+  legacyId({ failedItem: failedItemId }, pipeline);
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -222,7 +221,8 @@ export async function replayFailedItems(
       input = mapped;
     } else if (decoded.ok && row.pipeline !== 'legacy') {
       const field = ID_FIELD[row.pipeline as Pipeline];
-      if (isObject(input) && input[field] == null) input = { ...input, [field]: replayKey(row.id) };
+      if (isObject(input) && input[field] == null)
+        input = { ...input, [field]: replayKey(row.id, row.pipeline as Pipeline) };
     }
     if (!decoded.ok) {
       (outcomes[i] as ReplayedItem).reason = decoded.reason;

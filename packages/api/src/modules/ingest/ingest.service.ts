@@ -266,7 +266,7 @@ export function ingestItems(
  * Legacy v1 items carry no id, so a retry of the same payload would be stored twice. Their id
  * is derived from the payload itself (and the pipeline), which makes legacy ingest idempotent.
  */
-function legacyId(raw: unknown, pipeline: Pipeline): string {
+export function legacyId(raw: unknown, pipeline: Pipeline): string {
   const hex = createHash('sha256').update(pipeline).update(JSON.stringify(raw)).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
