@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
+import { createRestHandler } from './admin-rest.js';
 import type { TokenSet } from './auth.js';
 import type { Config } from './config.js';
 import { createGraphQL } from './graphql.js';
@@ -24,6 +25,7 @@ export function createApp(options: {
   const yoga = createGraphQL(options);
   const server = createHttpServer({
     yoga,
+    rest: createRestHandler(yoga, options.tokens),
     ready: () => isReady(options.orm),
     logger: options.logger,
     config: options.config,

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, retry: false },
   UNAUTHENTICATED: { status: 401, retry: false },
   FORBIDDEN: { status: 403, retry: false },
+  NOT_FOUND: { status: 404, retry: false },
+  METHOD_NOT_ALLOWED: { status: 405, retry: false },
   PAYLOAD_TOO_LARGE: { status: 413, retry: false },
   RATE_LIMITED: { status: 429, retry: true },
   SERVICE_UNAVAILABLE: { status: 503, retry: true },

@@ -5,6 +5,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIMITS } from '@cortex-telemetry/events';
 import type { Logger } from 'pino';
+import { isApiPath, notFound, type RestHandler } from './admin-rest.js';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Config } from './config.js';
 import { corsHeaders } from './cors.js';
@@ -51,6 +52,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 async function serveStatic(webDir: string, pathname: string, res: ServerResponse): Promise<void> {
+  if (isApiPath(pathname)) return writeAnswer(res, notFound(pathname));
   const root = resolve(webDir);
   let file = normalize(join(root, decodeURIComponent(pathname)));
   if (!file.startsWith(root + sep) && file !== root) {
@@ -94,6 +96,11 @@ function sendError(
     ...corsHeaders(config.CORS_ORIGINS, req.headers.origin),
   });
   res.end(refusal.body);
+}
+
+/** A whole answer where the request is not at hand (so without CORS headers). */
+function writeAnswer(res: ServerResponse, answer: ReturnType<typeof errorResponse>): void {
+  res.writeHead(answer.status, answer.headers).end(answer.body);
 }
 
 const rateLimited = (what: string, retryAfterSeconds: number) =>
@@ -140,6 +147,8 @@ async function admit(
 
 export function createHttpServer(options: {
   yoga: ReturnType<typeof createGraphQL>;
+  /** The v1 REST paths (`/admin/kpi/…`, admin-rest.ts); without it they are not served. */
+  rest?: RestHandler;
   ready: () => Promise<boolean>;
   logger: Logger;
   config: Config;
@@ -180,6 +189,16 @@ export function createHttpServer(options: {
         const ok = await ready();
         return sendJson(res, ok ? 200 : 503, { status: ok ? 'ready' : 'not ready' });
       }
+      // the same admission as /graphql: each runs a GraphQL field (sendError writes any answer)
+      if (options.rest?.serves(url.pathname)) {
+        const admitted = await admit(req, config, tokens, limits);
+        if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
+        try {
+          return sendError(req, res, config, await options.rest.answer(req, url));
+        } finally {
+          admitted.release();
+        }
+      }
       if (url.pathname === '/graphql') {
         const admitted = await admit(req, config, tokens, limits);
         if (!admitted.ok) return sendError(req, res, config, admitted.refusal);
@@ -202,6 +221,7 @@ export function createHttpServer(options: {
       }
       if (req.method === 'GET' || req.method === 'HEAD')
         return await serveStatic(webDir, url.pathname, res);
+      if (isApiPath(url.pathname)) return sendError(req, res, config, notFound(url.pathname));
       res.writeHead(405).end();
     } catch (error) {
       if (error instanceof PayloadTooLarge) {

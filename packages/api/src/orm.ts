@@ -1,5 +1,6 @@
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { runSql } from './db/sql.js';
 import { Migration20261126040000 } from './migrations/Migration20261126040000.js';
 import { Migration20261126041000 } from './migrations/Migration20261126041000.js';
 import { Migration20261126050000 } from './migrations/Migration20261126050000.js';
@@ -62,17 +63,25 @@ export async function migrate(orm: Orm): Promise<void> {
 export async function citusLayout(
   orm: Orm,
 ): Promise<{ distributed: string[]; reference: string[]; workers: number } | null> {
-  const connection = orm.em.getConnection();
-  const [citus] = await connection.execute<{ n: number }[]>(
+  const [citus] = await runSql<{ n: number }>(
+    orm.em,
     "select count(*)::int as n from pg_extension where extname = 'citus'",
+    {},
+    { name: 'hasCitus' },
   );
   if (!citus?.n) return null;
-  const tables = await connection.execute<{ name: string; method: string }[]>(
+  const tables = await runSql<{ name: string; method: string }>(
+    orm.em,
     `select logicalrelid::regclass::text as name, partmethod as method from pg_dist_partition
      order by 1`,
+    {},
+    { name: 'getCitusTables' },
   );
-  const [nodes] = await connection.execute<{ n: number }[]>(
+  const [nodes] = await runSql<{ n: number }>(
+    orm.em,
     'select count(*)::int as n from citus_get_active_worker_nodes()',
+    {},
+    { name: 'getCitusWorkers' },
   );
   return {
     distributed: tables.filter((t) => t.method === 'h').map((t) => t.name),
@@ -84,7 +93,7 @@ export async function citusLayout(
 /** `/ready`: the database answers and no migration is pending. */
 export async function isReady(orm: Orm): Promise<boolean> {
   try {
-    await orm.em.getConnection().execute('select 1');
+    await runSql(orm.em, 'select 1', {}, { name: 'ready' });
     const pending = await orm.getMigrator().getPendingMigrations();
     return pending.length === 0;
   } catch {

@@ -4,10 +4,9 @@ import { apiError } from './errors.js';
 
 /**
  * The statement timeout of analyst and KPI reads (docs/api.md#limits). The request's
- * EntityManager carries the limit from where it is forked (graphql.ts), so the SQL runners need
- * no extra argument: they call `applyQueryTimeout` inside their transaction, or run through
- * `readQuery`. `SET LOCAL` semantics (`set_config(…, true)`) end the setting with the
- * transaction, so a pooled connection never keeps it.
+ * EntityManager carries the limit from where it is forked (graphql.ts), so a read needs no extra
+ * argument: the SQL runner (db/sql.ts) sets it, `SET LOCAL`-style (`set_config(…, true)`), in
+ * the read's own read-only transaction, so a pooled connection never keeps it.
  */
 const limits = new WeakMap<EntityManager, number>();
 
@@ -16,32 +15,8 @@ export function withQueryTimeout<T extends EntityManager>(em: T, ms: number): T 
   return em;
 }
 
-type Transaction = Parameters<ReturnType<EntityManager['getConnection']>['execute']>[3];
-
-export async function applyQueryTimeout(em: EntityManager, trx: Transaction): Promise<void> {
-  const ms = limits.get(em);
-  if (ms === undefined) return;
-  await em
-    .getConnection()
-    .execute("select set_config('statement_timeout', ?, true)", [`${Math.round(ms)}`], 'all', trx);
-}
-
-/** One read-only statement under the request's timeout (a plain statement when it has none). */
-export function readQuery<T extends object[]>(
-  em: EntityManager,
-  sql: string,
-  params: unknown[],
-): Promise<T> {
-  const connection = em.getConnection();
-  if (!limits.has(em)) return connection.execute<T>(sql, params, 'all');
-  return connection.transactional(
-    async (trx) => {
-      await applyQueryTimeout(em, trx);
-      return connection.execute<T>(sql, params, 'all', trx);
-    },
-    { readOnly: true },
-  );
-}
+/** The statement timeout in ms the EntityManager carries, if any. */
+export const queryTimeoutOf = (em: EntityManager): number | undefined => limits.get(em);
 
 /** PostgreSQL's `query_canceled`: the statement timeout fired (or an operator cancelled it). */
 const QUERY_CANCELED = '57014';

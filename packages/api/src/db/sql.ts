@@ -1,14 +1,16 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { readQuery } from '../query-timeout.js';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { queryTimeoutOf } from '../query-timeout.js';
 
 /**
- * The one way to write raw SQL with parameters in this codebase: `:name` placeholders, bound
- * from an object. Functions that build SQL text are named `…Sql`; functions that run a query
- * are named `get…` (reads) or say what they write.
+ * The one way this codebase runs SQL (Umami's `rawQuery(sql, data, name)`): `runSql` takes the
+ * statement with `:name` placeholders, their values and options, and names every query for logs
+ * and timings. Functions that build SQL text are named `…Sql`; functions that run a query are
+ * named `get…` (reads) or say what they write.
  *
  * `bindNamed` turns `:name` into the positional `?` that MikroORM's `execute` and knex's `raw`
  * expect; `::type` casts stay as they are. A placeholder without a value is a programming error
- * and throws, naming it.
+ * and throws, naming it. It is exported for its unit test and for printing a statement's text;
+ * run SQL with `runSql`.
  */
 export function bindNamed(sql: string, values: Record<string, unknown>): [string, unknown[]] {
   const params: unknown[] = [];
@@ -20,15 +22,142 @@ export function bindNamed(sql: string, values: Record<string, unknown>): [string
   return [text, params];
 }
 
+/** A transaction opened by `inTransaction`, handed to `runSql` through `transaction`. */
+export type SqlTransaction = Knex.Transaction;
+
+export interface SqlOptions {
+  /** What the query is (`getCdr`, `insertEvents`): its name in logs and timings. */
+  name: string;
+  /** `rows` (the default): the rows it returns; `rowCount`: how many rows it wrote. */
+  result?: 'rows' | 'rowCount';
+  /**
+   * A read of analyst or KPI data: when its EntityManager carries the request's statement
+   * timeout (query-timeout.ts, docs/api.md#limits), it runs under it, in a read-only
+   * transaction of its own (or `transaction`); otherwise as a plain statement.
+   */
+  read?: boolean;
+  /**
+   * Settings local to the statement's transaction (`set_config(…, true)`): its own transaction
+   * (read-only for a read), or `transaction`. A pooled connection never keeps them.
+   */
+  settings?: Readonly<Record<string, string>>;
+  /** Runs inside this transaction (`inTransaction`) instead of one of its own. */
+  transaction?: SqlTransaction;
+  /**
+   * Sends the values as bind parameters. By default MikroORM inlines them as literals, which
+   * lets PostgreSQL fold an absent filter (`null::text is null`) away at plan time; a large
+   * JSON payload (an ingest batch) escaped into the text costs a third of the server's CPU.
+   */
+  bindParameters?: boolean;
+}
+
+/** One finished query, for whoever times them (`observeSql`). */
+export interface SqlTiming {
+  name: string;
+  ms: number;
+  failed: boolean;
+}
+
+let observer: ((timing: SqlTiming) => void) | null = null;
+
 /**
- * Runs one `:named` read and returns its rows, under the request's statement timeout when its
- * EntityManager carries one (query-timeout.ts).
+ * Hands every query's name and duration to `listener` (a log line, a metric, a test) until the
+ * returned function is called. Without a listener the runner does not read the clock.
  */
-export function getRows<T extends object>(
+export function observeSql(listener: (timing: SqlTiming) => void): () => void {
+  observer = listener;
+  return () => {
+    if (observer === listener) observer = null;
+  };
+}
+
+type Connection = ReturnType<EntityManager['getConnection']>;
+
+async function execute(
+  connection: Connection,
+  text: string,
+  params: unknown[],
+  o: SqlOptions,
+  trx: SqlTransaction | undefined,
+): Promise<unknown[] | number> {
+  if (o.bindParameters) {
+    const result = await (trx ?? (connection.getKnex() as Knex)).raw<{
+      rows: unknown[];
+      rowCount: number | null;
+    }>(text, params as Knex.RawBinding[]);
+    return o.result === 'rowCount' ? (result.rowCount ?? 0) : result.rows;
+  }
+  if (o.result === 'rowCount') {
+    const result = await connection.execute<{ affectedRows?: number }>(text, params, 'run', trx);
+    return result.affectedRows ?? 0;
+  }
+  return connection.execute<unknown[]>(text, params, 'all', trx);
+}
+
+async function run(
   em: EntityManager,
   sql: string,
-  values: Record<string, unknown> = {},
-): Promise<T[]> {
+  values: Record<string, unknown>,
+  o: SqlOptions,
+): Promise<unknown[] | number> {
   const [text, params] = bindNamed(sql, values);
-  return readQuery<T[]>(em, text, params);
+  const connection = em.getConnection();
+  const timeoutMs = o.read ? queryTimeoutOf(em) : undefined;
+  const setup: [string, string][] = Object.entries(o.settings ?? {});
+  if (timeoutMs !== undefined) setup.push(['statement_timeout', `${Math.round(timeoutMs)}`]);
+  if (setup.length === 0) return execute(connection, text, params, o, o.transaction);
+  const prepared = async (trx: SqlTransaction) => {
+    await connection.execute(
+      `select ${setup.map(() => 'set_config(?, ?, true)').join(', ')}`,
+      setup.flat(),
+      'all',
+      trx,
+    );
+    return execute(connection, text, params, o, trx);
+  };
+  if (o.transaction) return prepared(o.transaction);
+  return connection.transactional(prepared, { readOnly: o.read === true });
+}
+
+/**
+ * Runs one statement: `:name` placeholders bound from `values`, under the options above. Every
+ * query of the API goes through here.
+ */
+export function runSql<Row extends object>(
+  em: EntityManager,
+  sql: string,
+  values: Record<string, unknown>,
+  options: SqlOptions & { result?: 'rows' },
+): Promise<Row[]>;
+export function runSql(
+  em: EntityManager,
+  sql: string,
+  values: Record<string, unknown>,
+  options: SqlOptions & { result: 'rowCount' },
+): Promise<number>;
+export async function runSql(
+  em: EntityManager,
+  sql: string,
+  values: Record<string, unknown>,
+  options: SqlOptions,
+): Promise<unknown[] | number> {
+  const listener = observer;
+  if (!listener) return run(em, sql, values, options);
+  const started = performance.now();
+  let failed = true;
+  try {
+    const result = await run(em, sql, values, options);
+    failed = false;
+    return result;
+  } finally {
+    listener({ name: options.name, ms: performance.now() - started, failed });
+  }
+}
+
+/** Runs `work` in one transaction: committed when it resolves, rolled back when it throws. */
+export function inTransaction<T>(
+  em: EntityManager,
+  work: (transaction: SqlTransaction) => Promise<T>,
+): Promise<T> {
+  return em.getConnection().transactional(work);
 }

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { decodeFailedItemCursor, encodeFailedItemCursor } from '../shared/cursor.js';
 import { checkPageSize } from '../shared/pagination.js';
 import { checkRange } from '../shared/window.js';
@@ -59,14 +59,19 @@ export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
   checkPageSize(f.first);
   checkRange(f.from, f.to);
   const key = f.after ? decodeFailedItemCursor(f.after) : null;
-  const rows = await getRows<Record<string, unknown>>(em, listFailedItemsSql, {
-    pipeline: f.pipeline,
-    from: f.from?.toISOString() ?? null,
-    to: f.to?.toISOString() ?? null,
-    afterReceivedAt: key?.receivedAt ?? null,
-    afterId: key?.id ?? null,
-    limit: f.first + 1,
-  });
+  const rows = await runSql<Record<string, unknown>>(
+    em,
+    listFailedItemsSql,
+    {
+      pipeline: f.pipeline,
+      from: f.from?.toISOString() ?? null,
+      to: f.to?.toISOString() ?? null,
+      afterReceivedAt: key?.receivedAt ?? null,
+      afterId: key?.id ?? null,
+      limit: f.first + 1,
+    },
+    { name: 'listFailedItems', read: true },
+  );
   const page = rows.slice(0, f.first);
   const last = page.at(-1);
   return {

@@ -2,13 +2,13 @@ import { builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
 import {
   type ErrorGroupRow,
+  type EventCountDimension,
   type EventCountRow,
   errorGroups,
   eventCounts,
   type TraceStatsRow,
   traceStats,
 } from './aggregates.service.js';
-import type { EventCountDimension } from './aggregates.sql.js';
 import { commonFilter, commonFilterArgs } from './filter-args.js';
 
 /** Aggregates over a window `[from, to)`: by default the 30 days before now, at most 366. */

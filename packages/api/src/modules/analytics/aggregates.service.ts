@@ -1,6 +1,6 @@
 import type { BetaPhase, Channel, EventName, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { checkPageSize } from '../shared/pagination.js';
 import { aggregateWindow } from '../shared/window.js';
@@ -12,6 +12,9 @@ import {
 } from './aggregates.sql.js';
 import { checkNonEmptyList } from './arguments.js';
 import { filterConditions, type RowFilter, whereClause } from './filters.sql.js';
+
+/** The keys `eventCounts` groups by, for the schema's `EventCountDimension` enum. */
+export type { EventCountDimension } from './aggregates.sql.js';
 
 /** Aggregates over `[from, to)` (default: the 30 days before now, at most 366 days). */
 type DbRow = Record<string, unknown>;
@@ -65,7 +68,10 @@ export async function eventCounts(
   if (repeated) throw badInput(`groupBy: ${repeated} is listed more than once`, 'groupBy');
   checkNonEmptyList(filter.eventNames ?? null, 'eventName');
   const { conditions, values } = filterConditions(windowed(filter, now));
-  const rows = await getRows<DbRow>(em, eventCountsSql(groupBy, whereClause(conditions)), values);
+  const rows = await runSql<DbRow>(em, eventCountsSql(groupBy, whereClause(conditions)), values, {
+    name: 'eventCounts',
+    read: true,
+  });
   return rows.map((r) => ({
     day: orNull<string>(r.day),
     eventName: orNull<EventName>(r.event_name),
@@ -88,10 +94,11 @@ export async function errorGroups(
   const scoped = windowed(filter, now);
   const groups = filterConditions(scoped);
   const latest = filterConditions(scoped, 'e.');
-  const rows = await getRows<DbRow>(
+  const rows = await runSql<DbRow>(
     em,
     errorGroupsSql(whereClause(groups.conditions), whereClause(latest.conditions)),
     { ...groups.values, first },
+    { name: 'errorGroups', read: true },
   );
   return rows.map((r) => ({
     stackHash: String(r.stack_hash),
@@ -111,7 +118,10 @@ export async function traceStats(
   now: Date,
 ): Promise<TraceStatsRow[]> {
   const { conditions, values } = filterConditions(windowed(filter, now));
-  const rows = await getRows<DbRow>(em, traceStatsSql(whereClause(conditions)), values);
+  const rows = await runSql<DbRow>(em, traceStatsSql(whereClause(conditions)), values, {
+    name: 'traceStats',
+    read: true,
+  });
   return rows.map((r) => {
     const [p50, p95, p99] = (r.percentiles as unknown[]).map(Number);
     return {

@@ -1,6 +1,6 @@
 import type { BetaPhase, Channel, EventName, Pipeline, Severity } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { decodeListCursor, encodeListCursor } from '../shared/cursor.js';
 import { checkPageSize } from '../shared/pagination.js';
 import { checkRange } from '../shared/window.js';
@@ -129,10 +129,15 @@ async function listRecords(
       afterUser: key.userIdHash,
     });
   }
-  const rows = await getRows<DbRow>(em, listRecordsSql(pipeline, whereClause(conditions)), {
-    ...values,
-    limit: args.first + 1,
-  });
+  const rows = await runSql<DbRow>(
+    em,
+    listRecordsSql(pipeline, whereClause(conditions)),
+    {
+      ...values,
+      limit: args.first + 1,
+    },
+    { name: 'listRecords', read: true },
+  );
   const page = rows.slice(0, args.first);
   const last = page.at(-1);
   return {

@@ -8,12 +8,13 @@ import {
   errorDailyCounts,
   type PhaseRange,
   phaseRange,
+  TESTER_SORTS,
   type Tester,
   type TesterPage,
+  type TesterSort,
   type TraceDay,
   traceDailyStats,
 } from './dashboard.service.js';
-import { TESTER_SORTS, type TesterSort } from './get-testers.sql.js';
 
 /** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin tokens only). */
 /** [from, to) as the analyst aggregates take it (default: the 30 days before now). */

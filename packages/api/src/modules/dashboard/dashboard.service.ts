@@ -11,6 +11,9 @@ import { getPhaseRange } from './get-phase-range.sql.js';
 import { getTesters, type TesterSort } from './get-testers.sql.js';
 import { getTraceDays } from './get-trace-days.sql.js';
 
+/** The sort orders of `betaTesters`, for the schema's `TesterSort` enum. */
+export { TESTER_SORTS, type TesterSort } from './get-testers.sql.js';
+
 /** What the dashboards need beyond the KPIs and the analyst aggregates. */
 export interface WindowArgs extends KpiFilter {
   days: number;

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
 import { filterSql } from '../kpi/query.js';
 import type { KpiWindow } from '../shared/window.js';
@@ -45,9 +45,14 @@ export interface ChannelDayRow {
 }
 
 export const getChannelBreakdown = (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
-  getRows<ChannelDayRow>(em, SQL, {
-    from: window.from.toISOString(),
-    to: window.to.toISOString(),
-    phase: filter.phase,
-    channel: filter.channel,
-  });
+  runSql<ChannelDayRow>(
+    em,
+    SQL,
+    {
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      phase: filter.phase,
+      channel: filter.channel,
+    },
+    { name: 'getChannelBreakdown', read: true },
+  );

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
 import { filterSql } from '../kpi/query.js';
 import { UTC_DAY } from './sql.js';
@@ -28,10 +28,15 @@ export const getErrorDays = (
   filter: KpiFilter,
   stackHash: string | null,
 ) =>
-  getRows<ErrorDayRow>(em, SQL, {
-    from: range.from.toISOString(),
-    to: range.to.toISOString(),
-    phase: filter.phase,
-    channel: filter.channel,
-    stackHash,
-  });
+  runSql<ErrorDayRow>(
+    em,
+    SQL,
+    {
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      phase: filter.phase,
+      channel: filter.channel,
+      stackHash,
+    },
+    { name: 'getErrorDays', read: true },
+  );

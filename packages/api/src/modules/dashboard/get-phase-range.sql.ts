@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 
 /**
  * The first and last UTC day with any event of a phase, so a dashboard whose window holds no
@@ -21,6 +21,11 @@ export interface PhaseRangeRow {
 }
 
 export async function getPhaseRange(em: EntityManager, phase: string): Promise<PhaseRangeRow> {
-  const [row] = await getRows<PhaseRangeRow>(em, SQL, { phase });
+  const [row] = await runSql<PhaseRangeRow>(
+    em,
+    SQL,
+    { phase },
+    { name: 'getPhaseRange', read: true },
+  );
   return row ?? { first_day: null, last_day: null };
 }

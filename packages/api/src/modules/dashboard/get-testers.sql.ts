@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
 import { filterSql } from '../kpi/query.js';
 import type { KpiWindow } from '../shared/window.js';
@@ -87,13 +87,18 @@ export function getTesters(
     after: { value: number; user: string } | null;
   },
 ): Promise<TesterRow[]> {
-  return getRows<TesterRow>(em, sql(page.sort, page.descending), {
-    from: window.from.toISOString(),
-    to: window.to.toISOString(),
-    phase: filter.phase,
-    channel: filter.channel,
-    afterValue: page.after?.value ?? null,
-    afterUser: page.after?.user ?? null,
-    limit: page.limit,
-  });
+  return runSql<TesterRow>(
+    em,
+    sql(page.sort, page.descending),
+    {
+      from: window.from.toISOString(),
+      to: window.to.toISOString(),
+      phase: filter.phase,
+      channel: filter.channel,
+      afterValue: page.after?.value ?? null,
+      afterUser: page.after?.user ?? null,
+      limit: page.limit,
+    },
+    { name: 'getTesters', read: true },
+  );
 }

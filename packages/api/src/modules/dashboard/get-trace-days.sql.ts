@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import type { KpiFilter } from '../kpi/query.js';
 import { filterSql } from '../kpi/query.js';
 import { UTC_DAY } from './sql.js';
@@ -34,10 +34,15 @@ export const getTraceDays = (
   range: { from: Date; to: Date },
   filter: KpiFilter,
 ) =>
-  getRows<TraceDayRow>(em, SQL, {
-    operationName,
-    from: range.from.toISOString(),
-    to: range.to.toISOString(),
-    phase: filter.phase,
-    channel: filter.channel,
-  });
+  runSql<TraceDayRow>(
+    em,
+    SQL,
+    {
+      operationName,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      phase: filter.phase,
+      channel: filter.channel,
+    },
+    { name: 'getTraceDays', read: true },
+  );

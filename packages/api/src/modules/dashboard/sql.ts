@@ -7,9 +7,9 @@ import {
 
 /**
  * SQL pieces of the dashboard's reads of the raw tables. The reads bind `:name` parameters
- * through `getRows` (db/sql.ts, under the request's statement timeout), filter with the KPIs'
- * `filterSql`, and group per `user_id_hash` before anything crosses users, so they can run on
- * tables distributed by that column.
+ * through `runSql` (db/sql.ts, reads under the request's statement timeout), filter with the
+ * KPIs' `filterSql`, and group per `user_id_hash` before anything crosses users, so they can run
+ * on tables distributed by that column.
  */
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 

@@ -9,8 +9,8 @@ import {
   type Scrubber,
   utf8Bytes,
 } from '@cortex-telemetry/events';
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { bindNamed } from '../../db/sql.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, runSql, type SqlTransaction } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import {
   insertErrorsSql,
@@ -60,10 +60,10 @@ interface Rejection {
   raw: unknown;
 }
 
-const SQL: Record<Pipeline, string> = {
-  event: insertEventsSql,
-  error: insertErrorsSql,
-  trace: insertTracesSql,
+const SQL: Record<Pipeline, { name: string; sql: string }> = {
+  event: { name: 'insertEvents', sql: insertEventsSql },
+  error: { name: 'insertErrors', sql: insertErrorsSql },
+  trace: { name: 'insertTraces', sql: insertTracesSql },
 };
 
 /**
@@ -121,12 +121,6 @@ function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
   return { payload: cut.replace(/\uFFFD$/, ''), truncated: true };
 }
 
-/** knex's raw() with `:named` parameters (db/sql.ts), sent as bind parameters. */
-function rawNamed<T>(run: Knex, sql: string, values: Record<string, unknown>) {
-  const [text, params] = bindNamed(sql, values);
-  return run.raw<T>(text, params as Knex.RawBinding[]);
-}
-
 /**
  * The keys (user, id) a statement inserted, per user: a key claimed is deleted, so a later twin
  * in the batch counts as a duplicate. Nested maps, not one joined string per row: joining and
@@ -158,10 +152,11 @@ async function store(
     error: new Map(),
     trace: new Map(),
   };
-  const statements: { sql: string; rows: unknown[]; pipeline: Pipeline | null }[] = [];
+  const statements: { name: string; sql: string; rows: unknown[]; pipeline: Pipeline | null }[] =
+    [];
   for (const pipeline of PIPELINES) {
     const rows = rowsOf[pipeline];
-    if (rows.length > 0) statements.push({ sql: SQL[pipeline], rows, pipeline });
+    if (rows.length > 0) statements.push({ ...SQL[pipeline], rows, pipeline });
   }
   if (rejections.length > 0 && o.keepRejected !== false) {
     const failed = rejections.map((r) => {
@@ -177,29 +172,32 @@ async function store(
         scrub_rules: scrubRules(fired),
       };
     });
-    statements.push({ sql: insertFailedItemsSql, rows: failed, pipeline: null });
+    statements.push({
+      name: 'insertFailedItems',
+      sql: insertFailedItemsSql,
+      rows: failed,
+      pipeline: null,
+    });
   }
-  const runAll = async (run: Knex) => {
+  const runAll = async (transaction?: SqlTransaction) => {
     for (const s of statements) {
-      const result = await rawNamed<{ rows: { id: string; user_id_hash: string }[] }>(run, s.sql, {
-        rows: JSON.stringify(s.rows),
-        receivedAt,
-      });
+      // bind parameters: MikroORM would escape the whole JSON into the SQL text, which costs a
+      // third of the server's CPU per batch
+      const rows = await runSql<{ id: string; user_id_hash: string }>(
+        em,
+        s.sql,
+        { rows: JSON.stringify(s.rows), receivedAt },
+        { name: s.name, bindParameters: true, transaction },
+      );
       if (s.pipeline) {
         const keys = inserted[s.pipeline];
-        for (const r of result.rows) noteInserted(keys, r.user_id_hash, r.id);
+        for (const r of rows) noteInserted(keys, r.user_id_hash, r.id);
       }
     }
   };
-  // knex's raw() sends the batch as bind parameters; MikroORM's execute() would escape the
-  // whole JSON into the SQL text, which costs a third of the server's CPU per batch.
-  // One statement is atomic on its own (the usual clean batch): no BEGIN/COMMIT round trips.
-  if (statements.length === 1) await runAll(em.getConnection().getKnex() as Knex);
-  else if (statements.length > 1) {
-    await em.transactional((tx) =>
-      runAll((tx.getTransactionContext() ?? tx.getConnection().getKnex()) as Knex),
-    );
-  }
+  // one statement is atomic on its own (the usual clean batch): no BEGIN/COMMIT round trips
+  if (statements.length === 1) await runAll();
+  else if (statements.length > 1) await inTransaction(em, runAll);
   // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
   const storedIndexes: number[] = [];
   for (const g of groups) {

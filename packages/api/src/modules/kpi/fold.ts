@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, runSql } from '../../db/sql.js';
 import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
 import { KPI_SETTINGS } from './query.js';
 
@@ -20,16 +21,14 @@ const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [], newDays: 0 };
  * sees everything committed before it got the lock.
  */
 export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
-  const connection = em.getConnection();
-  return connection.transactional(async (trx) => {
-    await connection.execute(foldLockSql, [], 'all', trx);
+  return inTransaction(em, async (transaction) => {
+    await runSql(em, foldLockSql, {}, { name: 'foldLock', transaction });
     // the KPI reads' memory and JIT settings (query.ts), for the same kind of statement
-    await connection.execute(KPI_SETTINGS, [], 'all', trx);
-    const [row] = await connection.execute<(Omit<FoldResult, 'newDays'> & { new_days: number })[]>(
+    const [row] = await runSql<Omit<FoldResult, 'newDays'> & { new_days: number }>(
+      em,
       foldPendingSql,
-      [],
-      'all',
-      trx,
+      {},
+      { name: 'foldPendingDays', settings: KPI_SETTINGS, transaction },
     );
     return row ? { facts: row.facts, lags: row.lags, newDays: row.new_days } : NOTHING_FOLDED;
   });
@@ -40,9 +39,12 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
  * empty most of the time, instead of a transaction and the fold lock.
  */
 async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
-  const [probe] = await em
-    .getConnection()
-    .execute<{ pending: boolean }[]>('select exists (select 1 from kpi_pending) as pending');
+  const [probe] = await runSql<{ pending: boolean }>(
+    em,
+    'select exists (select 1 from kpi_pending) as pending',
+    {},
+    { name: 'hasPendingDays' },
+  );
   return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
 }
 
@@ -62,16 +64,18 @@ function dayStatistics() {
     grew: async (em: EntityManager, newDays: number) => {
       added += newDays;
       if (added < 10_000) return;
-      const connection = em.getConnection();
       seen ??= Number(
         (
-          await connection.execute<{ rows: number }[]>(
+          await runSql<{ rows: number }>(
+            em,
             "select greatest(reltuples, 0)::bigint as rows from pg_class where oid = 'kpi_days'::regclass",
+            {},
+            { name: 'getDayRowsEstimate' },
           )
         )[0]?.rows ?? 0,
       );
       if (added < seen / 5) return;
-      await connection.execute('analyze kpi_days, kpi_day_links');
+      await runSql(em, 'analyze kpi_days, kpi_day_links', {}, { name: 'analyzeDaySets' });
       seen += added;
       added = 0;
     },

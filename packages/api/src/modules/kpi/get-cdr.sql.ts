@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
-import { type KpiFilter, runKpiQuery } from './query.js';
+import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
 /*
@@ -48,9 +49,14 @@ export interface CdrRow {
 
 export const getCdr = async (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
   (
-    await runKpiQuery<CdrRow>(em, sql, {
-      startDay: window.startDay,
-      endDay: window.endDay,
-      ...filter,
-    })
+    await runSql<CdrRow>(
+      em,
+      sql,
+      {
+        startDay: window.startDay,
+        endDay: window.endDay,
+        ...filter,
+      },
+      { name: 'getCdr', read: true, settings: KPI_SETTINGS },
+    )
   )[0] as CdrRow;

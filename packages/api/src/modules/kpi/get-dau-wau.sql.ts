@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import { type KpiWindow, shiftDay } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
-import { type KpiFilter, runKpiQuery } from './query.js';
+import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
 /*
@@ -44,9 +45,14 @@ export interface DauWauRow {
 
 /** One row per day of the window, ascending (the series is complete by construction). */
 export const getDauWau = (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
-  runKpiQuery<DauWauRow>(em, sql, {
-    lookbackDay: shiftDay(window.startDay, -29),
-    startDay: window.startDay,
-    endDay: window.endDay,
-    ...filter,
-  });
+  runSql<DauWauRow>(
+    em,
+    sql,
+    {
+      lookbackDay: shiftDay(window.startDay, -29),
+      startDay: window.startDay,
+      endDay: window.endDay,
+      ...filter,
+    },
+    { name: 'getDauWau', read: true, settings: KPI_SETTINGS },
+  );

@@ -1,8 +1,9 @@
 import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
 import { pendingTailSql } from './day-sets.sql.js';
-import { filterSql, type KpiFilter, runKpiQuery } from './query.js';
+import { filterSql, KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
 /*
@@ -107,11 +108,16 @@ export interface PaidConversionRow {
 
 export const getPaidConversion = async (em: EntityManager, window: KpiWindow, filter: KpiFilter) =>
   (
-    await runKpiQuery<PaidConversionRow>(em, sql, {
-      windowStart: window.from.toISOString(),
-      windowEnd: window.to.toISOString(),
-      startDay: window.startDay,
-      endDay: window.endDay,
-      ...filter,
-    })
+    await runSql<PaidConversionRow>(
+      em,
+      sql,
+      {
+        windowStart: window.from.toISOString(),
+        windowEnd: window.to.toISOString(),
+        startDay: window.startDay,
+        endDay: window.endDay,
+        ...filter,
+      },
+      { name: 'getPaidConversion', read: true, settings: KPI_SETTINGS },
+    )
   )[0] as PaidConversionRow;

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
 import { COMEBACK_DAYS, pendingTailSql } from './day-sets.sql.js';
-import { type KpiFilter, runKpiQuery } from './query.js';
+import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
 /*
@@ -87,10 +88,15 @@ export const getResurrection = async (
   filter: KpiFilter,
 ) =>
   (
-    await runKpiQuery<ResurrectionRow>(em, sql(inactiveDays), {
-      startDay: window.startDay,
-      endDay: window.endDay,
-      inactiveDays,
-      ...filter,
-    })
+    await runSql<ResurrectionRow>(
+      em,
+      sql(inactiveDays),
+      {
+        startDay: window.startDay,
+        endDay: window.endDay,
+        inactiveDays,
+        ...filter,
+      },
+      { name: 'getResurrection', read: true, settings: KPI_SETTINGS },
+    )
   )[0] as ResurrectionRow;

@@ -93,7 +93,7 @@ function zeroFilled<P extends { day: string }>(
 
 const filterOf = (args: KpiFilter): KpiFilter => ({ phase: args.phase, channel: args.channel });
 
-export async function cdr(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+async function cdr(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
   const row = await getCdr(em, window, filter);
   const series = zeroFilled(
     window,
@@ -109,13 +109,12 @@ export async function cdr(em: EntityManager, window: KpiWindow, filter: KpiFilte
   } satisfies CdrKpi;
 }
 
-export async function resurrection(
+async function resurrection(
   em: EntityManager,
   window: KpiWindow,
   inactiveDays: number,
   filter: KpiFilter,
 ) {
-  checkInactiveDays(inactiveDays);
   const row = await getResurrection(em, window, inactiveDays, filter);
   return {
     window,
@@ -128,7 +127,7 @@ export async function resurrection(
   } satisfies ResurrectionKpi;
 }
 
-export async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
   const rows = await getDauWau(em, window, filter);
   const series = zeroFilled(window, rows, (day) => ({ day, dau: 0, wau: 0, mau: 0 }));
   const last = series.at(-1) ?? { dau: 0, wau: 0, mau: 0 };
@@ -143,7 +142,7 @@ export async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFi
   } satisfies DauWauKpi;
 }
 
-export async function paidConversion(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+async function paidConversion(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
   const row = await getPaidConversion(em, window, filter);
   return {
     window,
@@ -157,7 +156,7 @@ export async function paidConversion(em: EntityManager, window: KpiWindow, filte
 }
 
 /** The four KPIs over one window; independent queries, so they run side by side. */
-export async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: number) {
+async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: number) {
   const window = kpiWindow(args.days, args.asOf);
   const filter = filterOf(args);
   const [cdrKpi, resurrectionKpi, dauWauKpi, conversionKpi] = await Promise.all([
@@ -176,9 +175,24 @@ export async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: 
 }
 
 /**
- * The entry points: resolve the window, then run the queries. A read never folds: each query
- * reads the folded day sets plus the pending tail (day-sets.sql.ts, pendingTailSql), so a
- * batch whose response was sent counts (read-after-write) without waiting for the fold.
+ * The `inactiveDays` values each request has checked: a request asking for `kpis` and
+ * `resurrection` (or several aliases of them) checks each value once, on its EntityManager.
+ */
+const checkedInactiveDays = new WeakMap<EntityManager, Set<number>>();
+
+function checkInactiveDaysOnce(em: EntityManager, inactiveDays: number): void {
+  const checked = checkedInactiveDays.get(em) ?? new Set<number>();
+  if (checked.has(inactiveDays)) return;
+  checkInactiveDays(inactiveDays);
+  checked.add(inactiveDays);
+  checkedInactiveDays.set(em, checked);
+}
+
+/**
+ * The KPI service, the module's one face: resolve the window, then run the queries. A read never
+ * folds: each query reads the folded day sets plus the pending tail (day-sets.sql.ts,
+ * pendingTailSql), so a batch whose response was sent counts (read-after-write) without waiting
+ * for the fold.
  */
 export const kpiService = {
   cdr: async (em: EntityManager, args: KpiArgs) =>
@@ -188,9 +202,11 @@ export const kpiService = {
   paidConversion: async (em: EntityManager, args: KpiArgs) =>
     paidConversion(em, kpiWindow(args.days, args.asOf), filterOf(args)),
   resurrection: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
-    checkInactiveDays(inactiveDays);
+    checkInactiveDaysOnce(em, inactiveDays);
     return resurrection(em, kpiWindow(args.days, args.asOf), inactiveDays, filterOf(args));
   },
-  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) =>
-    kpiReport(em, args, inactiveDays),
+  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
+    checkInactiveDaysOnce(em, inactiveDays);
+    return kpiReport(em, args, inactiveDays);
+  },
 };

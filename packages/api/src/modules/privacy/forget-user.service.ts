@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { TokenKind } from '../../context.js';
-import { bindNamed } from '../../db/sql.js';
+import { inTransaction, runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { foldLockSql } from '../kpi/day-sets.sql.js';
 import {
@@ -38,33 +38,28 @@ export async function forgetUser(
   if (!USER_ID_HASH.test(userIdHash)) {
     throw badInput('userIdHash: must be 1–128 characters of [A-Za-z0-9_.:-]', 'userIdHash');
   }
-  const connection = em.getConnection();
-  const deleted = await connection.transactional(async (trx) => {
-    const run = async (sql: string, values: Record<string, unknown>) => {
-      const [text, params] = bindNamed(sql, values);
-      const result = await connection.execute<{ affectedRows?: number }>(text, params, 'run', trx);
-      return result.affectedRows ?? 0;
-    };
+  const deleted = await inTransaction(em, async (transaction) => {
+    const run = (name: string, sql: string, values: Record<string, unknown>) =>
+      runSql(em, sql, values, { name, result: 'rowCount', transaction });
     const user = { user: userIdHash };
-    await connection.execute(foldLockSql, [], 'all', trx);
-    const [linksText, linksParams] = bindNamed(getUserDayLinksSql, user);
-    const links = await connection.execute<Record<string, unknown>[]>(
-      linksText,
-      linksParams,
-      'all',
-      trx,
-    );
+    await runSql(em, foldLockSql, {}, { name: 'foldLock', transaction });
+    const links = await runSql<Record<string, unknown>>(em, getUserDayLinksSql, user, {
+      name: 'getUserDayLinks',
+      transaction,
+    });
     if (links.length > 0) {
-      await run(subtractDayLinksSql, { links: JSON.stringify(links) });
-      await run(deleteEmptyDayLinksSql, { links: JSON.stringify(links) });
+      await run('subtractDayLinks', subtractDayLinksSql, { links: JSON.stringify(links) });
+      await run('deleteEmptyDayLinks', deleteEmptyDayLinksSql, { links: JSON.stringify(links) });
     }
     const counts: { table: string; rows: number }[] = [];
     for (const table of [...PIPELINES, 'kpi_days', 'kpi_pending']) {
-      counts.push({ table, rows: await run(deleteUserRowsSql(table), user) });
+      counts.push({ table, rows: await run('deleteUserRows', deleteUserRowsSql(table), user) });
     }
     counts.push({
       table: 'telemetry_failed_items',
-      rows: await run(deleteUserFailedItemsSql, { quoted: JSON.stringify(userIdHash) }),
+      rows: await run('deleteUserFailedItems', deleteUserFailedItemsSql, {
+        quoted: JSON.stringify(userIdHash),
+      }),
     });
     return counts;
   });

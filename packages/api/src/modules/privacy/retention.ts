@@ -1,5 +1,6 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
+import { runSql } from '../../db/sql.js';
 
 /**
  * Retention (docs/privacy.md): errors, traces and failed items older than their configured
@@ -22,7 +23,7 @@ const DAY_MS = 86_400_000;
 export const purgeBatchSql = (target: RetentionTarget): string => {
   const { table, time, key } = RETENTION_TARGETS[target];
   return `delete from ${table} where (${key}) in (
-    select ${key} from ${table} where ${time} < ?::timestamptz order by ${time} limit ?)`;
+    select ${key} from ${table} where ${time} < :cutoff::timestamptz order by ${time} limit :batchSize)`;
 };
 
 /** Deletes every expired row, batch by batch; answers how many rows left each target. */
@@ -33,19 +34,20 @@ export async function purgeExpired(
 ): Promise<Record<RetentionTarget, number>> {
   const now = options.now ?? new Date();
   const batchSize = options.batchSize ?? 5_000;
-  const knex = em.getConnection().getKnex() as Knex;
   const deleted: Record<RetentionTarget, number> = { errors: 0, traces: 0, failedItems: 0 };
   for (const target of Object.keys(RETENTION_TARGETS) as RetentionTarget[]) {
     const keep = days[target];
     if (keep === undefined) continue;
     const cutoff = new Date(now.getTime() - keep * DAY_MS).toISOString();
     for (;;) {
-      const result = await knex.raw<{ rowCount: number }>(purgeBatchSql(target), [
-        cutoff,
-        batchSize,
-      ]);
-      deleted[target] += result.rowCount;
-      if (result.rowCount < batchSize) break;
+      const rows = await runSql(
+        em,
+        purgeBatchSql(target),
+        { cutoff, batchSize },
+        { name: 'purgeExpired', result: 'rowCount', bindParameters: true },
+      );
+      deleted[target] += rows;
+      if (rows < batchSize) break;
       // let ingest's statements in between batches
       await new Promise((done) => setImmediate(done));
     }

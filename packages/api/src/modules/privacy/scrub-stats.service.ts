@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bindNamed } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { getScrubStatsSql } from './get-scrub-stats.sql.js';
 
@@ -24,9 +24,10 @@ export async function getScrubStats(
   if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
     throw badInput(`from: the range may span at most ${MAX_RANGE_DAYS} days`, 'from');
   }
-  const [text, params] = bindNamed(getScrubStatsSql, {
-    from: from.toISOString(),
-    to: to.toISOString(),
-  });
-  return em.getConnection().execute<ScrubStat[]>(text, params);
+  return runSql<ScrubStat>(
+    em,
+    getScrubStatsSql,
+    { from: from.toISOString(), to: to.toISOString() },
+    { name: 'getScrubStats' },
+  );
 }
