@@ -1,6 +1,6 @@
 import { LIMITS, type Pipeline } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { bindNamed, getRows } from '../../db/sql.js';
+import { runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import {
   type IngestOptions,
@@ -138,9 +138,12 @@ async function candidates(
     if (malformed !== undefined) {
       throw badInput(`ids: must be failed item ids (got ${JSON.stringify(malformed)})`, 'ids');
     }
-    const rows = await getRows<ReplayCandidateRow>(em, getFailedItemsByIdSql, {
-      ids: JSON.stringify(unique),
-    });
+    const rows = await runSql<ReplayCandidateRow>(
+      em,
+      getFailedItemsByIdSql,
+      { ids: JSON.stringify(unique) },
+      { name: 'getFailedItemsById' },
+    );
     const found = new Set(rows.map((r) => r.id));
     const missing = unique.filter((id) => !found.has(id));
     if (missing.length > 0) {
@@ -150,12 +153,17 @@ async function candidates(
   }
   const f = filter as ReplayFilter;
   checkRange(f.from, f.to);
-  const rows = await getRows<ReplayCandidateRow>(em, getFailedItemsByFilterSql, {
-    pipeline: f.pipeline,
-    from: f.from?.toISOString() ?? null,
-    to: f.to?.toISOString() ?? null,
-    limit: MAX_REPLAY_ITEMS + 1,
-  });
+  const rows = await runSql<ReplayCandidateRow>(
+    em,
+    getFailedItemsByFilterSql,
+    {
+      pipeline: f.pipeline,
+      from: f.from?.toISOString() ?? null,
+      to: f.to?.toISOString() ?? null,
+      limit: MAX_REPLAY_ITEMS + 1,
+    },
+    { name: 'getFailedItemsByFilter' },
+  );
   if (rows.length > MAX_REPLAY_ITEMS) {
     throw badInput(
       `filter: matches more than ${MAX_REPLAY_ITEMS} failed items; narrow it (pipeline, from, to) and replay in parts`,
@@ -267,6 +275,10 @@ async function recordReplays(em: EntityManager, outcomes: ReplayedItem[], at: Da
     reason: x.reason,
     entry: [{ at: replayedAt, result: x.result, reason: x.reason }],
   }));
-  const [text, params] = bindNamed(recordReplaysSql, { rows: JSON.stringify(rows), replayedAt });
-  await em.getConnection().execute(text, params, 'run');
+  await runSql(
+    em,
+    recordReplaysSql,
+    { rows: JSON.stringify(rows), replayedAt },
+    { name: 'recordReplays', result: 'rowCount', bindParameters: true },
+  );
 }
