@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, retry: false },
   UNAUTHENTICATED: { status: 401, retry: false },
   FORBIDDEN: { status: 403, retry: false },
+  QUERY_TOO_COMPLEX: { status: 400, retry: false },
   NOT_FOUND: { status: 404, retry: false },
   METHOD_NOT_ALLOWED: { status: 405, retry: false },
   PAYLOAD_TOO_LARGE: { status: 413, retry: false },
@@ -19,6 +20,18 @@ export const ERROR_CODES = {
 } as const satisfies Record<string, { status: number | null; retry: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Codes GraphQL Yoga sets itself (docs/api.md#error-codes lists them too): a body that is not a
+ * GraphQL request or a mutation by GET, a document that does not parse or validate, and a bug
+ * (masked).
+ */
+export const FRAMEWORK_CODES = [
+  'BAD_REQUEST',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'INTERNAL_SERVER_ERROR',
+] as const;
 
 /** A typed error; `extra` adds extensions such as the offending `field`. */
 export function apiError(
@@ -70,3 +83,22 @@ export const serviceUnavailable = (message: string, retryAfterSeconds: number) =
       },
     },
   });
+
+/**
+ * The error without `extensions.originalError`: GraphQL Yoga puts the parser's message there
+ * (for invalid JSON, a piece of the request body), and an answer never echoes the request back.
+ */
+export function withoutOriginalError<E extends Error>(error: E): E | GraphQLError {
+  if (!(error instanceof GraphQLError) || error.extensions?.originalError === undefined) {
+    return error;
+  }
+  const { originalError: _echo, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    originalError: error.originalError,
+    extensions,
+  });
+}

@@ -1,13 +1,20 @@
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { type ASTNode, GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
 import type { Config } from './config.js';
 import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
-import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
+import {
+  apiError,
+  badInput,
+  errorResponse,
+  forbidden,
+  unauthenticated,
+  withoutOriginalError,
+} from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
 import { type ListedKind, mayRun, rootAccess } from './modules/shared/access.js';
 import type { Orm } from './orm.js';
@@ -28,7 +35,62 @@ export const QUERY_LIMITS = {
   maxTokens: 50_000,
   maxCost: 20000,
   maxDirectives: 10,
+  /** Directive overloading: more directives than this on one field, fragment or operation. */
+  maxDirectivesPerLocation: 3,
+  /** Validation stops after this many errors (graphql-js then adds one saying it stopped). */
+  maxValidationErrors: 5,
 } as const;
+
+/**
+ * A document over a query limit is refused whole, before the rest of validation runs: one
+ * error, HTTP 400, `QUERY_TOO_COMPLEX`, the message naming the limit (armor's rejection
+ * otherwise escapes validation as an error without a code, answered 200).
+ */
+const refuseTooComplex = [
+  (_context: unknown, error: GraphQLError) => {
+    throw apiError('QUERY_TOO_COMPLEX', error.message);
+  },
+];
+
+/**
+ * Refuses a field (fragment, operation) carrying more than `maxDirectivesPerLocation`
+ * directives, before validation reports each of them: a scanner's ten duplicated unknown
+ * directives on one field get one error, not ten.
+ */
+const directivesPerLocation: Plugin<Context> = {
+  onValidate({ addValidationRule }) {
+    addValidationRule(() => ({
+      enter(node: ASTNode) {
+        const found = 'directives' in node ? (node.directives?.length ?? 0) : 0;
+        if (found > QUERY_LIMITS.maxDirectivesPerLocation) {
+          throw apiError(
+            'QUERY_TOO_COMPLEX',
+            `Directives limit of ${QUERY_LIMITS.maxDirectivesPerLocation} on one field exceeded, found ${found}.`,
+          );
+        }
+      },
+    }));
+  },
+};
+
+/**
+ * Caps the validation errors of one document (graphql-js's `maxErrors`): a scanner's document of
+ * a hundred unknown fields or directives gets a few errors back, not one per mistake.
+ */
+const capValidationErrors: Plugin<Context> = {
+  onValidate({ validateFn, setValidationFn }) {
+    // graphql-js's own signature: (schema, document, rules, options, typeInfo)
+    setValidationFn((schema, document, rules, options, typeInfo) =>
+      validateFn(
+        schema,
+        document,
+        rules,
+        { ...options, maxErrors: QUERY_LIMITS.maxValidationErrors },
+        typeInfo,
+      ),
+    );
+  },
+};
 
 /**
  * What each kind of token may call, read from the declarations on the root fields
@@ -131,7 +193,7 @@ export function createGraphQL(options: {
       maskError: (error, message, isDev) =>
         isQueryTimeout(error)
           ? queryTimeoutError(config.QUERY_TIMEOUT_MS, error)
-          : maskError(error, message, isDev),
+          : withoutOriginalError(maskError(error, message, isDev)),
     },
     logging: {
       debug: (...a) => logger.debug({ yoga: a }, 'yoga'),
@@ -150,14 +212,25 @@ export function createGraphQL(options: {
     plugins: [
       authPlugin(tokens),
       requestErrorCodes,
+      capValidationErrors,
+      directivesPerLocation,
       unavailablePlugin(),
       EnvelopArmorPlugin({
-        maxDepth: { n: QUERY_LIMITS.maxDepth, ignoreIntrospection: false, flattenFragments: true },
+        maxDepth: {
+          n: QUERY_LIMITS.maxDepth,
+          ignoreIntrospection: false,
+          flattenFragments: true,
+          onReject: refuseTooComplex,
+        },
         // every alias counts, `__typename` too (armor exempts it by default)
-        maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [] },
-        maxTokens: { n: QUERY_LIMITS.maxTokens },
-        costLimit: { maxCost: QUERY_LIMITS.maxCost, ignoreIntrospection: true },
-        maxDirectives: { n: QUERY_LIMITS.maxDirectives },
+        maxAliases: { n: QUERY_LIMITS.maxAliases, allowList: [], onReject: refuseTooComplex },
+        maxTokens: { n: QUERY_LIMITS.maxTokens, onReject: refuseTooComplex },
+        costLimit: {
+          maxCost: QUERY_LIMITS.maxCost,
+          ignoreIntrospection: true,
+          onReject: refuseTooComplex,
+        },
+        maxDirectives: { n: QUERY_LIMITS.maxDirectives, onReject: refuseTooComplex },
         blockFieldSuggestion: { enabled: true },
       }),
       graphqlJitPlugin(), // issue #8: compiled execution (graphql-jit.ts)

@@ -38,17 +38,59 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(JSON.stringify(body));
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) throw new PayloadTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new PayloadTooLarge();
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+/**
+ * How much of an oversized body is read and discarded before the 413, and for how long (as
+ * nginx's lingering close): a server that closes with unread bytes in the socket resets the
+ * connection, and a client still writing (Node's fetch, Python's urllib) then sees EPIPE instead
+ * of the answer. Beyond either bound the 413 goes out and the connection closes anyway.
+ */
+export const DRAIN_LIMITS = { bytes: 16 * 1024 * 1024, ms: 5000 } as const;
+
+/**
+ * The body, or PayloadTooLarge once it passes `limit`; the rest of an oversized body is read
+ * and discarded first, within DRAIN_LIMITS, so the client is listening when the 413 comes.
+ */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    let timer: NodeJS.Timeout | undefined;
+    const refuse = () => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      reject(new PayloadTooLarge());
+    };
+    const overflow = () => {
+      tooLarge = true;
+      chunks.length = 0;
+      if (declared > DRAIN_LIMITS.bytes) return refuse();
+      timer = setTimeout(refuse, DRAIN_LIMITS.ms);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (tooLarge) {
+        if (size > DRAIN_LIMITS.bytes) refuse();
+        return;
+      }
+      if (size > limit) return overflow();
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      clearTimeout(timer);
+      if (tooLarge) reject(new PayloadTooLarge());
+      else resolve(Buffer.concat(chunks));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    if (declared > limit) overflow();
+  });
 }
 
 async function serveStatic(webDir: string, pathname: string, res: ServerResponse): Promise<void> {

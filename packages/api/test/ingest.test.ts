@@ -249,15 +249,16 @@ describe('recordEvent / recordEvents', () => {
     expect(n).toBe(0);
   });
 
-  it('fails the whole request on a GraphQL type error (unknown event name)', async () => {
+  it('fails the whole request on a GraphQL type error (a channel outside the enum)', async () => {
+    // an unknown event name is not one: it rejects its item only (contract.test.ts, issue #17)
     const res = await app.gql(
       RECORD_EVENTS,
-      { events: [event({ eventName: 'SESSION_ENDED' })] },
+      { events: [event({ channel: 'DESKTOP' })] },
       INGEST_TOKEN,
     );
     // GraphQL-over-HTTP: variables that do not coerce are a request error, answered with 400
     expect(res.status).toBe(400);
-    expect(res.errors?.[0]?.message).toMatch(/SESSION_ENDED/);
+    expect(res.errors?.[0]?.message).toMatch(/DESKTOP/);
     expect(res.data).toBeUndefined();
   });
 });

@@ -7,6 +7,7 @@ import {
   DEPENDENCY_EVENTS,
   EVENT_GROUPS,
   EVENT_NAMES,
+  fromEnumValue,
   isEventName,
   isPaidTier,
   MONETIZATION_EVENTS,
@@ -146,5 +147,16 @@ describe('toEnumValue', () => {
     const values = EVENT_NAMES.map(toEnumValue);
     expect(new Set(values).size).toBe(17);
     expect(values).toContain('PAID_SUBSCRIPTION_CANCELED');
+  });
+});
+
+describe('fromEnumValue', () => {
+  it('gives the wire value of a CortexEventName value, and anything else back unchanged', () => {
+    expect(fromEnumValue('CONTEXT_LOADED')).toBe('context_loaded');
+    expect(fromEnumValue('PAID_SUBSCRIPTION_CANCELED')).toBe('paid_subscription_canceled');
+    expect(fromEnumValue('SESSION_ENDED')).toBe('SESSION_ENDED');
+    expect(fromEnumValue('Context_Loaded')).toBe('Context_Loaded');
+    expect(fromEnumValue(null)).toBe(null);
+    expect(fromEnumValue(undefined)).toBe(undefined);
   });
 });

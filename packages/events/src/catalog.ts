@@ -74,3 +74,16 @@ export function isPaidTier(tier: string | null | undefined): boolean {
 export function toEnumValue<T extends string>(wire: T): Uppercase<T> {
   return wire.toUpperCase() as Uppercase<T>;
 }
+
+const byEnumValue: ReadonlyMap<string, EventName> = new Map(
+  EVENT_NAMES.map((name) => [toEnumValue(name), name]),
+);
+
+/**
+ * `CONTEXT_LOADED` → `context_loaded`: the wire value of a `CortexEventName` value, which ingest
+ * takes as a string so that a name outside the catalog rejects its item alone (docs/api.md#the-event-catalog).
+ * Anything else comes back as it was, for the item's rules to judge.
+ */
+export function fromEnumValue(value: unknown): unknown {
+  return (typeof value === 'string' && byEnumValue.get(value)) || value;
+}

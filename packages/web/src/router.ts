@@ -31,6 +31,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/CompareView.vue'),
     meta: { title: 'Compare' },
   },
+  { path: '/live', component: () => import('./views/LiveView.vue'), meta: { title: 'Live' } },
   { path: '/errors', component: () => import('./views/ErrorsView.vue'), meta: { title: 'Errors' } },
   {
     path: '/traces',

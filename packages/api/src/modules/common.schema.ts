@@ -5,7 +5,23 @@ import { type ArgBuilder, builder } from '../builder.js';
 import type { PageInfo } from './shared/pagination.js';
 
 /** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
-builder.addScalarType('DateTime', DateTimeResolver);
+/**
+ * graphql-scalars' DateTime, which also takes a time without seconds (`2026-11-25T09:00Z`, as
+ * docs/kpis.md writes it): it means second 0 of that minute.
+ */
+const NO_SECONDS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(Z|[+-]\d{2}:\d{2})$/i;
+const withSeconds = (value: unknown) =>
+  typeof value === 'string' ? value.replace(NO_SECONDS, '$1:00$2') : value;
+const DateTime = new GraphQLScalarType({
+  ...DateTimeResolver.toConfig(),
+  description: `${DateTimeResolver.description} Seconds may be left out (\`2026-11-25T09:00Z\`).`,
+  parseValue: (value) => DateTimeResolver.parseValue(withSeconds(value)),
+  parseLiteral: (ast, variables) =>
+    ast.kind === Kind.STRING
+      ? DateTimeResolver.parseValue(withSeconds(ast.value))
+      : DateTimeResolver.parseLiteral(ast, variables),
+});
+builder.addScalarType('DateTime', DateTime);
 builder.addScalarType('JSON', JSONResolver);
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -84,7 +84,7 @@ function toRecord(r: DbRow): TelemetryRecordRow {
   };
 }
 
-const toRow: { [P in Pipeline]: (r: DbRow) => TelemetryRecordRow } = {
+export const toRow: { [P in Pipeline]: (r: DbRow) => TelemetryRecordRow } = {
   event: (r): TelemetryEventRow => ({
     ...toRecord(r),
     eventName: r.event_name as EventName,

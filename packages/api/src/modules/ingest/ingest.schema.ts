@@ -1,7 +1,7 @@
-import type { Pipeline } from '@cortex-telemetry/events';
+import { fromEnumValue, type Pipeline } from '@cortex-telemetry/events';
 import { builder, type InputFieldBuilder } from '../../builder.js';
 import type { Context } from '../../context.js';
-import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
+import { BetaPhaseEnum, ChannelEnum, SeverityEnum } from '../common.schema.js';
 import { callableBy } from '../shared/access.js';
 import { type IngestResult, ingestItems, ingestLegacy } from './ingest.service.js';
 
@@ -61,11 +61,38 @@ function sharedInputFields(t: InputFieldBuilder) {
   };
 }
 
+/**
+ * Event names come in as strings, checked per item: an enum would be checked by GraphQL while
+ * coercing the variables, and one name outside the catalog (a client built against a newer
+ * catalog) would fail the whole batch instead of its item (issue #17).
+ */
+const EVENT_NAME_DESCRIPTION =
+  'A `CortexEventName` value (`CONTEXT_LOADED`); a name outside the catalog rejects this item only, which is kept in the failed-items store.';
+
+/** The field of each pipeline's input holding an event name, and its wire value. */
+const EVENT_NAME_FIELD: Partial<Record<Pipeline, string>> = {
+  event: 'eventName',
+  error: 'relatedEventName',
+};
+
+function withWireEventNames(pipeline: Pipeline, items: unknown[]): unknown[] {
+  const field = EVENT_NAME_FIELD[pipeline];
+  if (!field) return items;
+  return items.map((item) => {
+    const value = (item as Record<string, unknown>)[field];
+    const wire = fromEnumValue(value);
+    return wire === value ? item : { ...(item as object), [field]: wire };
+  });
+}
+
 const EventInput = builder.inputType('EventInput', {
   description: 'One usage event of the catalog.',
   fields: (t) => ({
     eventId: t.id({ description: 'Client-generated UUID; the idempotency key.' }),
-    eventName: t.field({ type: EventNameEnum, required: true, description: 'Catalog event.' }),
+    eventName: t.string({
+      required: true,
+      description: EVENT_NAME_DESCRIPTION,
+    }),
     result: t.string({ description: 'Outcome, ≤ 32 characters; default `success`.' }),
     durationMs: t.int({ description: 'Duration in milliseconds, ≥ 0.' }),
     ...sharedInputFields(t),
@@ -83,9 +110,8 @@ const ErrorInput = builder.inputType('ErrorInput', {
       description: 'Grouping key; computed from the type and top frames when absent.',
     }),
     severity: t.field({ type: SeverityEnum, required: true, description: 'Severity.' }),
-    relatedEventName: t.field({
-      type: EventNameEnum,
-      description: 'The catalog event during which the error happened.',
+    relatedEventName: t.string({
+      description: `The catalog event during which the error happened. ${EVENT_NAME_DESCRIPTION}`,
     }),
     ...sharedInputFields(t),
   }),
@@ -163,7 +189,12 @@ for (const p of pipelines) {
       description: `Record one ${p.what}. A rule violation is reported in \`errors\`, not thrown.`,
       args: { [p.arg]: t.arg({ type: p.input as typeof EventInput, required: true }) },
       resolve: (_root, args, ctx) =>
-        ingestItems(ctx.em, p.pipeline, [args[p.arg]], options(ctx, p.one, p.arg)),
+        ingestItems(
+          ctx.em,
+          p.pipeline,
+          withWireEventNames(p.pipeline, [args[p.arg]]),
+          options(ctx, p.one, p.arg),
+        ),
     }),
   );
   builder.mutationField(p.many, (t) =>
@@ -179,7 +210,7 @@ for (const p of pipelines) {
         ingestItems(
           ctx.em,
           p.pipeline,
-          args[p.args] as unknown[],
+          withWireEventNames(p.pipeline, args[p.args] as unknown[]),
           options(ctx, p.many, p.args, args.sentAt as Date | null),
         ),
     }),

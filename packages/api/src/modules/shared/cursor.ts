@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { badInput } from '../../errors.js';
 
 /**
@@ -17,10 +16,8 @@ export function decodeCursor(cursor: string, argument = 'after'): (string | numb
   } catch {
     // fall through to the error below
   }
-  // no HTTP status here, unlike a key of the wrong shape below (#20 kept the answers as they were)
-  throw new GraphQLError(`${argument}: not a cursor returned by this API`, {
-    extensions: { code: 'BAD_USER_INPUT', field: argument },
-  });
+  // BAD_USER_INPUT with its HTTP 400, like a key of the wrong shape below (issue #17)
+  throw badInput(`${argument}: not a cursor returned by this API`, argument);
 }
 
 /** The sort key of a list row: (timestamp, id), then the user since ids are unique per user. */

@@ -8,8 +8,8 @@ export interface PageInfo {
   hasNextPage: boolean;
 }
 
-export function checkPageSize(first: number, argument = 'first'): void {
-  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE_SIZE) {
-    throw badInput(`${argument}: must be between 1 and ${MAX_PAGE_SIZE} (got ${first})`, argument);
+export function checkPageSize(first: number, argument = 'first', max = MAX_PAGE_SIZE): void {
+  if (!Number.isInteger(first) || first < 1 || first > max) {
+    throw badInput(`${argument}: must be between 1 and ${max} (got ${first})`, argument);
   }
 }
