@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './modules/common.schema.js';
 import './modules/ingest/ingest.schema.js';
 import './modules/admin/failed-items.schema.js';
+import './modules/admin/replay.schema.js';
 import './modules/kpi/kpi.schema.js';
 import './modules/cohorts/cohorts.schema.js';
 import './modules/analytics/analytics.schema.js';
