@@ -65,20 +65,27 @@ const lifecycleSql = (period: CohortPeriod) => `
 with active as (${activePeriods(period)}),
 first_period as (select user_id_hash, min(period) as first from active group by 1),
 periods as (${windowPeriods(period)}),
+-- who is active in each listed period, and who was in the period before it
+cur as (select user_id_hash, period from active join periods using (period)),
+prev as (
+  select user_id_hash, a.period + ${step(period)} as period from active a
+  join periods p on p.period = a.period + ${step(period)}
+),
+users as (
+  select period, user_id_hash, c.user_id_hash is not null as now,
+    v.user_id_hash is not null as before
+  from cur c full join prev v using (user_id_hash, period)
+),
 rows as (
   select p.period,
-    (select count(*) from first_period f where f.first = p.period)::int as "new",
-    (select count(*) from active a join active b using (user_id_hash)
-      where a.period = p.period and b.period = p.period - ${step(period)})::int as "returning",
-    (select count(*) from active a join first_period f using (user_id_hash)
-      where a.period = p.period and f.first < p.period
-        and not exists (select 1 from active b where b.user_id_hash = a.user_id_hash
-          and b.period = p.period - ${step(period)}))::int as "resurrecting",
-    (select count(*) from active b where b.period = p.period - ${step(period)}
-      and not exists (select 1 from active a where a.user_id_hash = b.user_id_hash
-        and a.period = p.period))::int as "dormant",
-    (select count(*) from active a where a.period = p.period)::int as "active"
-  from periods p
+    count(*) filter (where u.now and f.first = p.period)::int as "new",
+    count(*) filter (where u.now and u.before)::int as "returning",
+    count(*) filter (where u.now and not u.before and f.first < p.period)::int as resurrecting,
+    count(*) filter (where u.before and not u.now)::int as dormant,
+    count(*) filter (where u.now)::int as "active"
+  from periods p left join users u using (period)
+  left join first_period f using (user_id_hash)
+  group by p.period
 )
 select coalesce(json_agg(json_build_object('start', period::text, 'new', "new",
   'returning', "returning", 'resurrecting', resurrecting, 'dormant', dormant, 'active', "active")

@@ -197,7 +197,9 @@ function document(c: Case): string {
     return `{ result: ${c.field}(${args}${cohortArgs(c.cohort)}) { ${COHORT_FIELDS[c.cohort.kind]} } }`;
   }
   const body =
-    c.field === 'kpis' ? KPIS.map((k) => `${k} { ${FIELDS[k]} }`).join(' ') : FIELDS[c.field as NaiveKpi];
+    c.field === 'kpis'
+      ? KPIS.map((k) => `${k} { ${FIELDS[k]} }`).join(' ')
+      : FIELDS[c.field as NaiveKpi];
   return `{ result: ${c.field}(${args}) { ${body} } }`;
 }
 
