@@ -12,6 +12,7 @@ import {
 } from '@cortex-telemetry/api';
 import pg from 'pg';
 import { pino } from 'pino';
+import { type NaiveCohort, naiveCohort } from './cohorts-naive.sql.js';
 import { kpiFanOut } from './kpi-fanout.js';
 import { type NaiveKpi, naiveKpi, naiveWindow, type Queryable } from './kpi-naive.sql.js';
 import { DEFAULT_LAST_DAY, syntheticEvents } from './synthetic.js';
@@ -120,13 +121,31 @@ const FIELDS: Record<NaiveKpi, string> = {
 };
 const KPIS = Object.keys(FIELDS) as NaiveKpi[];
 
+type CohortField = NaiveCohort['kind'];
+
+const COHORT_FIELDS: Record<CohortField, string> = {
+  retention: 'cohorts { start size values incomplete } average { values }',
+  lifecycle: 'periods { start new returning resurrecting dormant active }',
+  funnel: `steps { eventName users conversionFromStart conversionFromPrevious
+    medianSecondsFromPrevious }`,
+};
+
 interface Case {
   label: string;
-  field: NaiveKpi | 'kpis';
+  field: NaiveKpi | 'kpis' | CohortField;
   days: number;
   phase?: 'open_beta';
   channel?: 'extension';
+  /** Retention, lifecycle and funnels: their own arguments, and the naive query's. */
+  cohort?: NaiveCohort;
 }
+
+const FUNNEL_STEPS = [
+  'extension_activated',
+  'context_created',
+  'context_loaded',
+  'paid_subscription_started',
+];
 
 const CASES: Case[] = [
   { label: 'kpis(days: 30)', field: 'kpis', days: 30 },
@@ -140,12 +159,47 @@ const CASES: Case[] = [
   ...KPIS.flatMap((field) =>
     [7, 30, 90].map((days) => ({ label: `${field}(days: ${days})`, field, days })),
   ),
+  {
+    label: 'retention(WEEK, 12, days: 90)',
+    field: 'retention',
+    days: 90,
+    cohort: { kind: 'retention', period: 'WEEK', intervals: 12 },
+  },
+  {
+    label: 'lifecycle(DAY, days: 90)',
+    field: 'lifecycle',
+    days: 90,
+    cohort: { kind: 'lifecycle', period: 'DAY' },
+  },
+  {
+    label: 'funnel(4 steps, 14 d, days: 30)',
+    field: 'funnel',
+    days: 30,
+    cohort: { kind: 'funnel', steps: FUNNEL_STEPS, windowDays: 14 },
+  },
 ];
+
+/** The GraphQL arguments of a cohort case beyond the window's. */
+function cohortArgs(q: NaiveCohort): string {
+  switch (q.kind) {
+    case 'retention':
+      return `, period: ${q.period}, intervals: ${q.intervals}, type: FIRST_TIME`;
+    case 'lifecycle':
+      return `, period: ${q.period}`;
+    case 'funnel':
+      return `, steps: [${q.steps.map((s) => s.toUpperCase()).join(', ')}], windowDays: ${q.windowDays}`;
+  }
+}
 
 function document(c: Case): string {
   const args = `days: ${c.days}, asOf: "${AS_OF.toISOString()}"${c.phase ? `, phase: ${c.phase.toUpperCase()}` : ''}${c.channel ? `, channel: ${c.channel.toUpperCase()}` : ''}`;
+  if (c.cohort) {
+    return `{ result: ${c.field}(${args}${cohortArgs(c.cohort)}) { ${COHORT_FIELDS[c.cohort.kind]} } }`;
+  }
   const body =
-    c.field === 'kpis' ? KPIS.map((k) => `${k} { ${FIELDS[k]} }`).join(' ') : FIELDS[c.field];
+    c.field === 'kpis'
+      ? KPIS.map((k) => `${k} { ${FIELDS[k]} }`).join(' ')
+      : FIELDS[c.field as NaiveKpi];
   return `{ result: ${c.field}(${args}) { ${body} } }`;
 }
 
@@ -156,7 +210,8 @@ async function naive(db: Queryable, c: Case): Promise<any> {
     channel: c.channel ?? null,
     inactiveDays: 7,
   };
-  if (c.field !== 'kpis') return naiveKpi(db, c.field, p);
+  if (c.cohort) return naiveCohort(db, c.cohort, p);
+  if (c.field !== 'kpis') return naiveKpi(db, c.field as NaiveKpi, p);
   const all: Record<string, unknown> = {};
   for (const k of KPIS) all[k] = await naiveKpi(db, k, p);
   return all;
