@@ -4,7 +4,7 @@ import { GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Config } from './config.js';
+import { alertSettingsOf, type Config } from './config.js';
 import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import { badInput, errorResponse, forbidden, unauthenticated } from './errors.js';
@@ -111,6 +111,7 @@ export function createGraphQL(options: {
   logger: Logger;
 }) {
   const { orm, config, tokens, logger } = options;
+  const alerts = alertSettingsOf(config);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -146,6 +147,7 @@ export function createGraphQL(options: {
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
       scrubber: config.scrubber,
       logger,
+      alerts,
     }),
     plugins: [
       authPlugin(tokens),

@@ -80,7 +80,9 @@ export class Migration20261206210000 extends Migration {
     this.addSql(
       "create index alert_deliveries_due_idx on alert_deliveries (next_attempt_at) where status = 'pending';",
     );
-    this.addSql('create index alert_deliveries_rule_idx on alert_deliveries (rule_id, created_at desc);');
+    this.addSql(
+      'create index alert_deliveries_rule_idx on alert_deliveries (rule_id, created_at desc);',
+    );
     this.addSql(`create table alert_delivery_attempts (
       id uuid primary key,
       delivery_id uuid not null references alert_deliveries (id) on delete cascade,
@@ -100,8 +102,6 @@ end $$;`);
   }
 
   override async down(): Promise<void> {
-    this.addSql(
-      `drop table if exists ${[...TABLES].reverse().join(', ')};`,
-    );
+    this.addSql(`drop table if exists ${[...TABLES].reverse().join(', ')};`);
   }
 }
