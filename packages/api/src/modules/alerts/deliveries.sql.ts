@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, type SqlTransaction } from '../../db/sql.js';
+import { withDates } from './dates.js';
 
 export interface DeliveryRow {
   id: string;
@@ -14,6 +15,13 @@ export interface DeliveryRow {
   give_up_at: Date;
   finished_at: Date | null;
 }
+
+const deliveryDates = withDates<DeliveryRow>(
+  'created_at',
+  'next_attempt_at',
+  'give_up_at',
+  'finished_at',
+);
 
 export interface NewDelivery {
   id: string;
@@ -68,7 +76,7 @@ export const claimDueDeliveries = (em: EntityManager, now: Date, limit: number, 
     claimDueSql,
     { now: now.toISOString(), limit, leaseMs },
     { name: 'claimDueAlertDeliveries' },
-  );
+  ).then(deliveryDates);
 
 export interface AttemptWrite {
   id: string;
@@ -133,7 +141,7 @@ export const getDeliveries = (em: EntityManager, ruleIds: string[], perRule: num
     getDeliveriesSql,
     { ruleIds: `{${ruleIds.join(',')}}`, perRule },
     { name: 'getAlertDeliveries' },
-  );
+  ).then(deliveryDates);
 
 export interface AttemptRow {
   id: string;
@@ -150,4 +158,4 @@ export const getAttempts = (em: EntityManager, deliveryIds: string[]) =>
     'select * from alert_delivery_attempts where delivery_id = any(:ids::uuid[]) order by delivery_id, attempted_at, id',
     { ids: `{${deliveryIds.join(',')}}` },
     { name: 'getAlertDeliveryAttempts' },
-  );
+  ).then(withDates<AttemptRow>('attempted_at'));

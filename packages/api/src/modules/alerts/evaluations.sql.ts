@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, type SqlTransaction } from '../../db/sql.js';
+import { withDates } from './dates.js';
 
 export interface EvaluationRow {
   id: string;
@@ -25,7 +26,7 @@ export const getEvaluations = (em: EntityManager, ruleIds: string[], perRule: nu
     getEvaluationsSql,
     { ruleIds: `{${ruleIds.join(',')}}`, perRule },
     { name: 'getAlertEvaluations' },
-  );
+  ).then(withDates<EvaluationRow>('evaluated_at'));
 
 export interface EvaluationWrite {
   id: string;

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, type SqlTransaction } from '../../db/sql.js';
+import { withDates } from './dates.js';
 
 /** One alert rule as stored (docs/alerts.md#rules). */
 export interface AlertRuleRow {
@@ -27,6 +28,15 @@ export interface AlertRuleRow {
   updated_at: Date;
 }
 
+const ruleDates = withDates<AlertRuleRow>(
+  'snoozed_until',
+  'last_checked_at',
+  'next_check_at',
+  'errors_seen_until',
+  'created_at',
+  'updated_at',
+);
+
 /*
  * The rules, oldest first; one rule with `:id`, every rule without. `for update` is only added
  * by getRuleForUpdate below, inside the transaction that changes the rule's state.
@@ -36,7 +46,7 @@ select * from alert_rules where (:id::uuid is null or id = :id::uuid)
 order by created_at, id`;
 
 export const getRules = (em: EntityManager, id: string | null) =>
-  runSql<AlertRuleRow>(em, listRulesSql, { id }, { name: 'getAlertRules' });
+  runSql<AlertRuleRow>(em, listRulesSql, { id }, { name: 'getAlertRules' }).then(ruleDates);
 
 /** The rule, locked until `transaction` ends: two checks of one rule change its state in turn. */
 export const getRuleForUpdate = async (
@@ -50,7 +60,7 @@ export const getRuleForUpdate = async (
       'select * from alert_rules where id = :id::uuid for update',
       { id },
       { name: 'getAlertRuleForUpdate', transaction },
-    )
+    ).then(ruleDates)
   )[0];
 
 /* The rules whose scheduled run is due at `:now`, earliest first. */
@@ -60,4 +70,4 @@ export const getDueRules = (em: EntityManager, now: Date) =>
     'select * from alert_rules where next_check_at <= :now::timestamptz order by next_check_at, id',
     { now: now.toISOString() },
     { name: 'getDueAlertRules' },
-  );
+  ).then(ruleDates);
