@@ -6,7 +6,9 @@ import { Migration } from '@mikro-orm/migrations';
  * and its outbox rows are written in one transaction, so a delivery survives a crash between
  * the change and the POST. Ids are UUIDs made by the server (no identity columns), and on a
  * Citus coordinator all five tables are reference tables: a few rows per rule, no user column
- * (docs/scale-out.md). Frozen: plain SQL only.
+ * (docs/scale-out.md). No foreign keys: Citus would convert the tables along the key graph,
+ * which it refuses in the transaction that distributed the telemetry tables (a fresh database
+ * migrates in one); deleting a rule deletes its rows itself. Frozen: plain SQL only.
  */
 const TABLES = [
   'alert_rules',
@@ -45,7 +47,7 @@ export class Migration20261206210000 extends Migration {
     this.addSql('create index alert_rules_next_check_idx on alert_rules (next_check_at);');
     this.addSql(`create table alert_destinations (
       id uuid primary key,
-      rule_id uuid not null references alert_rules (id) on delete cascade,
+      rule_id uuid not null,
       position int not null,
       url text not null,
       format text not null,
@@ -54,7 +56,7 @@ export class Migration20261206210000 extends Migration {
     this.addSql('create index alert_destinations_rule_idx on alert_destinations (rule_id);');
     this.addSql(`create table alert_evaluations (
       id uuid primary key,
-      rule_id uuid not null references alert_rules (id) on delete cascade,
+      rule_id uuid not null,
       evaluated_at timestamptz not null,
       state text not null,
       value double precision,
@@ -66,8 +68,8 @@ export class Migration20261206210000 extends Migration {
     );
     this.addSql(`create table alert_deliveries (
       id uuid primary key,
-      rule_id uuid not null references alert_rules (id) on delete cascade,
-      destination_id uuid not null references alert_destinations (id) on delete cascade,
+      rule_id uuid not null,
+      destination_id uuid not null,
       kind text not null,
       body text not null,
       status text not null default 'pending',
@@ -85,7 +87,7 @@ export class Migration20261206210000 extends Migration {
     );
     this.addSql(`create table alert_delivery_attempts (
       id uuid primary key,
-      delivery_id uuid not null references alert_deliveries (id) on delete cascade,
+      delivery_id uuid not null,
       attempted_at timestamptz not null,
       status_code int,
       error text

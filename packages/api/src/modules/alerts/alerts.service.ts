@@ -88,7 +88,8 @@ export const alertService = {
     return viewOf(await oneRule(em, id), now);
   },
 
-  delete: async (em: EntityManager, id: string) => (await deleteRule(em, checkId(id))) > 0,
+  delete: (em: EntityManager, id: string) =>
+    inTransaction(em, (transaction) => deleteRule(em, checkId(id), transaction)),
 
   /** Evaluates now; notifies only when the state changes (evaluate-rule.ts). */
   check: async (em: EntityManager, id: string, settings: AlertSettings, now: Date) => {

@@ -85,11 +85,32 @@ export const updateRule = (
     transaction,
   });
 
-/* Its destinations, evaluations and deliveries go with it (on delete cascade). */
-export const deleteRule = (em: EntityManager, id: string) =>
-  runSql(
-    em,
-    'delete from alert_rules where id = :id::uuid',
-    { id },
-    { name: 'deleteAlertRule', result: 'rowCount' },
-  );
+/*
+ * A rule and everything of it: its delivery attempts, deliveries, evaluations and destinations
+ * (the tables have no foreign keys: see Migration20261206210000), in the caller's transaction.
+ */
+const deleteRuleSql = [
+  'delete from alert_delivery_attempts where delivery_id in (select id from alert_deliveries where rule_id = :id::uuid)',
+  'delete from alert_deliveries where rule_id = :id::uuid',
+  'delete from alert_evaluations where rule_id = :id::uuid',
+  'delete from alert_destinations where rule_id = :id::uuid',
+  'delete from alert_rules where id = :id::uuid',
+];
+
+/** Answers whether the rule existed. */
+export async function deleteRule(
+  em: EntityManager,
+  id: string,
+  transaction: SqlTransaction,
+): Promise<boolean> {
+  let rules = 0;
+  for (const sql of deleteRuleSql) {
+    rules = await runSql(
+      em,
+      sql,
+      { id },
+      { name: 'deleteAlertRule', result: 'rowCount', transaction },
+    );
+  }
+  return rules > 0;
+}
