@@ -336,3 +336,74 @@ describe('validation', () => {
     }
   });
 });
+
+describe('rule management', () => {
+  it('checks now, updates keeping a destination and its secret, and deletes', async () => {
+    const rule = await createRule({
+      name: 'sessions',
+      metric: 'cdr.sessions',
+      condition: 'ABOVE',
+      threshold: 5,
+      days: 1,
+      destinations: [{ url: `${receiver.base}/manage`, secret: SECRET }],
+    });
+    const destination = rule.destinations[0]?.id;
+    // yesterday (real clock) has no session: 0, not above 5, nothing sent
+    const checked = await app.gql(
+      'mutation ($id: ID!) { checkAlertRule(id: $id) { state value previousValue message notified window { days } } }',
+      { id: rule.id },
+    );
+    expect(checked.data?.checkAlertRule).toEqual({
+      state: 'OK',
+      value: 0,
+      previousValue: 0,
+      message: '0 is not above 5',
+      notified: false,
+      window: { days: 1 },
+    });
+
+    const updated = await app.gql(
+      `mutation ($id: ID!, $rule: AlertRuleInput!) {
+        updateAlertRule(id: $id, rule: $rule) { name threshold state destinations { id url format secret } }
+      }`,
+      {
+        id: rule.id,
+        rule: {
+          name: 'sessions (renamed)',
+          metric: 'cdr.sessions',
+          condition: 'ABOVE',
+          threshold: 6,
+          days: 1,
+          destinations: [
+            { id: destination, url: `${receiver.base}/manage` },
+            { url: `${receiver.base}/manage2`, format: 'SLACK', secret: 'another-secret-16+' },
+          ],
+        },
+      },
+    );
+    expect(updated.data?.updateAlertRule).toEqual({
+      name: 'sessions (renamed)',
+      threshold: 6,
+      state: 'OK',
+      destinations: [
+        { id: destination, url: `${receiver.base}/manage`, format: 'JSON', secret: SECRET },
+        {
+          id: expect.any(String),
+          url: `${receiver.base}/manage2`,
+          format: 'SLACK',
+          secret: 'another-secret-16+',
+        },
+      ],
+    });
+
+    const del = 'mutation ($id: ID!) { deleteAlertRule(id: $id) }';
+    expect((await app.gql(del, { id: rule.id })).data).toEqual({ deleteAlertRule: true });
+    expect((await app.gql(del, { id: rule.id })).data).toEqual({ deleteAlertRule: false });
+    expect((await app.gql(RULE, { id: rule.id })).data).toEqual({ alertRule: null });
+    expect(
+      await app.sql('select count(*)::int as n from alert_destinations where rule_id = ?', [
+        rule.id,
+      ]),
+    ).toEqual([{ n: 0 }]);
+  });
+});
