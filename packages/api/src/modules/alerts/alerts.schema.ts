@@ -283,15 +283,13 @@ const AlertRuleRef = builder.objectRef<AlertRuleView>('AlertRule').implement({
       type: [EvaluationRef],
       description: 'Its last checks, newest first.',
       args: { last: t.arg.int({ defaultValue: 20, description: 'How many, 1–200.' }) },
-      resolve: (r, a, ctx) =>
-        alertService.evaluations(ctx.em, r.row.id, Math.min(Math.max(a.last ?? 20, 1), 200)),
+      resolve: (r, a, ctx) => alertService.evaluations(ctx.em, r.row.id, a.last ?? 20),
     }),
     deliveries: t.field({
       type: [DeliveryRef],
       description: 'Its last notifications with every attempt, newest first.',
       args: { last: t.arg.int({ defaultValue: 20, description: 'How many, 1–200.' }) },
-      resolve: (r, a, ctx) =>
-        alertService.deliveries(ctx.em, r.row.id, Math.min(Math.max(a.last ?? 20, 1), 200)),
+      resolve: (r, a, ctx) => alertService.deliveries(ctx.em, r.row.id, a.last ?? 20),
     }),
   }),
 });

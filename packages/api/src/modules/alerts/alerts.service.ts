@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AlertSettings } from '../../context.js';
 import { inTransaction } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
-import type { AlertState, DestinationFormat } from './alert-kinds.js';
+import { checkIntegerBetween } from '../shared/window.js';
+import type { AlertState } from './alert-kinds.js';
 import { type DeliveryRow, getAttempts, getDeliveries } from './deliveries.sql.js';
 import { type DestinationRow, getDestinations, replaceDestinations } from './destinations.sql.js';
 import { evaluateRule, queueTestNotification } from './evaluate-rule.js';
@@ -44,6 +45,9 @@ const checkId = (id: string) => {
 export interface DeliveryView extends DeliveryRow {
   attemptLog: { attemptedAt: Date; statusCode: number | null; error: string | null }[];
 }
+
+/** How many checks or deliveries of a rule one read answers at most. */
+export const MAX_LAST = 200;
 
 /** The alert service: the module's one face for the schema and the scheduler. */
 export const alertService = {
@@ -123,10 +127,14 @@ export const alertService = {
     getDestinations(em, [ruleId]),
 
   evaluations: (em: EntityManager, ruleId: string, last: number): Promise<EvaluationRow[]> =>
-    getEvaluations(em, [ruleId], last),
+    getEvaluations(em, [ruleId], checkIntegerBetween('last', last, 1, MAX_LAST)),
 
   deliveries: async (em: EntityManager, ruleId: string, last: number): Promise<DeliveryView[]> => {
-    const deliveries = await getDeliveries(em, [ruleId], last);
+    const deliveries = await getDeliveries(
+      em,
+      [ruleId],
+      checkIntegerBetween('last', last, 1, MAX_LAST),
+    );
     const attempts =
       deliveries.length > 0
         ? await getAttempts(
@@ -142,5 +150,3 @@ export const alertService = {
     }));
   },
 };
-
-export type { DestinationFormat };

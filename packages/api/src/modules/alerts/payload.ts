@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { KpiWindow } from '../shared/window.js';
+import { type KpiWindow, shiftDay } from '../shared/window.js';
 import type { DeliveryKind, DestinationFormat } from './alert-kinds.js';
 import type { ChannelMove } from './evaluate.js';
 import type { ErrorGrowthRow } from './get-error-growth.sql.js';
@@ -80,12 +80,8 @@ export function dashboardLink(
   const query = new URLSearchParams();
   if (facts.window) {
     query.set('days', String(facts.window.days));
-    query.set(
-      'asOf',
-      facts.window.endDay === facts.window.startDay
-        ? facts.window.startDay
-        : new Date(facts.window.to.getTime() - 86_400_000).toISOString().slice(0, 10),
-    );
+    // the window's last day, so the page shows the same days
+    query.set('asOf', shiftDay(facts.window.endDay, -1));
   }
   if (facts.rule.channel) query.set('channel', facts.rule.channel);
   const q = query.toString();
