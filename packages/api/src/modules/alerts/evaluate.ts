@@ -49,6 +49,12 @@ export async function readMetric(
   return typeof value === 'number' ? value : null;
 }
 
+/**
+ * Changes are differences of floating-point rates: 0.6 − 0.5 is 0.09999999999999998, and a rule
+ * on "fell by 0.1" must fire for it.
+ */
+const EPSILON = 1e-9;
+
 export interface ConditionSpec {
   condition: AlertCondition;
   threshold: number;
@@ -76,13 +82,13 @@ export function conditionHolds(
     if (previous === 0)
       return { firing: false, message: 'the previous window is 0: no relative change' };
     const share = delta / Math.abs(previous);
-    const firing = share >= threshold;
+    const firing = share >= threshold - EPSILON;
     return {
       firing,
       message: `${condition === 'increase' ? 'rose' : 'fell'} by ${share} of ${previous} (from ${previous} to ${value}; threshold ${threshold})`,
     };
   }
-  const firing = delta >= threshold;
+  const firing = delta >= threshold - EPSILON;
   return {
     firing,
     message: `${condition === 'increase' ? 'rose' : 'fell'} by ${delta} (from ${previous} to ${value}; threshold ${threshold})`,
