@@ -118,3 +118,55 @@ describe('the outbox', () => {
     expect(JSON.parse(posts[0]?.body ?? '').value).toBe(1);
   });
 });
+
+describe('a DAILY rule', () => {
+  it('runs at 01:00 UTC on the injected clock, over the complete day before', async () => {
+    const created = await app.gql(CREATE, {
+      rule: {
+        name: 'daily sessions',
+        metric: 'cdr.sessions',
+        condition: 'BELOW',
+        threshold: 100,
+        days: 1,
+        schedule: 'DAILY',
+        destinations: [{ url: `${receiver.base}/daily`, secret: 'sixteen-characters!' }],
+      },
+    });
+    const id = created.data?.createAlertRule.id as string;
+    // created at the real time; the test's clock starts on 2026-11-12
+    await app.sql('update alert_rules set next_check_at = ? where id = ?', [
+      '2026-11-12T01:00:00.000Z',
+      id,
+    ]);
+    await record(app, [
+      ev('SESSION_STARTED', '2026-11-11T09:00:00.000Z', 'u7', { sessionId: 's7' }),
+      ev('SESSION_STARTED', '2026-11-12T00:30:00.000Z', 'u8', { sessionId: 's8' }),
+    ]);
+    const s = scheduler();
+    const shown = async () =>
+      (
+        await app.gql(
+          'query ($id: ID!) { alertRule(id: $id) { state lastValue lastCheckedAt nextCheckAt } }',
+          { id },
+        )
+      ).data?.alertRule;
+    now = new Date('2026-11-12T00:59:59.000Z');
+    await s.tick();
+    expect(await shown()).toEqual({
+      state: 'OK',
+      lastValue: null,
+      lastCheckedAt: null,
+      nextCheckAt: '2026-11-12T01:00:00.000Z',
+    });
+    now = new Date('2026-11-12T01:00:00.000Z');
+    await s.tick();
+    await s.stop();
+    // 11-11 only (today's 00:30 session is not in a complete day): 1 session, below 100
+    expect(await shown()).toEqual({
+      state: 'FIRING',
+      lastValue: 1,
+      lastCheckedAt: '2026-11-12T01:00:00.000Z',
+      nextCheckAt: '2026-11-13T01:00:00.000Z',
+    });
+  });
+});
