@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AlertScheduler, startAlertScheduler } from '../src/modules/alerts/scheduler.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
@@ -54,8 +54,17 @@ async function createRule(rule: Record<string, unknown>) {
   return res.data?.createAlertRule as { id: string; destinations: { id: string }[] };
 }
 
+/** docs/alerts.md#signature's verification, as a receiver would write it. */
+function verified(rawBody: string, header: unknown, secret: string) {
+  const expected = `sha256=${createHmac('sha256', secret).update(rawBody).digest('hex')}`;
+  return (
+    typeof header === 'string' &&
+    header.length === expected.length &&
+    timingSafeEqual(Buffer.from(header), Buffer.from(expected))
+  );
+}
 const verify = (body: string, header: unknown) =>
-  header === `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
+  verified(body, header, SECRET) && !verified(body, header, `${SECRET}x`);
 
 describe('a CDR rule', () => {
   it('fires once when a batch pushes CDR below the threshold, and resolves once', async () => {
