@@ -26,4 +26,14 @@ export interface Context {
   scrubber: Scrubber;
   /** The server's logger, for what a request must leave on record (e.g. an erasure). */
   logger: Logger;
+  /** What alert rules need from the configuration (docs/alerts.md). */
+  alerts: AlertSettings;
+}
+
+/** `ALERT_ALLOW_PRIVATE_URLS` and the dashboard's address, for alert rules and notifications. */
+export interface AlertSettings {
+  /** Loopback, link-local and private destinations allowed (tests, local setups). */
+  allowPrivateUrls: boolean;
+  /** Where the dashboard is reached, for the link in every notification. */
+  dashboardUrl: string;
 }

@@ -4,7 +4,7 @@ import { type ASTNode, GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Config } from './config.js';
+import { alertSettingsOf, type Config } from './config.js';
 import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import {
@@ -173,6 +173,7 @@ export function createGraphQL(options: {
   logger: Logger;
 }) {
   const { orm, config, tokens, logger } = options;
+  const alerts = alertSettingsOf(config);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -208,6 +209,7 @@ export function createGraphQL(options: {
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
       scrubber: config.scrubber,
       logger,
+      alerts,
     }),
     plugins: [
       authPlugin(tokens),

@@ -4,8 +4,9 @@ import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import { pino } from 'pino';
 import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { type BootOptions, boot } from './boot.js';
-import { loadConfig } from './config.js';
+import { alertSettingsOf, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { startAlertScheduler } from './modules/alerts/scheduler.js';
 import { ingestItems } from './modules/ingest/ingest.service.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
@@ -72,6 +73,12 @@ async function main(): Promise<void> {
       failedItems: config.RETENTION_DAYS_FAILED_ITEMS,
     },
   });
+  // alert rules on their schedule, and the outbox delivered (also what a crash left pending)
+  const alerts = startAlertScheduler({
+    newEm: () => orm.em.fork(),
+    settings: alertSettingsOf(config),
+    onError: (error) => logger.warn({ err: error }, 'alert check or delivery failed; retrying'),
+  });
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
     logger.info({ url }, 'listening');
@@ -101,6 +108,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(force);
     await folder.stop();
+    await alerts.stop();
     await retention.stop();
     await orm.close();
     await embedded?.stop();

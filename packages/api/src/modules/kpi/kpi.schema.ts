@@ -15,7 +15,7 @@ import {
 } from './kpi.service.js';
 
 /** The KPI types and queries of packages/schema/schema.graphql; definitions in docs/kpis.md and the `get-*.sql.ts` files. */
-const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
+export const KpiWindowRef = builder.objectRef<KpiWindow>('KpiWindow').implement({
   description: 'The UTC days a KPI covers: [from, to), whole days, `to` exclusive.',
   fields: (t) => ({
     from: t.expose('from', {
