@@ -7,6 +7,7 @@ import './modules/kpi/kpi.schema.js';
 import './modules/analytics/analytics.schema.js';
 import './modules/dashboard/dashboard.schema.js';
 import './modules/privacy/privacy.schema.js';
+import './modules/access/access.schema.js';
 
 export const schema = builder.toSchema();
 

@@ -4,6 +4,7 @@ import {
   INGEST_TOKEN,
   startTestApp,
   type TestApp,
+  VIEWER_TOKEN,
 } from '../../api/test/helpers/app.js';
 import {
   invalidEvent,
@@ -94,8 +95,50 @@ describe('dashboard', () => {
     const notice = page.getByRole('status');
     await notice.waitFor();
     expect(await notice.textContent()).toContain('401 Unauthorized');
-    await page.getByLabel('Admin token').waitFor();
+    await page.getByLabel('Admin or viewer token').waitFor();
     expect(await storedToken(page)).toBeNull();
+    await page.context().close();
+  });
+
+  it('a viewer token signs in to the read-only dashboard: no rejected items, no admin actions', async () => {
+    const page = await openDashboard(browser, app.baseUrl, '/failed');
+    await signIn(page, VIEWER_TOKEN);
+
+    // /failed is admin-only: the viewer lands on the open beta, whose reads it may make
+    await page.waitForURL(`${app.baseUrl}/open-beta`);
+    await page.getByTestId('kpi-card-cdr').getByTestId('kpi-value').waitFor();
+    expect((await page.getByTestId('read-only').textContent())?.trim()).toBe('Read-only');
+    const links = await page
+      .getByRole('navigation', { name: 'Dashboards' })
+      .getByRole('link')
+      .allTextContents();
+    expect(links.map((l) => l.trim())).toEqual([
+      'Closed beta',
+      'Open beta',
+      'Compare',
+      'Errors',
+      'Performance',
+      'Status',
+    ]);
+    expect(await storedToken(page)).toBe(VIEWER_TOKEN);
+    // typing the admin-only address leads back, and the session stays
+    await page.goto(`${app.baseUrl}/failed`);
+    await page.waitForURL(`${app.baseUrl}/open-beta`);
+    expect(await reasons(page).count()).toBe(0);
+    // the errors page reads with a viewer token without a refusal ending the session
+    await page.getByRole('link', { name: 'Errors' }).click();
+    await page.waitForURL(`${app.baseUrl}/errors`);
+    await page.getByTestId('read-only').waitFor();
+    expect(await storedToken(page)).toBe(VIEWER_TOKEN);
+    await page.context().close();
+  });
+
+  it('an admin sees no read-only mark and every page link', async () => {
+    const page = await openDashboard(browser, app.baseUrl, '/open-beta');
+    await signIn(page, ADMIN_TOKEN);
+    await page.getByTestId('kpi-card-cdr').getByTestId('kpi-value').waitFor();
+    expect(await page.getByTestId('read-only').count()).toBe(0);
+    await page.getByRole('link', { name: 'Rejected items' }).waitFor();
     await page.context().close();
   });
 });

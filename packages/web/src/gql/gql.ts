@@ -26,7 +26,7 @@ type Documents = {
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": typeof types.PhaseRangeDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": typeof types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": typeof types.ErrorsOverviewDocument,
-    "\n  query SignInCheck {\n    __typename\n  }\n": typeof types.SignInCheckDocument,
+    "\n  query SignInCheck {\n    tokenKind\n  }\n": typeof types.SignInCheckDocument,
     "\n  query TraceStatsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceStats(from: $from, to: $to, channel: $channel) {\n      operationName\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceStatsOverviewDocument,
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceDaysDocument,
 };
@@ -43,7 +43,7 @@ const documents: Documents = {
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": types.PhaseRangeDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": types.ErrorsOverviewDocument,
-    "\n  query SignInCheck {\n    __typename\n  }\n": types.SignInCheckDocument,
+    "\n  query SignInCheck {\n    tokenKind\n  }\n": types.SignInCheckDocument,
     "\n  query TraceStatsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceStats(from: $from, to: $to, channel: $channel) {\n      operationName\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": types.TraceStatsOverviewDocument,
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": types.TraceDaysDocument,
 };
@@ -113,7 +113,7 @@ export function graphql(source: "\n  query ErrorsOverview($from: DateTime!, $to:
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SignInCheck {\n    __typename\n  }\n"): (typeof documents)["\n  query SignInCheck {\n    __typename\n  }\n"];
+export function graphql(source: "\n  query SignInCheck {\n    tokenKind\n  }\n"): (typeof documents)["\n  query SignInCheck {\n    tokenKind\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,5 +1,6 @@
 import { type ArgBuilder, builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum, kpiArgs, PageInfoRef, toKpiArgs } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import {
   betaTesters,
   type ChannelUsage,
@@ -47,6 +48,7 @@ const PhaseRangeRef = builder.objectRef<PhaseRange>('PhaseRange').implement({
 
 builder.queryField('phaseRange', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: PhaseRangeRef,
     description: 'First and last UTC day with events of a phase: where an ended beta stops.',
     args: { phase: t.arg({ type: BetaPhaseEnum, required: true, description: 'The phase.' }) },
@@ -107,6 +109,7 @@ const TesterPageRef = builder.objectRef<TesterPage>('BetaTesterConnection').impl
 
 builder.queryField('betaTesters', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: TesterPageRef,
     description: 'Per-user activity in a KPI window, sorted by a column, keyset-paginated.',
     args: {
@@ -158,6 +161,7 @@ const ChannelUsageRef = builder.objectRef<ChannelUsage>('ChannelUsage').implemen
 
 builder.queryField('channelBreakdown', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ChannelUsageRef],
     description: 'DAU and sessions per channel over a KPI window (channels with events only).',
     args: kpiArgs(t.arg, 30),
@@ -187,9 +191,10 @@ const ErrorDaysRef = builder.objectRef<ErrorDays>('ErrorGroupDays').implement({
 
 builder.queryField('errorDailyCounts', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ErrorDaysRef],
     description:
-      'Errors per stack hash and UTC day; the same window and filters as `errorGroups` (admin only).',
+      'Errors per stack hash and UTC day; the same window and filters as `errorGroups` (admin and viewer tokens).',
     args: {
       ...rangeArgs(t.arg),
       stackHash: t.arg.string({ description: 'Only this group.' }),
@@ -224,6 +229,7 @@ const TraceDayRef = builder.objectRef<TraceDay>('TraceDay').implement({
 
 builder.queryField('traceDailyStats', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [TraceDayRef],
     description: 'One operation per UTC day with traces, ascending; window as `traceStats`.',
     args: {

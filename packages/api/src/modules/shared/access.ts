@@ -22,18 +22,27 @@ export type RootAccess = Readonly<
 
 const LISTED_KINDS = TOKEN_KINDS.filter((k): k is ListedKind => k !== 'admin');
 
-function granted(type: GraphQLObjectType | null | undefined, kind: ListedKind): Set<string> {
+function granted(
+  type: GraphQLObjectType | null | undefined,
+  kind: ListedKind,
+  meta: readonly string[] = ['__typename'],
+): Set<string> {
   const names = Object.values(type?.getFields() ?? {})
     .filter((f) => (f.extensions[CALLABLE_BY] as ListedKind[] | undefined)?.includes(kind))
     .map((f) => f.name);
-  // a kind that may call some field of a root type may also ask that type's name
-  return new Set(names.length > 0 ? [...names, '__typename'] : []);
+  // a kind that may call some field of a root type may also ask that type's name; one that may
+  // read (some Query field) may also read the schema itself (GraphiQL for a viewer)
+  return new Set(names.length > 0 ? [...names, ...meta] : []);
 }
 
 /** The access list, read once from the declarations on the schema's root fields. */
 export function rootAccess(schema: GraphQLSchema): RootAccess {
   const rights = (kind: ListedKind) => ({
-    [OperationTypeNode.QUERY]: granted(schema.getQueryType(), kind),
+    [OperationTypeNode.QUERY]: granted(schema.getQueryType(), kind, [
+      '__typename',
+      '__schema',
+      '__type',
+    ]),
     [OperationTypeNode.MUTATION]: granted(schema.getMutationType(), kind),
     [OperationTypeNode.SUBSCRIPTION]: granted(schema.getSubscriptionType(), kind),
   });
