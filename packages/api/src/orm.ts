@@ -9,6 +9,7 @@ import { Migration20261127000000 } from './migrations/Migration20261127000000.js
 import { Migration20261127200000 } from './migrations/Migration20261127200000.js';
 import { Migration20261128000000 } from './migrations/Migration20261128000000.js';
 import { Migration20261128010000 } from './migrations/Migration20261128010000.js';
+import { Migration20261206200000 } from './migrations/Migration20261206200000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -25,6 +26,7 @@ export const migrationsList = [
   { name: 'Migration20261127200000', class: Migration20261127200000 },
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128010000', class: Migration20261128010000 },
+  { name: 'Migration20261206200000', class: Migration20261206200000 },
 ];
 
 export async function initORM(

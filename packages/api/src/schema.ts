@@ -8,6 +8,7 @@ import './modules/analytics/analytics.schema.js';
 import './modules/dashboard/dashboard.schema.js';
 import './modules/privacy/privacy.schema.js';
 import './modules/access/access.schema.js';
+import './modules/annotations/annotations.schema.js';
 
 export const schema = builder.toSchema();
 

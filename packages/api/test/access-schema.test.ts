@@ -161,6 +161,7 @@ describe('viewer token allow-list, walked over the schema', () => {
         .map((f) => `${f.kind} ${f.field.name}`)
         .sort(),
     ).toEqual([
+      'query annotations',
       'query betaTesters',
       'query cdr',
       'query channelBreakdown',
