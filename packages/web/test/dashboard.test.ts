@@ -141,4 +141,27 @@ describe('dashboard', () => {
     await page.getByRole('link', { name: 'Rejected items' }).waitFor();
     await page.context().close();
   });
+
+  it('an admin adds an annotation from the beta page; every daily chart marks it, a viewer sees no form', async () => {
+    const page = await openDashboard(browser, app.baseUrl, '/open-beta');
+    await signIn(page, ADMIN_TOKEN);
+    await page.getByTestId('annotation-form').waitFor();
+    // the form starts on the window's last day (today)
+    const day = await page.getByTestId('annotation-day').inputValue();
+    expect(day).toBe(new Date().toISOString().slice(0, 10));
+    await page.getByTestId('annotation-text').fill('v0.9 released');
+    await page.getByRole('button', { name: 'Add annotation' }).click();
+    for (const chart of ['chart-dau-wau', 'chart-cdr']) {
+      await page.getByTestId(chart).getByText('v0.9 released').first().waitFor();
+    }
+    const stored = await app.gql('{ annotations { day text } }');
+    expect(stored.data?.annotations).toEqual([{ day, text: 'v0.9 released' }]);
+    await page.context().close();
+
+    const viewer = await openDashboard(browser, app.baseUrl, '/open-beta');
+    await signIn(viewer, VIEWER_TOKEN);
+    await viewer.getByTestId('chart-cdr').getByText('v0.9 released').first().waitFor();
+    expect(await viewer.getByTestId('annotation-form').count()).toBe(0);
+    await viewer.context().close();
+  });
 });
