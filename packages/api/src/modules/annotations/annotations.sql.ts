@@ -18,12 +18,16 @@ from annotations
 where (:from::date is null or day >= :from::date) and (:to::date is null or day <= :to::date)
 order by day, created_at, id`;
 
-/** Parameters `:id` (given by the server), `:day`, `:text`. */
+/**
+ * Parameters `:id` (given by the server), `:day`, `:text`. The text form of the day is taken
+ * outside RETURNING: Citus refuses a non-immutable expression (`day::text`) there.
+ */
 export const insertAnnotationSql = `
-insert into annotations (id, day, text) values (:id::uuid, :day::date, :text)
-returning id, day::text as day, text, created_at as "createdAt"`;
+with added as (insert into annotations (id, day, text) values (:id::uuid, :day::date, :text)
+  returning id, day, text, created_at)
+select id, day::text as day, text, created_at as "createdAt" from added`;
 
 /** Parameter `:id`. Answers the deleted row, none when there was no such annotation. */
 export const deleteAnnotationSql = `
-delete from annotations where id = :id::uuid
-returning id, day::text as day, text, created_at as "createdAt"`;
+with gone as (delete from annotations where id = :id::uuid returning id, day, text, created_at)
+select id, day::text as day, text, created_at as "createdAt" from gone`;
