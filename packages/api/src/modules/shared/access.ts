@@ -6,8 +6,8 @@ import { TOKEN_KINDS, type TokenKind } from '../../context.js';
  * Who may call a root field, declared where the field is defined (docs/api.md#access):
  * `extensions: callableBy('ingest')`. An admin token may call everything; any other kind may call
  * only the fields that list it, so a field added later is closed to it until someone decides
- * otherwise. A new kind of token (e.g. a read-only viewer) is one more name in `TOKEN_KINDS`, its
- * refusal message, and `callableBy(…, 'viewer')` on the fields it may call.
+ * otherwise. A new kind of token is one more name in `TOKEN_KINDS`, its refusal message
+ * (graphql.ts), and `callableBy(…)` on the fields it may call, as the read-only viewer was done.
  */
 export type ListedKind = Exclude<TokenKind, 'admin'>;
 
