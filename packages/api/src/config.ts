@@ -35,6 +35,7 @@ const envSchema = z.object({
     .transform((v) => new Date(v)),
   TELEMETRY_INGEST_TOKENS: csv,
   TELEMETRY_ADMIN_TOKENS: csv,
+  TELEMETRY_VIEWER_TOKENS: csv,
   SEED_DEMO: flag('1'),
   DATA_DIR: z.string().optional(),
   RETENTION_DAYS_ERRORS: retentionDays,

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
  * The kinds of bearer token (docs/api.md#access). An admin token may call every field; what any
  * other kind may call is declared on the fields themselves (modules/shared/access.ts).
  */
-export const TOKEN_KINDS = ['admin', 'ingest'] as const;
+export const TOKEN_KINDS = ['admin', 'viewer', 'ingest'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**

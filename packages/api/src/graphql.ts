@@ -101,6 +101,8 @@ export const ROOT_ACCESS = rootAccess(schema);
 /** The answer to a document a kind of token may not run: every listed kind needs one. */
 const REFUSALS: Record<ListedKind, string> = {
   ingest: 'an ingest token may only call the record* mutations; use an admin token',
+  viewer:
+    'a viewer token may only read (every query but failedItems and the alert rules, no mutation); use an admin token',
 };
 
 /**

@@ -25,13 +25,15 @@ async function main(): Promise<void> {
   let tokens: TokenSet = {
     ingest: config.TELEMETRY_INGEST_TOKENS,
     admin: config.TELEMETRY_ADMIN_TOKENS,
+    viewer: config.TELEMETRY_VIEWER_TOKENS,
   };
-  const noTokens = tokens.ingest.length === 0 && tokens.admin.length === 0;
+  const noTokens =
+    tokens.ingest.length === 0 && tokens.admin.length === 0 && tokens.viewer?.length === 0;
   let generatedTokens = false;
 
   if (databaseUrl && noTokens) {
     logger.fatal(
-      'refusing to start: with DATABASE_URL set, configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS (comma-separated)',
+      'refusing to start: with DATABASE_URL set, configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS (comma-separated; TELEMETRY_VIEWER_TOKENS optional)',
     );
     process.exit(1);
   }
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     if (generatedTokens) {
       lines.push(
         `  admin token:  ${tokens.admin[0]}`,
+        `  viewer token: ${tokens.viewer?.[0]}  (read-only: dashboards and queries)`,
         `  ingest token: ${tokens.ingest[0]}`,
         `  (generated for the embedded database; kept in ${join(dataDir, 'tokens.json')})`,
       );

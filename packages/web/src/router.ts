@@ -3,7 +3,7 @@ import { useAuth } from './composables/useAuth';
 import BetaDashboardView from './views/BetaDashboardView.vue';
 
 /**
- * One view per route; everything but sign-in needs an admin token. The beta dashboards, what
+ * One view per route; everything but sign-in needs an admin or viewer token (`adminOnly`: admin). The beta dashboards, what
  * people open every morning, ship in the first chunk; the other views load on first visit.
  */
 const routes: RouteRecordRaw[] = [
@@ -41,7 +41,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/failed',
     component: () => import('./views/FailedView.vue'),
-    meta: { title: 'Rejected items' },
+    meta: { title: 'Rejected items', adminOnly: true },
   },
   { path: '/status', component: () => import('./views/StatusView.vue'), meta: { title: 'Status' } },
   {
@@ -54,10 +54,12 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach((to) => {
-  const { signedIn } = useAuth();
+  const { signedIn, isAdmin } = useAuth();
   if (to.meta.public)
     return signedIn.value && to.name === 'sign-in' ? redirectTarget(to.query) : true;
   if (!signedIn.value) return { name: 'sign-in', query: { redirect: to.fullPath } };
+  // a viewer token may not read these pages' data: the page would only show a refusal
+  if (to.meta.adminOnly && !isAdmin.value) return '/open-beta';
   return true;
 });
 

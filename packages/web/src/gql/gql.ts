@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n": typeof types.CreateAnnotationDocument,
     "\n  query ChannelBreakdown($days: Int!, $asOf: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    channelBreakdown(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      channel\n      activeUsers\n      sessions\n      avgDau\n      series {\n        day\n        activeUsers\n        sessions\n      }\n    }\n  }\n": typeof types.ChannelBreakdownDocument,
     "\n  query ErrorOccurrences($stackHash: String!, $from: DateTime!, $to: DateTime!) {\n    errors(first: 10, stackHash: $stackHash, from: $from, to: $to) {\n      nodes {\n        id\n        timestamp\n        severity\n        errorType\n        errorMessage\n        stackTrace\n        userIdHash\n        channel\n        clientVersion\n      }\n    }\n  }\n": typeof types.ErrorOccurrencesDocument,
     "\n  query EventVolume($from: DateTime!, $to: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    eventCounts(groupBy: [EVENT_NAME], from: $from, to: $to, phase: $phase, channel: $channel) {\n      eventName\n      count\n      users\n    }\n  }\n": typeof types.EventVolumeDocument,
@@ -25,15 +26,17 @@ type Documents = {
     "\n  fragment KpiSeries on KpiReport {\n    cdr {\n      series {\n        day\n        rate\n        sessions\n        dependentSessions\n      }\n    }\n    resurrection {\n      series {\n        day\n        resurrectedUsers\n        activeUsers\n      }\n    }\n    dauWau {\n      series {\n        day\n        dau\n        wau\n        mau\n      }\n    }\n    paidConversion {\n      series {\n        day\n        conversions\n        cancellations\n      }\n    }\n  }\n": typeof types.KpiSeriesFragmentDoc,
     "\n  query BetaDashboard(\n    $days: Int!\n    $asOf: DateTime!\n    $previousAsOf: DateTime!\n    $phase: BetaPhase!\n    $channel: Channel\n  ) {\n    current: kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n      ...KpiSeries\n    }\n    previous: kpis(days: $days, asOf: $previousAsOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n    }\n  }\n": typeof types.BetaDashboardDocument,
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": typeof types.PhaseRangeDocument,
+    "\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n": typeof types.AnnotationsDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": typeof types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": typeof types.ErrorsOverviewDocument,
     "\n  query LiveFeed(\n    $first: Int!\n    $userIdHash: String\n    $sessionId: String\n    $eventName: [CortexEventName!]\n    $pipeline: [LivePipeline!]\n  ) {\n    liveFeed(\n      first: $first\n      userIdHash: $userIdHash\n      sessionId: $sessionId\n      eventName: $eventName\n      pipeline: $pipeline\n    ) {\n      nodes {\n        __typename\n        ... on TelemetryRecord {\n          id\n          userIdHash\n        }\n        ...LiveRow_item\n      }\n    }\n  }\n": typeof types.LiveFeedDocument,
     "\n  query LiveEventNames {\n    __type(name: \"CortexEventName\") {\n      enumValues {\n        name\n      }\n    }\n  }\n": typeof types.LiveEventNamesDocument,
-    "\n  query SignInCheck {\n    __typename\n  }\n": typeof types.SignInCheckDocument,
+    "\n  query SignInCheck {\n    tokenKind\n  }\n": typeof types.SignInCheckDocument,
     "\n  query TraceStatsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceStats(from: $from, to: $to, channel: $channel) {\n      operationName\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceStatsOverviewDocument,
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceDaysDocument,
 };
 const documents: Documents = {
+    "\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n": types.CreateAnnotationDocument,
     "\n  query ChannelBreakdown($days: Int!, $asOf: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    channelBreakdown(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      channel\n      activeUsers\n      sessions\n      avgDau\n      series {\n        day\n        activeUsers\n        sessions\n      }\n    }\n  }\n": types.ChannelBreakdownDocument,
     "\n  query ErrorOccurrences($stackHash: String!, $from: DateTime!, $to: DateTime!) {\n    errors(first: 10, stackHash: $stackHash, from: $from, to: $to) {\n      nodes {\n        id\n        timestamp\n        severity\n        errorType\n        errorMessage\n        stackTrace\n        userIdHash\n        channel\n        clientVersion\n      }\n    }\n  }\n": types.ErrorOccurrencesDocument,
     "\n  query EventVolume($from: DateTime!, $to: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    eventCounts(groupBy: [EVENT_NAME], from: $from, to: $to, phase: $phase, channel: $channel) {\n      eventName\n      count\n      users\n    }\n  }\n": types.EventVolumeDocument,
@@ -45,11 +48,12 @@ const documents: Documents = {
     "\n  fragment KpiSeries on KpiReport {\n    cdr {\n      series {\n        day\n        rate\n        sessions\n        dependentSessions\n      }\n    }\n    resurrection {\n      series {\n        day\n        resurrectedUsers\n        activeUsers\n      }\n    }\n    dauWau {\n      series {\n        day\n        dau\n        wau\n        mau\n      }\n    }\n    paidConversion {\n      series {\n        day\n        conversions\n        cancellations\n      }\n    }\n  }\n": types.KpiSeriesFragmentDoc,
     "\n  query BetaDashboard(\n    $days: Int!\n    $asOf: DateTime!\n    $previousAsOf: DateTime!\n    $phase: BetaPhase!\n    $channel: Channel\n  ) {\n    current: kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n      ...KpiSeries\n    }\n    previous: kpis(days: $days, asOf: $previousAsOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n    }\n  }\n": types.BetaDashboardDocument,
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": types.PhaseRangeDocument,
+    "\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n": types.AnnotationsDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": types.ErrorsOverviewDocument,
     "\n  query LiveFeed(\n    $first: Int!\n    $userIdHash: String\n    $sessionId: String\n    $eventName: [CortexEventName!]\n    $pipeline: [LivePipeline!]\n  ) {\n    liveFeed(\n      first: $first\n      userIdHash: $userIdHash\n      sessionId: $sessionId\n      eventName: $eventName\n      pipeline: $pipeline\n    ) {\n      nodes {\n        __typename\n        ... on TelemetryRecord {\n          id\n          userIdHash\n        }\n        ...LiveRow_item\n      }\n    }\n  }\n": types.LiveFeedDocument,
     "\n  query LiveEventNames {\n    __type(name: \"CortexEventName\") {\n      enumValues {\n        name\n      }\n    }\n  }\n": types.LiveEventNamesDocument,
-    "\n  query SignInCheck {\n    __typename\n  }\n": types.SignInCheckDocument,
+    "\n  query SignInCheck {\n    tokenKind\n  }\n": types.SignInCheckDocument,
     "\n  query TraceStatsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceStats(from: $from, to: $to, channel: $channel) {\n      operationName\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": types.TraceStatsOverviewDocument,
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": types.TraceDaysDocument,
 };
@@ -68,6 +72,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -115,6 +123,10 @@ export function graphql(source: "\n  query PhaseRange($phase: BetaPhase!) {\n   
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n"): (typeof documents)["\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n"): (typeof documents)["\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -131,7 +143,7 @@ export function graphql(source: "\n  query LiveEventNames {\n    __type(name: \"
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query SignInCheck {\n    __typename\n  }\n"): (typeof documents)["\n  query SignInCheck {\n    __typename\n  }\n"];
+export function graphql(source: "\n  query SignInCheck {\n    tokenKind\n  }\n"): (typeof documents)["\n  query SignInCheck {\n    tokenKind\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
