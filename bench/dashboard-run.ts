@@ -75,15 +75,48 @@ async function apiTime(endpoint: string, asOf: string, runs: number): Promise<nu
   return times.sort((a, b) => a - b);
 }
 
-/** Cold navigations (a fresh browser profile each): navigation start → the 4th chart drawn. */
-async function chartTimes(browser: Browser, url: string): Promise<number[]> {
-  const times: number[] = [];
+/**
+ * Recorded in the page from its navigation start, by a MutationObserver installed before any
+ * script runs: when the four KPI cards first show a number, and when the fourth chart is drawn.
+ * A string, not a function: tsx would wrap a function's inner functions in a helper the page
+ * does not have.
+ */
+const WATCH_MILESTONES = `(() => {
+  const check = () => {
+    if (window.__cardsAt === undefined) {
+      const values = [...document.querySelectorAll('[data-testid="kpi-value"]')];
+      if (values.length >= 4 && values.every((v) => /\\d/.test(v.textContent || ''))) {
+        window.__cardsAt = performance.now();
+      }
+    }
+    if (window.__chartsAt === undefined &&
+        document.querySelectorAll('.chart-panel[data-drawn="true"]').length >= 4) {
+      window.__chartsAt = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(document, {
+    subtree: true, childList: true, characterData: true, attributes: true,
+    attributeFilter: ['data-drawn'],
+  });
+})();`;
+
+/**
+ * Cold navigations (a fresh browser profile each): navigation start → four KPI cards with
+ * numbers, and → the 4th chart drawn.
+ */
+async function pageTimes(
+  browser: Browser,
+  url: string,
+): Promise<{ cards: number[]; charts: number[] }> {
+  const cards: number[] = [];
+  const charts: number[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(
       (token) => localStorage.setItem('cortex-telemetry.admin-token', token),
       ADMIN,
     );
+    await context.addInitScript({ content: WATCH_MILESTONES });
     const page = await context.newPage();
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -101,15 +134,21 @@ async function chartTimes(browser: Browser, url: string): Promise<number[]> {
       const alert = await page.getByRole('alert').allTextContents();
       throw new Error(`charts not drawn: ${[...alert, ...problems].join(' | ') || String(error)}`);
     }
-    // measured in the page: from its navigation start to now, after all four are drawn
-    const ms = await page.evaluate(() => performance.now());
-    if (i > 0) times.push(ms);
+    const at = await page.evaluate(() => {
+      const w = window as unknown as { __cardsAt?: number; __chartsAt?: number };
+      return { cards: w.__cardsAt ?? Number.NaN, charts: w.__chartsAt ?? performance.now() };
+    });
+    if (i > 0) {
+      cards.push(at.cards);
+      charts.push(at.charts);
+    }
     // the panels below the fold query on after the charts: let them finish, or the server would
     // still be computing them during the next run's navigation
     await page.waitForLoadState('networkidle', { timeout: 180_000 });
     await context.close();
   }
-  return times.sort((a, b) => a - b);
+  const sort = (list: number[]) => list.sort((a, b) => a - b);
+  return { cards: sort(cards), charts: sort(charts) };
 }
 
 async function runDataset(serverUrl: string, dataset: string, browser: Browser) {
@@ -145,19 +184,22 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const api = await apiTime(`${base}/graphql`, asOf, RUNS);
-    const charts = await chartTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
+    const { cards, charts } = await pageTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     console.log(
       `  /open-beta?days=30&asOf=${asOf}, ${RUNS} cold navigations each after one warm-up:`,
     );
     console.log(
-      `  navigation → 4 charts drawn: p50 ${ms(percentile(charts, 0.5))}, max ${ms(charts.at(-1) ?? Number.NaN)}`,
+      `  navigation → 4 cards with numbers: p50 ${ms(percentile(cards, 0.5))}, p95 ${ms(percentile(cards, 0.95))}, max ${ms(cards.at(-1) ?? Number.NaN)}`,
+    );
+    console.log(
+      `  navigation → 4 charts drawn: p95 ${ms(percentile(charts, 0.95))}, p50 ${ms(percentile(charts, 0.5))}, max ${ms(charts.at(-1) ?? Number.NaN)}`,
     );
     console.log(
       `  API (the page's one query, from Node): p50 ${ms(percentile(api, 0.5))}, max ${ms(api.at(-1) ?? Number.NaN)}`,
     );
     console.log(
-      `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goal: charts < 1000 ms at 10M)`,
+      `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goals at 10M, p95: cards < 400 ms, charts < 1000 ms)`,
     );
   } finally {
     const running = app?.server;

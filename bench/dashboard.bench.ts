@@ -3,7 +3,8 @@ import { runDashboardBench } from './dashboard-run.js';
 /**
  * `pnpm bench:dashboard [demo] [events…]` (or BENCH_DASHBOARD=demo,10000000): for each dataset
  * (the demo seed, then synthetic events through `bench:kpi`'s loader) a fresh database and the
- * real server with the built dashboard, then headless Chromium timing navigation → all four
+ * real server with the built dashboard, then headless Chromium timing navigation → the four KPI
+ * cards with numbers and → all four
  * charts of `/open-beta?days=30` drawn, beside the API time of the dashboard's one query in the
  * same run. BENCH_RUNS (default 7) cold navigations each; the bundle's gzipped size is printed.
  */

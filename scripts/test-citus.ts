@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 
 /**
  * `pnpm test:citus`: the API's integration suite — ingest, the KPI property and day-set
- * recomputation tests, analyst lists and aggregates, failed items, privacy — against a Citus
+ * recomputation tests, analyst lists and aggregates, failed items and their replay, privacy — against a Citus
  * coordinator (CITUS_URL, a database of it with the citus extension and at least two active
  * workers). Each test file creates its own cluster database there (packages/api/src/db/
  * create-database.ts), so the tables are distributed by the migrations exactly as in

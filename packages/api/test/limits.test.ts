@@ -179,7 +179,7 @@ describe('statement timeout (QUERY_TIMEOUT)', () => {
   const TIMEOUT_MESSAGE =
     'the query ran longer than 1500 ms and was cancelled (QUERY_TIMEOUT_MS); narrow its window or filters, or ask for fewer fields at once';
 
-  it('a list, an aggregate, failedItems and a KPI each answer QUERY_TIMEOUT, never a 500', async () => {
+  it('a list, an aggregate, failedItems, a KPI and the cohort fields each answer QUERY_TIMEOUT, never a 500', async () => {
     const lock = await lockAllTables(slow);
     try {
       for (const [field, query] of [
@@ -187,6 +187,9 @@ describe('statement timeout (QUERY_TIMEOUT)', () => {
         ['eventCounts', '{ eventCounts(groupBy: [DAY]) { count } }'],
         ['failedItems', '{ failedItems { nodes { id } } }'],
         ['dauWau', '{ dauWau(days: 7, asOf: "2026-11-20T00:00:00Z") { dau } }'],
+        ['retention', '{ retention(asOf: "2026-11-20T00:00:00Z") { intervals } }'],
+        ['lifecycle', '{ lifecycle(asOf: "2026-11-20T00:00:00Z") { period } }'],
+        ['funnel', '{ funnel(steps: [CONTEXT_CREATED, CONTEXT_LOADED]) { windowDays } }'],
       ] as const) {
         const res = await slow.gql(query, {}, ADMIN_TOKEN);
         expect({ field, status: res.status, data: res.data, errors: res.errors }).toEqual({

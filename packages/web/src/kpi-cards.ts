@@ -13,7 +13,7 @@ export type Direction = 'up' | 'down' | 'flat' | 'none';
 
 export interface Delta {
   direction: Direction;
-  /** `▲ +2.5 pp`, `▼ −3 (−12.0%)`, `● no change`, `no earlier data`. */
+  /** `▲ +2.5 pp`, `▼ −3 (−12.0%)`, `● no change`, `no earlier data`, `no data in this window`. */
   text: string;
 }
 
@@ -56,7 +56,25 @@ export function countDelta(current: number, previous: number | null): Delta {
   };
 }
 
+const NO_DATA: Delta = { direction: 'none', text: 'no data in this window' };
+const NO_EARLIER_DATA: Delta = { direction: 'none', text: 'no earlier data' };
+
+/**
+ * The cards of a window against the one before. A window without data on either side has no
+ * change to show: "no data in this window" / "no earlier data", never a −100% that only says
+ * the phase had ended (or not yet begun).
+ */
 export function kpiCards(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[] {
+  const cards = cardsOf(current, previous);
+  const none = isEmptyWindow(current)
+    ? NO_DATA
+    : previous == null || isEmptyWindow(previous)
+      ? NO_EARLIER_DATA
+      : null;
+  return none ? cards.map((card) => ({ ...card, delta: none })) : cards;
+}
+
+function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[] {
   const { cdr, resurrection, dauWau, paidConversion } = current;
   return [
     {
@@ -105,5 +123,6 @@ export function kpiCards(current: KpiSummaries, previous: KpiSummaries | null): 
  * A window without an active user or a session: the phase has no data there (WAU and MAU may
  * still echo the days before it, which is exactly the row of fading zeros to explain).
  */
-export const isEmptyWindow = (k: KpiSummaries) =>
-  k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;
+export function isEmptyWindow(k: KpiSummaries): boolean {
+  return k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;
+}

@@ -1,11 +1,15 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuth } from './composables/useAuth';
-import BetaDashboardView from './views/BetaDashboardView.vue';
 
 /**
- * One view per route; everything but sign-in needs an admin or viewer token (`adminOnly`: admin). The beta dashboards, what
- * people open every morning, ship in the first chunk; the other views load on first visit.
+ * One view per route; everything but sign-in needs an admin or viewer token (`adminOnly`: an
+ * admin token). Every view is a chunk of its own, loaded on first visit
+ * (`component: () => import(...)`): a new page follows the same form, so the first load carries
+ * only the router, the header and the page asked for. The chart library is another chunk, loaded
+ * by the first chart (components/ChartPanel.vue).
  */
+const BetaDashboardView = () => import('./views/BetaDashboardView.vue');
+
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/open-beta' },
   {
@@ -30,6 +34,16 @@ const routes: RouteRecordRaw[] = [
     path: '/compare',
     component: () => import('./views/CompareView.vue'),
     meta: { title: 'Compare' },
+  },
+  {
+    path: '/retention',
+    component: () => import('./views/RetentionView.vue'),
+    meta: { title: 'Retention' },
+  },
+  {
+    path: '/funnel',
+    component: () => import('./views/FunnelView.vue'),
+    meta: { title: 'Funnel' },
   },
   { path: '/live', component: () => import('./views/LiveView.vue'), meta: { title: 'Live' } },
   { path: '/errors', component: () => import('./views/ErrorsView.vue'), meta: { title: 'Errors' } },

@@ -23,28 +23,49 @@ export const utcToday = (now: number = Date.now()) => new Date(now).toISOString(
 export const shiftDay = (day: string, days: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
-const first = (value: LocationQuery[string] | undefined) =>
+/** The first value of a URL query parameter, or null. */
+export const first = (value: LocationQuery[string] | undefined) =>
   (Array.isArray(value) ? value[0] : value) ?? null;
 
-/** Unknown or malformed values fall back to the defaults (30 days, today, every channel). */
-export function parseParams(query: LocationQuery, today: string): DashboardParams {
+const validDay = (value: string | null): value is string =>
+  value != null && ISO_DAY.test(value) && !Number.isNaN(Date.parse(value));
+
+/** Whether the URL names the as-of day itself (a malformed one counts as not named). */
+export const namesAsOf = (query: LocationQuery) => validDay(first(query.asOf));
+
+/**
+ * Unknown or malformed values fall back to the defaults (30 days unless the page says otherwise,
+ * today, every channel).
+ */
+export function parseParams(
+  query: LocationQuery,
+  today: string,
+  defaultDays = 30,
+): DashboardParams {
   const days = Number(first(query.days));
   const asOf = first(query.asOf);
   const channel = first(query.channel);
   return {
-    days: (WINDOW_CHOICES as readonly number[]).includes(days) ? days : 30,
-    asOf: asOf && ISO_DAY.test(asOf) && !Number.isNaN(Date.parse(asOf)) ? asOf : today,
+    days: (WINDOW_CHOICES as readonly number[]).includes(days) ? days : defaultDays,
+    asOf: validDay(asOf) ? asOf : today,
     channel: (CHANNEL_CHOICES as readonly string[]).includes(channel ?? '')
       ? (channel as ChannelChoice)
       : null,
   };
 }
 
-/** The URL query for the params; defaults are left out so plain links stay short. */
-export function paramsQuery(p: DashboardParams, today: string): Record<string, string> {
+/**
+ * The URL query for the params; defaults are left out so plain links stay short, except an
+ * as-of day chosen on purpose (`keepAsOf`): "up to today" on an ended phase must stay today.
+ */
+export function paramsQuery(
+  p: DashboardParams,
+  today: string,
+  keepAsOf = false,
+): Record<string, string> {
   return {
     days: String(p.days),
-    ...(p.asOf !== today ? { asOf: p.asOf } : {}),
+    ...(keepAsOf || p.asOf !== today ? { asOf: p.asOf } : {}),
     ...(p.channel ? { channel: p.channel } : {}),
   };
 }
@@ -73,3 +94,16 @@ export function utcWindow(days: number, asOf: string): UtcWindow {
 
 /** The window of the same length just before: what every card's change compares against. */
 export const previousAsOf = (days: number, asOf: string) => shiftDay(asOf, -days);
+
+/**
+ * The as-of day a phase opens on when the URL names none: its last day with data once that lies
+ * before yesterday (an ended phase, such as the closed beta), else null (today, the default).
+ * Yesterday still counts as running: just after midnight UTC a live phase has no event today.
+ */
+export function endedPhaseAsOf(
+  range: { firstDay?: string | null; lastDay?: string | null },
+  today: string,
+): string | null {
+  const lastDay = range.lastDay;
+  return lastDay && lastDay < shiftDay(today, -1) ? lastDay : null;
+}

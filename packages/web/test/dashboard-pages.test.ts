@@ -1,9 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
 import { formatCount, formatPercent } from '../src/format';
+import { utcToday } from '../src/window';
 import { launchChromium, openDashboard, STORAGE_KEY, signIn } from './helpers/browser.js';
 import { recordDashboardFixture } from './helpers/dashboard-fixture.js';
 
@@ -146,6 +148,36 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it('opens the ended closed beta on its last window; one click shows the days up to today', async () => {
+    const page = await signedIn('/closed-beta?days=7');
+    // the URL says which window: the closed beta's last day, written in place of the bare URL
+    await page.waitForURL(/\/closed-beta\?days=7&asOf=2026-11-12$/);
+    expect(await page.evaluate(() => history.state.replaced)).toBe(true);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '50.0%', '0.4', '50.0%']);
+    const notice = page.getByTestId('last-window');
+    expect(await notice.textContent()).toContain('data ends on 12 Nov 2026');
+    await page.getByTestId('show-up-to-today').click();
+    const today = utcToday();
+    await page.waitForURL(`${app.baseUrl}/closed-beta?days=7&asOf=${today}`);
+    // nothing in the 7 days to today nor the 7 before: no −100%, the cards say so
+    await poll(() => cardValues(page)).toEqual(['—', '—', '0', '—']);
+    expect(
+      await page
+        .getByTestId('kpi-delta')
+        .evaluateAll((deltas) => deltas.map((d) => d.textContent?.trim().replace(/\s+/g, ' '))),
+    ).toEqual(Array(4).fill('no data in this window vs previous 7 days'));
+    await page.getByTestId('ended-phase').waitFor();
+    expect(await page.getByTestId('last-window').count()).toBe(0);
+    // the window up to today stays put when the window length changes
+    await page.getByTestId('window-14').click();
+    await page.waitForURL(`${app.baseUrl}/closed-beta?days=14&asOf=${today}`);
+    await page.goBack();
+    await page.goBack();
+    await page.waitForURL(/\/closed-beta\?days=7&asOf=2026-11-12$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '50.0%', '0.4', '50.0%']);
+    await page.context().close();
+  });
+
   it('offers the last window of an ended closed beta, and lists its testers', async () => {
     const page = await signedIn('/closed-beta?days=7&asOf=2026-11-25');
     const offer = page.getByTestId('ended-phase');
@@ -191,6 +223,38 @@ describe('beta dashboards', () => {
     await poll(names).toEqual(['cy', 'ben', 'ana']);
     expect(await header('User hash').getAttribute('aria-sort')).toBe('descending');
     await page.screenshot({ path: join(ARTIFACTS, 'closed-beta.png'), fullPage: true });
+    await page.context().close();
+  });
+});
+
+/** axe-core's serious and critical violations on the page as it stands: `id: selectors`. */
+async function seriousAxeViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  const result = await page.evaluate(() =>
+    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
+  );
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe-core)', () => {
+  it('finds no serious or critical violation on the beta pages and a narrow /compare', async () => {
+    // the closed beta's last window has rising changes (the green text) and its tester table
+    const page = await signedIn('/closed-beta?days=7');
+    await page.waitForURL(/asOf=2026-11-12/);
+    await chartsDrawn(page);
+    await page.getByTestId('tester-row').first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await chartsDrawn(page);
+    await page.waitForLoadState('networkidle');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    // at 390 px the comparison table scrolls sideways: a keyboard must reach it
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${app.baseUrl}/compare?days=7&asOf=2026-11-25`);
+    await page.getByTestId('compare-table').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.context().close();
   });
 });

@@ -116,6 +116,8 @@ describe('dashboard', () => {
       'Closed beta',
       'Open beta',
       'Compare',
+      'Retention',
+      'Funnel',
       'Live',
       'Errors',
       'Performance',

@@ -82,6 +82,32 @@ describe('kpiCards', () => {
     expect(cards.every((c) => c.delta.direction === 'none')).toBe(true);
   });
 
+  it('shows no change, not −100%, when either window has no data', () => {
+    const empty = summaries({
+      cdr: { rate: null, sessions: 0, dependentSessions: 0 },
+      resurrection: { rate: null, resurrectedUsers: 0, activeUsers: 0, viaContextUsers: 0 },
+      dauWau: { dau: 0, avgDau: 0, wau: 0, mau: 2, stickiness: null },
+      paidConversion: {
+        rate: null,
+        conversions: 0,
+        eligibleUsers: 0,
+        cancellations: 0,
+        paidUsersAtEnd: 1,
+      },
+    });
+    // after the phase ended: average DAU 0 against 1 would read ▼ −1 (−100.0%)
+    expect(kpiCards(empty, summaries()).map((c) => [c.value, c.delta])).toEqual([
+      ['—', { direction: 'none', text: 'no data in this window' }],
+      ['—', { direction: 'none', text: 'no data in this window' }],
+      ['0', { direction: 'none', text: 'no data in this window' }],
+      ['—', { direction: 'none', text: 'no data in this window' }],
+    ]);
+    // the first window of a phase: average DAU 1 against 0 would read ▲ +1
+    expect(kpiCards(summaries(), empty).map((c) => c.delta)).toEqual(
+      Array(4).fill({ direction: 'none', text: 'no earlier data' }),
+    );
+  });
+
   it('knows an empty window', () => {
     const empty = summaries({
       cdr: { rate: null, sessions: 0, dependentSessions: 0 },

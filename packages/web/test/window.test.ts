@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { recordsCsv, toCsv } from '../src/csv';
 import { explorerHeaders, forgetExplorerToken, storeExplorerToken } from '../src/explorer';
 import { sortOperations } from '../src/traces';
-import { paramsQuery, parseParams, previousAsOf, utcWindow } from '../src/window';
+import {
+  endedPhaseAsOf,
+  namesAsOf,
+  paramsQuery,
+  parseParams,
+  previousAsOf,
+  utcWindow,
+} from '../src/window';
 
 /** URL-kept controls, UTC windows, CSV quoting, the explorer's stored headers, table sorting. */
 const TODAY = '2026-11-26';
@@ -25,6 +32,30 @@ describe('dashboard params', () => {
       asOf: '2026-09-30',
       channel: 'web',
     });
+  });
+
+  it('keeps a named as-of day, even today, and knows whether the URL names one', () => {
+    expect(paramsQuery({ days: 30, asOf: TODAY, channel: null }, TODAY, true)).toEqual({
+      days: '30',
+      asOf: TODAY,
+    });
+    expect(namesAsOf({ asOf: '2026-09-30' })).toBe(true);
+    expect(namesAsOf({ asOf: 'yesterday' })).toBe(false);
+    expect(namesAsOf({ days: '7' })).toBe(false);
+  });
+
+  it('opens an ended phase on its last day; yesterday still counts as running', () => {
+    // today 11-26: data up to 11-24 has ended, up to 11-25 (yesterday) or today has not
+    expect(endedPhaseAsOf({ firstDay: '2026-11-02', lastDay: '2026-11-12' }, TODAY)).toBe(
+      '2026-11-12',
+    );
+    expect(endedPhaseAsOf({ firstDay: '2026-11-02', lastDay: '2026-11-24' }, TODAY)).toBe(
+      '2026-11-24',
+    );
+    expect(endedPhaseAsOf({ firstDay: '2026-11-02', lastDay: '2026-11-25' }, TODAY)).toBeNull();
+    expect(endedPhaseAsOf({ firstDay: '2026-11-02', lastDay: TODAY }, TODAY)).toBeNull();
+    // no data at all: nothing to open on
+    expect(endedPhaseAsOf({ firstDay: null, lastDay: null }, TODAY)).toBeNull();
   });
 
   it('turns days and as-of into the KPI window and the one before it', () => {

@@ -98,7 +98,10 @@ const BetaDashboardQuery = graphql(/* GraphQL */ `
   }
 `);
 
-/** Only asked when a window comes back empty: where the phase's data lies. */
+/**
+ * Where the phase's data lies: asked when a window comes back empty, and when the URL names no
+ * as-of day (an ended phase then opens on its last window).
+ */
 export const PhaseRangeQuery = graphql(/* GraphQL */ `
   query PhaseRange($phase: BetaPhase!) {
     phaseRange(phase: $phase) {
@@ -111,7 +114,11 @@ export const PhaseRangeQuery = graphql(/* GraphQL */ `
 export const toChannel = (channel: string | null) =>
   channel ? (channel.toUpperCase() as Channel) : null;
 
-export function useBetaDashboard(phase: Ref<BetaPhase>, params: Ref<DashboardParams>) {
+export function useBetaDashboard(
+  phase: Ref<BetaPhase>,
+  params: Ref<DashboardParams>,
+  explicitAsOf: Ref<boolean>,
+) {
   const kpis = useQuery({
     query: BetaDashboardQuery,
     variables: () => ({
@@ -137,13 +144,16 @@ export function useBetaDashboard(phase: Ref<BetaPhase>, params: Ref<DashboardPar
   const range = useQuery({
     query: PhaseRangeQuery,
     variables: () => ({ phase: phase.value }),
-    pause: computed(() => !empty.value),
+    pause: computed(() => !empty.value && explicitAsOf.value),
   });
   return {
     data,
     fetching: kpis.fetching,
     error: computed(() => kpis.error.value?.message ?? null),
     empty,
+    /** The phase's first and last day, once asked (null before). */
+    range: computed(() => range.data.value?.phaseRange ?? null),
+    rangeFailed: computed(() => range.error.value != null),
     phaseRange: computed(() => (empty.value ? (range.data.value?.phaseRange ?? null) : null)),
   };
 }

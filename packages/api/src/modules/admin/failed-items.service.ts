@@ -4,6 +4,7 @@ import { decodeFailedItemCursor, encodeFailedItemCursor } from '../shared/cursor
 import { checkPageSize } from '../shared/pagination.js';
 import { checkRange } from '../shared/window.js';
 import { listFailedItemsSql } from './failed-items.sql.js';
+import type { ReplayResult } from './replay.service.js';
 
 /** The pipelines a rejected item can come from: the three of the catalog, and v1 payloads. */
 export const FAILED_ITEM_PIPELINES = ['event', 'error', 'trace', 'legacy'] as const;
@@ -18,6 +19,26 @@ export interface FailedItemRow {
   reason: string;
   payload: string;
   payloadTruncated: boolean;
+  /** When it was last replayed; null when never. */
+  replayedAt: Date | null;
+  /** Every replay, oldest first (docs/api.md#replaying-failed-items). */
+  replays: FailedItemReplay[];
+}
+
+export interface FailedItemReplay {
+  at: Date;
+  result: ReplayResult;
+  reason: string | null;
+}
+
+/** The history column as stored by replay.sql.ts: `[{ at, result, reason }]`, `at` ISO text. */
+function replaysOf(value: unknown): FailedItemReplay[] {
+  const list = (typeof value === 'string' ? JSON.parse(value) : value) as {
+    at: string;
+    result: ReplayResult;
+    reason: string | null;
+  }[];
+  return list.map((r) => ({ at: new Date(r.at), result: r.result, reason: r.reason }));
 }
 
 export interface FailedItemFilter {
@@ -64,6 +85,8 @@ export async function listFailedItems(em: EntityManager, f: FailedItemFilter) {
         reason: String(r.reason),
         payload: String(r.payload),
         payloadTruncated: Boolean(r.payload_truncated),
+        replayedAt: r.replayed_at ? new Date(String(r.replayed_at)) : null,
+        replays: replaysOf(r.replays ?? []),
       }),
     ),
     pageInfo: {

@@ -12,7 +12,7 @@ const SORT_RECEIVED_AT = `to_char(received_at at time zone 'UTC', 'YYYY-MM-DD"T"
 export const listFailedItemsSql = `
 select id::text as id, ${isoMillis('received_at')} as received_at,
   ${SORT_RECEIVED_AT} as sort_received_at, pipeline, mutation, item_index, reason, payload,
-  payload_truncated
+  payload_truncated, ${isoMillis('replayed_at')} as replayed_at, replays
 from telemetry_failed_items
 where (:pipeline::text is null or pipeline = :pipeline)
   and (:from::timestamptz is null or received_at >= :from::timestamptz)

@@ -30,6 +30,8 @@ export interface IngestResult {
   duplicates: number;
   rejected: number;
   errors: { index: number; message: string }[];
+  /** The indexes of the items stored (not the duplicates), for callers that answer per item. */
+  storedIndexes?: number[];
 }
 
 export interface IngestOptions {
@@ -42,6 +44,11 @@ export interface IngestOptions {
   argument: string;
   /** Removes secrets and personal data before anything is stored (docs/privacy.md). */
   scrubber: Scrubber;
+  /**
+   * False when the items already are failed items (a replay, modules/admin/replay.service.ts):
+   * a refusal is then answered, not filed in the store a second time.
+   */
+  keepRejected?: boolean;
 }
 
 type Prepared = { pipeline: Pipeline; row: Row };
@@ -151,7 +158,7 @@ async function store(
     const rows = rowsOf[pipeline];
     if (rows.length > 0) statements.push({ ...SQL[pipeline], rows, pipeline });
   }
-  if (rejections.length > 0) {
+  if (rejections.length > 0 && o.keepRejected !== false) {
     const failed = rejections.map((r) => {
       const fired = new Set<string>();
       const { payload, truncated } = failedPayload(o.scrubber.value(r.raw, fired));
@@ -192,18 +199,20 @@ async function store(
   if (statements.length === 1) await runAll();
   else if (statements.length > 1) await inTransaction(em, runAll);
   // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
-  let accepted = 0;
+  const storedIndexes: number[] = [];
   for (const g of groups) {
     let claimed = false;
     // every key of the group is claimed, not only the first: its twins are duplicates
     for (const i of g.items) if (claimInserted(inserted[i.pipeline], i.row)) claimed = true;
-    if (claimed) accepted++;
+    if (claimed) storedIndexes.push(g.index);
   }
+  const accepted = storedIndexes.length;
   return {
     accepted,
     duplicates: groups.length - accepted,
     rejected: rejections.length,
     errors: rejections.map((r) => ({ index: r.index, message: r.message })),
+    storedIndexes,
   };
 }
 
@@ -255,7 +264,7 @@ export function ingestItems(
  * Legacy v1 items carry no id, so a retry of the same payload would be stored twice. Their id
  * is derived from the payload itself (and the pipeline), which makes legacy ingest idempotent.
  */
-function legacyId(raw: unknown, pipeline: Pipeline): string {
+export function legacyId(raw: unknown, pipeline: Pipeline): string {
   const hex = createHash('sha256').update(pipeline).update(JSON.stringify(raw)).digest('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }

@@ -220,6 +220,23 @@ pending_links as (
   ) as deltas
 )`;
 
+/**
+ * One subject kind's day rows in the read's scope with their links as the fold would leave them:
+ * (user_id_hash, day, prev_day) for days in [`from`, :endDay) — the folded rows the pending tail
+ * does not re-link, plus the tail's new and re-linked rows (pendingTailSql's `pending_changed`,
+ * which must be in front of it). A read of per-user days (retention) sees pending facts this way,
+ * exactly once. User-level kinds only (session_id '').
+ */
+export const linkedDaysSql = (kind: 'active' | 'resumed', from: string) => `
+  select d.user_id_hash, d.day, d.prev_day from kpi_days d
+  left join pending_changed c on c.user_id_hash = d.user_id_hash and c.kind = '${kind}'
+    and c.session_id = '' and c.day = d.day and not c.is_new
+  where d.kind = '${kind}' and ${scopeSql('d.')} and d.session_id = ''
+    and d.day >= ${from}::date and d.day < :endDay::date and c.user_id_hash is null
+  union all
+  select user_id_hash, day, new_prev from pending_changed
+  where kind = '${kind}' and day >= ${from}::date`;
+
 /** All day sets rebuilt from telemetry_events, nothing left pending (benchmark load, tests). */
 export const rebuildDaySetsSql = [
   'truncate kpi_days, kpi_day_links, kpi_pending',

@@ -91,7 +91,10 @@ function zeroFilled<P extends { day: string }>(
   return windowDays(window).map((day) => byDay.get(day) ?? zero(day));
 }
 
-const filterOf = (args: KpiFilter): KpiFilter => ({ phase: args.phase, channel: args.channel });
+export const filterOf = (args: KpiFilter): KpiFilter => ({
+  phase: args.phase,
+  channel: args.channel,
+});
 
 async function cdr(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
   const row = await getCdr(em, window, filter);
