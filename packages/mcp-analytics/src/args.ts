@@ -1,4 +1,4 @@
-import { BETA_PHASES, CHANNELS, SEVERITIES } from '@cortex-telemetry/events';
+import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetry/events';
 import { z } from 'zod';
 
 /**
@@ -116,4 +116,44 @@ export const traceStatsArgs = {
     .optional()
     .describe('Only this operation (exact match); also returns its figures per UTC day.'),
   ...person,
+};
+
+/** A `CortexEventName` value: the catalog's wire names in upper case. */
+const eventName = (what: string) =>
+  z
+    .enum(upper(EVENT_NAMES))
+    .optional()
+    .describe(
+      `${what}: an event of the catalog in upper case (CONTEXT_LOADED, …); default any activity.`,
+    );
+
+/** `retention(period, intervals, type, startEvent, returnEvent, days, asOf, phase, channel)`. */
+export const retentionArgs = {
+  period: z
+    .enum(['DAY', 'WEEK'])
+    .optional()
+    .describe(
+      'Cohort period: DAY (UTC days) or WEEK (ISO weeks from Monday 00:00 UTC); default WEEK.',
+    ),
+  intervals: z
+    .number()
+    .int()
+    .optional()
+    .describe("Periods after the cohort's to measure, 1–26: values[0…intervals]; default 12."),
+  type: z
+    .enum(['FIRST_TIME', 'RECURRING'])
+    .optional()
+    .describe(
+      "FIRST_TIME: a user is in the cohort of their first-ever start; RECURRING: in every period's cohort they started in. Default FIRST_TIME.",
+    ),
+  startEvent: eventName('The event that puts a user in a cohort'),
+  returnEvent: eventName('The event that counts as coming back'),
+  days: z
+    .number()
+    .int()
+    .optional()
+    .describe('Window length in UTC days, 1–366; its periods are the cohorts. Default 90.'),
+  asOf: kpiArgs.asOf,
+  phase,
+  channel,
 };

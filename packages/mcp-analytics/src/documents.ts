@@ -238,3 +238,49 @@ export const TraceDailyStatsDocument = graphql(/* GraphQL */ `
     }
   }
 `);
+
+export const RetentionDocument = graphql(/* GraphQL */ `
+  query McpRetention(
+    $period: RetentionPeriod
+    $intervals: Int
+    $type: RetentionType
+    $startEvent: CortexEventName
+    $returnEvent: CortexEventName
+    $days: Int
+    $asOf: DateTime
+    $phase: BetaPhase
+    $channel: Channel
+  ) {
+    retention(
+      period: $period
+      intervals: $intervals
+      type: $type
+      startEvent: $startEvent
+      returnEvent: $returnEvent
+      days: $days
+      asOf: $asOf
+      phase: $phase
+      channel: $channel
+    ) {
+      window {
+        from
+        to
+        days
+      }
+      period
+      intervals
+      type
+      startEvent
+      returnEvent
+      cohorts {
+        start
+        size
+        values
+        incomplete
+      }
+      average {
+        values
+      }
+    }
+  }
+`);

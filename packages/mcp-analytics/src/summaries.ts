@@ -2,6 +2,7 @@ import type {
   McpErrorGroupQuery,
   McpErrorGroupsQuery,
   McpKpiReportFragment,
+  McpRetentionQuery,
   McpTraceStatsQuery,
 } from './gql/graphql.js';
 
@@ -51,4 +52,19 @@ export function traceStatsSummary(operations: McpTraceStatsQuery['traceStats']):
   const [top] = operations;
   if (!top) return 'No traces in the window.';
   return `${operations.length} operation(s); busiest ${top.operationName}: ${top.count} call(s), ${percent(top.successRate)} ok, p50 ${figure(top.p50)} ms, p95 ${figure(top.p95)} ms, max ${figure(top.max)} ms.`;
+}
+
+export function retentionSummary(r: McpRetentionQuery['retention'], scope: string): string {
+  const unit = r.period === 'DAY' ? 'day' : 'week';
+  const cohorts = `${r.type === 'FIRST_TIME' ? 'first-time' : 'recurring'} ${r.period === 'DAY' ? 'daily' : 'weekly'} cohorts`;
+  const events = [
+    r.startEvent ? `start ${r.startEvent}` : '',
+    r.returnEvent ? `return ${r.returnEvent}` : '',
+  ].filter(Boolean);
+  const size = r.cohorts.reduce((sum, c) => sum + c.size, 0);
+  const after = r.average.values.slice(1);
+  const average = after.length
+    ? `average retention after 1…${after.length} ${unit}(s): ${after.map(percent).join(', ')}`
+    : `no ${unit} after the cohorts yet`;
+  return `${scope}, ${cohorts}${events.length ? ` (${events.join(', ')})` : ''}, ${windowText(r.window)}: ${r.cohorts.length} cohort(s), total size ${size}; ${average}.`;
 }

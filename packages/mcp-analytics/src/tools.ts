@@ -6,6 +6,7 @@ import {
   errorGroupArgs,
   errorGroupsArgs,
   kpiArgs,
+  retentionArgs,
   toDateTime,
   traceStatsArgs,
 } from './args.js';
@@ -15,6 +16,7 @@ import {
   ErrorGroupDocument,
   ErrorGroupsDocument,
   KpisDocument,
+  RetentionDocument,
   TraceDailyStatsDocument,
   TraceStatsDocument,
 } from './documents.js';
@@ -24,6 +26,7 @@ import {
   errorGroupsSummary,
   kpiFigures,
   kpisSummary,
+  retentionSummary,
   traceStatsSummary,
   windowText,
 } from './summaries.js';
@@ -31,8 +34,7 @@ import {
 /**
  * The read-only tools. Each answers the API's numbers as JSON (`structuredContent`, and the same
  * JSON as text for clients that only read text) after a one-line summary; an error the API
- * answers becomes a tool error carrying its code. `get_retention` is left out: the schema has no
- * retention field yet.
+ * answers becomes a tool error carrying its code.
  */
 
 const answer = (summary: string, data: Record<string, unknown>): CallToolResult => ({
@@ -211,6 +213,26 @@ export function registerAnalyticsTools(server: McpServer, api: AnalyticsApi): vo
               })
             ).traceDailyStats;
       return answer(traceStatsSummary(traceStats), { traceStats, ...(daily ? { daily } : {}) });
+    }),
+  );
+
+  server.registerTool(
+    'get_retention',
+    {
+      title: 'Retention cohorts',
+      description:
+        'Retention cohorts (the `retention` GraphQL field; docs/kpis.md section 5): one cohort per UTC day or ISO week starting in the window, oldest first, each with its size and values[k] = cohort users active (or doing returnEvent) k periods later; `incomplete` marks a row whose last period is still filling up; `average` is the size-weighted mean curve (null where no cohort has users).',
+      inputSchema: retentionArgs,
+      annotations: readOnly,
+    },
+    guarded(async ({ asOf, ...args }) => {
+      const { retention } = await request(api, RetentionDocument, {
+        ...args,
+        asOf: toDateTime(asOf),
+      });
+      return answer(retentionSummary(retention, scopeText(args.phase, args.channel)), {
+        retention,
+      });
     }),
   );
 }

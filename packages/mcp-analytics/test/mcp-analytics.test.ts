@@ -82,12 +82,13 @@ const KPI_SERIES = `${KPI_FIELDS}
   cdrSeries: cdr { series { day rate sessions dependentSessions } }`;
 
 describe('mcp:analytics over stdio against the real server', { timeout: 120_000 }, () => {
-  it('lists the read-only tools, each argument described (no get_retention: no retention field)', async () => {
+  it('lists the read-only tools, each argument described', async () => {
     const { tools } = await mcp.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual([
       'compare_betas',
       'get_error_group',
       'get_kpis',
+      'get_retention',
       'get_trace_stats',
       'list_error_groups',
     ]);
@@ -108,6 +109,18 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
       'days',
       'phase',
       'series',
+    ]);
+    const retention = tools.find((t) => t.name === 'get_retention');
+    expect(Object.keys(retention?.inputSchema.properties ?? {}).sort()).toEqual([
+      'asOf',
+      'channel',
+      'days',
+      'intervals',
+      'period',
+      'phase',
+      'returnEvent',
+      'startEvent',
+      'type',
     ]);
   });
 
@@ -300,6 +313,109 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     ]);
   });
 
+  it('get_retention answers the `retention` field for the same arguments', async () => {
+    const FIELDS = `window { from to days } period intervals type startEvent returnEvent
+      cohorts { start size values incomplete } average { values }`;
+    const retention = async (args: string) =>
+      (await graphql(`{ retention(${args}) { ${FIELDS} } }`)).retention;
+
+    // days 11-10…11-12. Activity: ana 11-10 (first ever 09-28: in no cohort), cy 11-11 (web) and
+    // 11-12, dan 11-12. 11-10: nobody → [0, 0, 0]; 11-11: cy, back 11-12 → [1, 1]; 11-12: dan →
+    // [1]. Every row ends on asOf's day: incomplete. Average 2/2; (0 + 1)/(0 + 1); k = 2 only in
+    // the empty 11-10 cohort → null.
+    const day = await numbers('get_retention', {
+      period: 'DAY',
+      intervals: 2,
+      days: 3,
+      asOf: '2026-11-12',
+    });
+    const daily = await retention(
+      'period: DAY, intervals: 2, days: 3, asOf: "2026-11-12T00:00:00Z"',
+    );
+    expect(day.data).toEqual({ retention: daily });
+    expect(daily).toMatchObject({
+      window: { from: '2026-11-10T00:00:00.000Z', to: '2026-11-13T00:00:00.000Z', days: 3 },
+      period: 'DAY',
+      intervals: 2,
+      type: 'FIRST_TIME',
+      startEvent: null,
+      returnEvent: null,
+    });
+    expect(daily.cohorts).toEqual([
+      { start: '2026-11-10', size: 0, values: [0, 0, 0], incomplete: true },
+      { start: '2026-11-11', size: 1, values: [1, 1], incomplete: true },
+      { start: '2026-11-12', size: 1, values: [1], incomplete: true },
+    ]);
+    expect(daily.average.values).toEqual([1, 1, null]);
+    expect(day.summary).toBe(
+      'both betas, all channels, first-time daily cohorts, 3 day(s) 2026-11-10…2026-11-12: 3 cohort(s), total size 2; average retention after 1…2 day(s): 100.0%, n/a.',
+    );
+
+    // recurring: 11-10 ana (not back) → [1, 0, 0]; 11-11 cy → [1, 1]; 11-12 cy and dan → [2].
+    // Average 4/4; (0 + 1)/(1 + 1); 0/1.
+    const recurring = await numbers('get_retention', {
+      period: 'DAY',
+      intervals: 2,
+      days: 3,
+      asOf: '2026-11-12',
+      type: 'RECURRING',
+    });
+    expect(recurring.data.retention).toEqual(
+      await retention(
+        'period: DAY, intervals: 2, days: 3, asOf: "2026-11-12T00:00:00Z", type: RECURRING',
+      ),
+    );
+    expect(recurring.data.retention.cohorts.map((c: { values: number[] }) => c.values)).toEqual([
+      [1, 0, 0],
+      [1, 1],
+      [2],
+    ]);
+    expect(recurring.data.retention.average.values).toEqual([1, 0.5, 0]);
+
+    // weeks from Monday 09-28 (the window 09-28…11-12, 46 days) to 11-09 (asOf's week): seven
+    // cohorts. The first context loads: ana 09-28, dan 11-12. ana is not active in the two weeks
+    // after → [1, 0, 0]; dan → [1]; the five weeks between are empty. Rows reaching the week of
+    // 11-09 (those of 10-26, 11-02, 11-09) are incomplete. Average 2/2; 0/1; 0/1.
+    const weekArgs = { intervals: 2, days: 46, asOf: '2026-11-12', startEvent: 'CONTEXT_LOADED' };
+    const week = await numbers('get_retention', weekArgs);
+    const weekly = await retention(
+      'intervals: 2, days: 46, asOf: "2026-11-12T00:00:00Z", startEvent: CONTEXT_LOADED',
+    );
+    expect(week.data).toEqual({ retention: weekly });
+    expect(weekly.cohorts).toEqual([
+      { start: '2026-09-28', size: 1, values: [1, 0, 0], incomplete: false },
+      { start: '2026-10-05', size: 0, values: [0, 0, 0], incomplete: false },
+      { start: '2026-10-12', size: 0, values: [0, 0, 0], incomplete: false },
+      { start: '2026-10-19', size: 0, values: [0, 0, 0], incomplete: false },
+      { start: '2026-10-26', size: 0, values: [0, 0, 0], incomplete: true },
+      { start: '2026-11-02', size: 0, values: [0, 0], incomplete: true },
+      { start: '2026-11-09', size: 1, values: [1], incomplete: true },
+    ]);
+    expect(weekly.average.values).toEqual([1, 0, 0]);
+    expect(week.summary).toBe(
+      'both betas, all channels, first-time weekly cohorts (start CONTEXT_LOADED), 46 day(s) 2026-09-28…2026-11-12: 7 cohort(s), total size 2; average retention after 1…2 week(s): 0.0%, 0.0%.',
+    );
+
+    // the open beta alone: its history starts 11-10, so ana, cy and dan all start in the week of
+    // 11-09 → [3]; no cohort before it has users → average [1, null, null].
+    const open = await numbers('get_retention', {
+      intervals: 2,
+      days: 46,
+      asOf: '2026-11-12',
+      phase: 'OPEN_BETA',
+    });
+    expect(open.data.retention).toEqual(
+      await retention('intervals: 2, days: 46, asOf: "2026-11-12T00:00:00Z", phase: OPEN_BETA'),
+    );
+    expect(open.data.retention.cohorts.at(-1)).toEqual({
+      start: '2026-11-09',
+      size: 3,
+      values: [3],
+      incomplete: true,
+    });
+    expect(open.data.retention.average.values).toEqual([1, null, null]);
+  });
+
   it("turns the server's errors into tool errors carrying the code", async () => {
     const bad = await call('get_kpis', { days: 0 });
     const res = await app.gql('{ kpis(days: 0) { window { days } } }');
@@ -310,6 +426,15 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     ]);
     expect(bad.structuredContent).toEqual({
       error: { code: 'BAD_USER_INPUT', message: res.errors?.[0]?.message },
+    });
+
+    const intervals = await call('get_retention', { intervals: 27 });
+    const refused = await app.gql('{ retention(intervals: 27) { intervals } }');
+    expect(refused.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(refused.errors?.[0]?.message).toMatch(/intervals/);
+    expect(intervals.isError).toBe(true);
+    expect(intervals.structuredContent).toEqual({
+      error: { code: 'BAD_USER_INPUT', message: refused.errors?.[0]?.message },
     });
 
     const window = await call('list_error_groups', { from: '2026-11-08', to: '2026-11-01' });

@@ -57,6 +57,20 @@ export type CortexEventName =
   /** Wire value `web_view_opened`. */
   | 'WEB_VIEW_OPENED';
 
+/** The period of retention and lifecycle rows: a UTC day, or an ISO week (Monday 00:00 UTC). */
+export type RetentionPeriod =
+  /** A UTC calendar day. */
+  | 'DAY'
+  /** An ISO week: Monday 00:00 UTC to the next Monday. */
+  | 'WEEK';
+
+/** Which start puts a user in a cohort. */
+export type RetentionType =
+  /** A user is in one cohort: the period of their first-ever start (activity, or startEvent) in scope. */
+  | 'FIRST_TIME'
+  /** A user is in the cohort of every period in which they started. */
+  | 'RECURRING';
+
 /** Severity of an error. */
 export type Severity =
   /** Severity `critical`. */
@@ -147,6 +161,21 @@ export type McpTraceDailyStatsQueryVariables = Exact<{
 
 
 export type McpTraceDailyStatsQuery = { traceDailyStats: Array<{ day: string, count: number, successRate: number, p50: number, p95: number, p99: number, max: number }> };
+
+export type McpRetentionQueryVariables = Exact<{
+  period?: RetentionPeriod | null | undefined;
+  intervals?: number | null | undefined;
+  type?: RetentionType | null | undefined;
+  startEvent?: CortexEventName | null | undefined;
+  returnEvent?: CortexEventName | null | undefined;
+  days?: number | null | undefined;
+  asOf?: string | null | undefined;
+  phase?: BetaPhase | null | undefined;
+  channel?: Channel | null | undefined;
+}>;
+
+
+export type McpRetentionQuery = { retention: { period: RetentionPeriod, intervals: number, type: RetentionType, startEvent: CortexEventName | null, returnEvent: CortexEventName | null, window: { from: string, to: string, days: number }, cohorts: Array<{ start: string, size: number, values: Array<number>, incomplete: boolean }>, average: { values: Array<number | null> } } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -467,3 +496,38 @@ export const McpTraceDailyStatsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<McpTraceDailyStatsQuery, McpTraceDailyStatsQueryVariables>;
+export const McpRetentionDocument = new TypedDocumentString(`
+    query McpRetention($period: RetentionPeriod, $intervals: Int, $type: RetentionType, $startEvent: CortexEventName, $returnEvent: CortexEventName, $days: Int, $asOf: DateTime, $phase: BetaPhase, $channel: Channel) {
+  retention(
+    period: $period
+    intervals: $intervals
+    type: $type
+    startEvent: $startEvent
+    returnEvent: $returnEvent
+    days: $days
+    asOf: $asOf
+    phase: $phase
+    channel: $channel
+  ) {
+    window {
+      from
+      to
+      days
+    }
+    period
+    intervals
+    type
+    startEvent
+    returnEvent
+    cohorts {
+      start
+      size
+      values
+      incomplete
+    }
+    average {
+      values
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<McpRetentionQuery, McpRetentionQueryVariables>;
