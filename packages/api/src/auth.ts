@@ -5,12 +5,14 @@ import { dirname } from 'node:path';
 import type { TokenKind } from './context.js';
 
 /**
- * Access (docs/api.md#access): static bearer tokens of two kinds. Tokens are compared in constant time and
+ * Access (docs/api.md#access): static bearer tokens of three kinds. Tokens are compared in constant time and
  * are never logged; only their kind travels further into the request.
  */
 export interface TokenSet {
   ingest: readonly string[];
   admin: readonly string[];
+  /** Read-only tokens; optional so a set of admin and ingest tokens alone stays valid. */
+  viewer?: readonly string[];
 }
 
 function equalConstantTime(a: string, b: string): boolean {
@@ -28,6 +30,8 @@ export function tokenKind(tokens: TokenSet, presented: string | null): TokenKind
   let kind: TokenKind | null = null;
   // check every token so timing does not reveal which list (or position) matched
   for (const t of tokens.admin) if (equalConstantTime(t, presented)) kind = 'admin';
+  for (const t of tokens.viewer ?? [])
+    if (equalConstantTime(t, presented) && kind === null) kind = 'viewer';
   for (const t of tokens.ingest)
     if (equalConstantTime(t, presented) && kind === null) kind = 'ingest';
   return kind;
@@ -39,19 +43,27 @@ export function bearerToken(header: string | null): string | null {
 }
 
 /**
- * When no token is configured on the embedded database, generate one of each and keep them in
- * the data directory so they survive restarts (docs/api.md#access).
+ * When no token is configured on the embedded database, generate one of each kind and keep them in
+ * the data directory so they survive restarts (docs/api.md#access). A file written before viewer
+ * tokens existed gets one added; the admin and ingest tokens in it stay as they are.
  */
-export async function loadOrCreateLocalTokens(file: string): Promise<TokenSet> {
-  if (existsSync(file)) {
-    const saved = JSON.parse(await readFile(file, 'utf8')) as { ingest: string; admin: string };
-    return { ingest: [saved.ingest], admin: [saved.admin] };
-  }
-  const saved = {
-    ingest: `ct_ingest_${randomBytes(18).toString('base64url')}`,
-    admin: `ct_admin_${randomBytes(18).toString('base64url')}`,
+export async function loadOrCreateLocalTokens(file: string): Promise<Required<TokenSet>> {
+  const saved: Partial<Record<'ingest' | 'admin' | 'viewer', string>> = existsSync(file)
+    ? JSON.parse(await readFile(file, 'utf8'))
+    : {};
+  const generate = (kind: string) => `ct_${kind}_${randomBytes(18).toString('base64url')}`;
+  const complete = {
+    ingest: saved.ingest ?? generate('ingest'),
+    admin: saved.admin ?? generate('admin'),
+    viewer: saved.viewer ?? generate('viewer'),
   };
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, `${JSON.stringify(saved, null, 2)}\n`, { mode: 0o600 });
-  return { ingest: [saved.ingest], admin: [saved.admin] };
+  if (
+    complete.ingest !== saved.ingest ||
+    complete.admin !== saved.admin ||
+    complete.viewer !== saved.viewer
+  ) {
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, `${JSON.stringify(complete, null, 2)}\n`, { mode: 0o600 });
+  }
+  return { ingest: [complete.ingest], admin: [complete.admin], viewer: [complete.viewer] };
 }

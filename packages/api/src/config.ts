@@ -35,6 +35,7 @@ const envSchema = z.object({
     .transform((v) => new Date(v)),
   TELEMETRY_INGEST_TOKENS: csv,
   TELEMETRY_ADMIN_TOKENS: csv,
+  TELEMETRY_VIEWER_TOKENS: csv,
   SEED_DEMO: flag('1'),
   DATA_DIR: z.string().optional(),
   RETENTION_DAYS_ERRORS: retentionDays,
@@ -59,6 +60,9 @@ const envSchema = z.object({
   // Privacy (docs/privacy.md): which scrubbing rules run at ingest
   SCRUB_RULES: z.string().optional(),
   SCRUB_CONFIG: z.string().optional(),
+  // Alerts (docs/alerts.md)
+  ALERT_ALLOW_PRIVATE_URLS: flag('0'),
+  ALERT_DASHBOARD_URL: z.string().url().optional(),
 });
 
 /** The parsed environment plus what is built from it once (the scrubber compiles its rules). */
@@ -72,6 +76,12 @@ const configSchema = envSchema.transform((env, ctx) => {
 });
 
 export type Config = z.output<typeof configSchema>;
+
+/** What alert rules need from the configuration; the link defaults to this server on localhost. */
+export const alertSettingsOf = (config: Config) => ({
+  allowPrivateUrls: config.ALERT_ALLOW_PRIVATE_URLS,
+  dashboardUrl: config.ALERT_DASHBOARD_URL ?? `http://localhost:${config.PORT}`,
+});
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

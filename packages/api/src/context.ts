@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
  * The kinds of bearer token (docs/api.md#access). An admin token may call every field; what any
  * other kind may call is declared on the fields themselves (modules/shared/access.ts).
  */
-export const TOKEN_KINDS = ['admin', 'ingest'] as const;
+export const TOKEN_KINDS = ['admin', 'viewer', 'ingest'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
@@ -26,4 +26,14 @@ export interface Context {
   scrubber: Scrubber;
   /** The server's logger, for what a request must leave on record (e.g. an erasure). */
   logger: Logger;
+  /** What alert rules need from the configuration (docs/alerts.md). */
+  alerts: AlertSettings;
+}
+
+/** `ALERT_ALLOW_PRIVATE_URLS` and the dashboard's address, for alert rules and notifications. */
+export interface AlertSettings {
+  /** Loopback, link-local and private destinations allowed (tests, local setups). */
+  allowPrivateUrls: boolean;
+  /** Where the dashboard is reached, for the link in every notification. */
+  dashboardUrl: string;
 }

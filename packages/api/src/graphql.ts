@@ -4,7 +4,7 @@ import { type ASTNode, GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { bearerToken, type TokenSet, tokenKind } from './auth.js';
-import type { Config } from './config.js';
+import { alertSettingsOf, type Config } from './config.js';
 import type { Context, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import {
@@ -101,6 +101,8 @@ export const ROOT_ACCESS = rootAccess(schema);
 /** The answer to a document a kind of token may not run: every listed kind needs one. */
 const REFUSALS: Record<ListedKind, string> = {
   ingest: 'an ingest token may only call the record* mutations; use an admin token',
+  viewer:
+    'a viewer token may only read (every query but failedItems and the alert rules, no mutation); use an admin token',
 };
 
 /**
@@ -173,6 +175,7 @@ export function createGraphQL(options: {
   logger: Logger;
 }) {
   const { orm, config, tokens, logger } = options;
+  const alerts = alertSettingsOf(config);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -208,6 +211,7 @@ export function createGraphQL(options: {
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
       scrubber: config.scrubber,
       logger,
+      alerts,
     }),
     plugins: [
       authPlugin(tokens),

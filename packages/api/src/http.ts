@@ -154,7 +154,7 @@ const rateLimited = (what: string, retryAfterSeconds: number) =>
 
 /**
  * The limits of docs/api.md#limits that apply before GraphQL runs: per address, then per ingest
- * token. An admin request then waits for one of the admin slots; the answer is the release.
+ * token. An admin or viewer request then waits for one of the admin slots; the answer is the release.
  */
 async function admit(
   req: IncomingMessage,
@@ -178,7 +178,8 @@ async function admit(
       return { ok: false, refusal: rateLimited(what, byToken.retryAfterSeconds) };
     }
   }
-  if (kind !== 'admin') return { ok: true, release: () => {} };
+  // a viewer reads what an admin reads: the same slots bound both
+  if (kind !== 'admin' && kind !== 'viewer') return { ok: true, release: () => {} };
   const release = await limits.adminSlots.acquire();
   if (!release) {
     const what = `${config.ADMIN_CONCURRENCY} admin requests run at once and ${config.ADMIN_QUEUE} more may wait`;

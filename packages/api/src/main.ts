@@ -4,8 +4,9 @@ import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import { pino } from 'pino';
 import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { type BootOptions, boot } from './boot.js';
-import { loadConfig } from './config.js';
+import { alertSettingsOf, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
+import { startAlertScheduler } from './modules/alerts/scheduler.js';
 import { ingestItems } from './modules/ingest/ingest.service.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
@@ -24,13 +25,15 @@ async function main(): Promise<void> {
   let tokens: TokenSet = {
     ingest: config.TELEMETRY_INGEST_TOKENS,
     admin: config.TELEMETRY_ADMIN_TOKENS,
+    viewer: config.TELEMETRY_VIEWER_TOKENS,
   };
-  const noTokens = tokens.ingest.length === 0 && tokens.admin.length === 0;
+  const noTokens =
+    tokens.ingest.length === 0 && tokens.admin.length === 0 && tokens.viewer?.length === 0;
   let generatedTokens = false;
 
   if (databaseUrl && noTokens) {
     logger.fatal(
-      'refusing to start: with DATABASE_URL set, configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS (comma-separated)',
+      'refusing to start: with DATABASE_URL set, configure TELEMETRY_INGEST_TOKENS and TELEMETRY_ADMIN_TOKENS (comma-separated; TELEMETRY_VIEWER_TOKENS optional)',
     );
     process.exit(1);
   }
@@ -72,6 +75,12 @@ async function main(): Promise<void> {
       failedItems: config.RETENTION_DAYS_FAILED_ITEMS,
     },
   });
+  // alert rules on their schedule, and the outbox delivered (also what a crash left pending)
+  const alerts = startAlertScheduler({
+    newEm: () => orm.em.fork(),
+    settings: alertSettingsOf(config),
+    onError: (error) => logger.warn({ err: error }, 'alert check or delivery failed; retrying'),
+  });
   server.listen(config.PORT, config.HOST, () => {
     const url = `http://localhost:${config.PORT}`;
     logger.info({ url }, 'listening');
@@ -83,6 +92,7 @@ async function main(): Promise<void> {
     if (generatedTokens) {
       lines.push(
         `  admin token:  ${tokens.admin[0]}`,
+        `  viewer token: ${tokens.viewer?.[0]}  (read-only: dashboards and queries)`,
         `  ingest token: ${tokens.ingest[0]}`,
         `  (generated for the embedded database; kept in ${join(dataDir, 'tokens.json')})`,
       );
@@ -101,6 +111,7 @@ async function main(): Promise<void> {
     await closed;
     clearTimeout(force);
     await folder.stop();
+    await alerts.stop();
     await retention.stop();
     await orm.close();
     await embedded?.stop();

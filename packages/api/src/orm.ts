@@ -11,6 +11,8 @@ import { Migration20261127200000 } from './migrations/Migration20261127200000.js
 import { Migration20261128000000 } from './migrations/Migration20261128000000.js';
 import { Migration20261128010000 } from './migrations/Migration20261128010000.js';
 import { Migration20261206200000 } from './migrations/Migration20261206200000.js';
+import { Migration20261206210000 } from './migrations/Migration20261206210000.js';
+import { Migration20261206220000 } from './migrations/Migration20261206220000.js';
 import { Migration20261206300000 } from './migrations/Migration20261206300000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
@@ -29,6 +31,8 @@ export const migrationsList = [
   { name: 'Migration20261128000000', class: Migration20261128000000 },
   { name: 'Migration20261128010000', class: Migration20261128010000 },
   { name: 'Migration20261206200000', class: Migration20261206200000 },
+  { name: 'Migration20261206210000', class: Migration20261206210000 },
+  { name: 'Migration20261206220000', class: Migration20261206220000 },
   { name: 'Migration20261206300000', class: Migration20261206300000 },
 ];
 

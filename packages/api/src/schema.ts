@@ -10,6 +10,9 @@ import './modules/analytics/analytics.schema.js';
 import './modules/dashboard/dashboard.schema.js';
 import './modules/privacy/privacy.schema.js';
 import './modules/live/live.schema.js';
+import './modules/alerts/alerts.schema.js';
+import './modules/access/access.schema.js';
+import './modules/annotations/annotations.schema.js';
 
 export const schema = builder.toSchema();
 

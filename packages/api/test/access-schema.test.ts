@@ -14,7 +14,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_ACCESS } from '../src/graphql.js';
 import { schema } from '../src/schema.js';
-import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  INGEST_TOKEN,
+  startTestApp,
+  type TestApp,
+  VIEWER_TOKEN,
+} from './helpers/app.js';
 
 /**
  * Access is an allow-list (docs/api.md#access): this walks every root field of the schema and
@@ -84,6 +90,7 @@ describe('ingest token allow-list, walked over the schema', () => {
       'recordTrace',
       'recordTraces',
     ]);
+    expect(fields.filter((f) => f.kind === 'query' && ingestMay(f))).toEqual([]);
     const refused = fields.filter((f) => !ingestMay(f));
     expect(refused.map((f) => f.field.name)).toEqual(
       expect.arrayContaining([
@@ -137,6 +144,100 @@ describe('ingest token allow-list, walked over the schema', () => {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${INGEST_TOKEN}` },
       body: JSON.stringify({ query: document, operationName: 'M' }),
+    });
+    expect(res.status).toBe(403);
+  });
+});
+
+/** Declared on the field itself (`callableBy('viewer')`), read back from the schema. */
+const viewerMay = (f: (typeof fields)[number]) =>
+  ROOT_ACCESS.viewer[f.kind as OperationTypeNode].has(f.field.name);
+
+describe('viewer token allow-list, walked over the schema', () => {
+  it('a viewer may call every query but failedItems (rejected payloads) and the alert rules (webhook URLs and secrets), and no mutation', () => {
+    expect(
+      fields
+        .filter(viewerMay)
+        .map((f) => `${f.kind} ${f.field.name}`)
+        .sort(),
+    ).toEqual([
+      'query annotations',
+      'query betaTesters',
+      'query cdr',
+      'query channelBreakdown',
+      'query dauWau',
+      'query errorDailyCounts',
+      'query errorGroups',
+      'query errors',
+      'query eventCounts',
+      'query events',
+      'query funnel',
+      'query kpis',
+      'query lifecycle',
+      'query liveFeed',
+      'query paidConversion',
+      'query phaseRange',
+      'query resurrection',
+      'query retention',
+      'query scrubStats',
+      'query tokenKind',
+      'query traceDailyStats',
+      'query traceStats',
+      'query traces',
+    ]);
+    expect(fields.filter((f) => f.kind === 'mutation' && viewerMay(f))).toEqual([]);
+  });
+
+  it('every field a viewer may not call answers 403 FORBIDDEN, every mutation included', async () => {
+    const refused = fields.filter((f) => !viewerMay(f));
+    expect(
+      refused
+        .filter((f) => f.kind === 'query')
+        .map((f) => f.field.name)
+        .sort(),
+    ).toEqual(['alertRule', 'alertRules', 'failedItems']);
+    for (const { kind, field } of refused) {
+      const res = await app.gql(operation(kind, field), {}, VIEWER_TOKEN);
+      expect({ field: field.name, status: res.status, error: res.errors?.[0] }).toEqual({
+        field: field.name,
+        status: 403,
+        error: {
+          message:
+            'a viewer token may only read (every query but failedItems and the alert rules, no mutation); use an admin token',
+          extensions: { code: 'FORBIDDEN' },
+        },
+      });
+    }
+  });
+
+  it('every query a viewer may call runs with a viewer token (no access error)', async () => {
+    for (const { kind, field } of fields.filter(viewerMay)) {
+      const res = await app.gql(operation(kind, field), {}, VIEWER_TOKEN);
+      const code = res.errors?.[0]?.extensions?.code ?? 'OK';
+      // an argument rule may refuse the placeholder arguments (funnel's steps: 400); access may not
+      const refused = res.status === 401 || res.status === 403;
+      expect({ field: field.name, refused, code }).toEqual({
+        field: field.name,
+        refused: false,
+        code: expect.not.stringMatching(/^(FORBIDDEN|UNAUTHENTICATED|GRAPHQL_VALIDATION_FAILED)$/),
+      });
+    }
+  });
+
+  it('tokenKind names the kind of the token the request carries', async () => {
+    expect((await app.gql('{ tokenKind }', {}, VIEWER_TOKEN)).data).toEqual({
+      tokenKind: 'VIEWER',
+    });
+    expect((await app.gql('{ tokenKind }', {}, ADMIN_TOKEN)).data).toEqual({ tokenKind: 'ADMIN' });
+    expect((await app.gql('{ tokenKind }', {}, INGEST_TOKEN)).status).toBe(403);
+  });
+
+  it("a mutation cannot ride along with a viewer's query in the same document", async () => {
+    const document = `query Q { tokenKind } mutation M { forgetUser(userIdHash: "${'a'.repeat(64)}") { userIdHash } }`;
+    const res = await fetch(`${app.baseUrl}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${VIEWER_TOKEN}` },
+      body: JSON.stringify({ query: document, operationName: 'Q' }),
     });
     expect(res.status).toBe(403);
   });

@@ -1,6 +1,12 @@
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  INGEST_TOKEN,
+  startTestApp,
+  type TestApp,
+  VIEWER_TOKEN,
+} from './helpers/app.js';
 
 /**
  * GraphiQL (docs/api.md#graphiql): a plain browser visit gets the page, which holds no data;
@@ -47,6 +53,15 @@ describe('GraphiQL', () => {
     const admin = await introspect(ADMIN_TOKEN);
     expect(admin.errors).toBeUndefined();
     expect(admin.data?.__schema.queryType.name).toBe('Query');
+  });
+
+  it('a viewer token introspects too (the schema is read-only knowledge), and its mutations stay refused', async () => {
+    const viewer = await introspect(VIEWER_TOKEN);
+    expect(viewer.status).toBe(200);
+    expect(viewer.errors).toBeUndefined();
+    expect(viewer.data?.__schema.mutationType.name).toBe('Mutation');
+    const type = await app.gql('{ __type(name: "Query") { name } }', {}, VIEWER_TOKEN);
+    expect(type.data).toEqual({ __type: { name: 'Query' } });
   });
 
   it('a token in the URL is not a token: only the Authorization header counts', async () => {

@@ -11,6 +11,7 @@ const name = `ct_migr_${randomBytes(4).toString('hex')}`;
 afterAll(async () => dropDatabase(serverUrl, name));
 
 const TABLES = [
+  'annotations',
   'kpi_day_links',
   'kpi_days',
   'telemetry_errors',

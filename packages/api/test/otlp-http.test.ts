@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import { INGEST_TOKEN, startTestApp, type TestApp, VIEWER_TOKEN } from './helpers/app.js';
 
 /** POST /v1/traces by hand: the OTLP/HTTP answers, the JSON form's spellings, refusals. */
 let app: TestApp;
@@ -258,6 +258,16 @@ describe('POST /v1/traces refusals', () => {
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
     expect(((await anonymous.json()) as { code: number }).code).toBe(16);
+    // a viewer token is read-only: it may not record spans
+    const viewer = await post(JSON.stringify(request([span({})])), {
+      ...JSON_TYPE,
+      authorization: `Bearer ${VIEWER_TOKEN}`,
+    });
+    expect(viewer.status).toBe(403);
+    expect(await viewer.json()).toEqual({
+      code: 7,
+      message: 'Authorization: a viewer token may only read; send an ingest token',
+    });
   });
 });
 

@@ -3,7 +3,13 @@ import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import type { Knex } from '@mikro-orm/postgresql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_TOKEN, INGEST_TOKEN, startTestApp, type TestApp } from './helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  INGEST_TOKEN,
+  startTestApp,
+  type TestApp,
+  VIEWER_TOKEN,
+} from './helpers/app.js';
 import { ev, query, record } from './kpi-fixtures.js';
 
 /** The v1 REST paths (docs/api.md#v1-rest-paths) against the GraphQL fields they stand for. */
@@ -189,6 +195,36 @@ describe('each path answers its GraphQL field', () => {
     expect(closed.body).toMatchObject({ dau: 0, avgDau: 0, wau: 0, mau: 0, stickiness: null });
     const open = await rest(app, `/admin/kpi/dau-wau?days=2&asOf=${ASOF}&phase=open_beta`);
     expect(open.body).toEqual(DAU_WAU);
+  });
+
+  it('a viewer token reads every path, as it reads the KPI fields; an ingest token is 403', async () => {
+    for (const [path, , , expected] of PATHS) {
+      const asViewer = await rest(app, `${path}?days=2&asOf=${ASOF}`, { token: VIEWER_TOKEN });
+      expect({ path, status: asViewer.status, body: asViewer.body }).toEqual({
+        path,
+        status: 200,
+        body: expected,
+      });
+      const asIngest = await rest(app, `${path}?days=2&asOf=${ASOF}`, { token: INGEST_TOKEN });
+      expect({
+        path,
+        status: asIngest.status,
+        code: asIngest.body.errors[0].extensions.code,
+      }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
+    }
+    const all = await rest(app, `/admin/kpi/all?days=2&asOf=${ASOF}`, { token: VIEWER_TOKEN });
+    expect(all.status).toBe(200);
+    expect(all.body).toEqual({
+      window: WINDOW,
+      cdr: CDR,
+      resurrection: RESURRECTION,
+      dauWau: DAU_WAU,
+      paidConversion: PAID_CONVERSION,
+    });
+    const allIngest = await rest(app, `/admin/kpi/all?days=2&asOf=${ASOF}`, {
+      token: INGEST_TOKEN,
+    });
+    expect(allIngest.status).toBe(403);
   });
 
   it('resurrection takes inactiveDays like the GraphQL field', async () => {

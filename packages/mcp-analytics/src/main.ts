@@ -5,15 +5,17 @@ import { registerAnalyticsTools } from './tools.js';
 
 /**
  * `pnpm mcp:analytics`: the MCP server over Cortex Telemetry's numbers, on stdio. Reads the API at
- * CORTEX_TELEMETRY_URL (default http://localhost:4000) with CORTEX_TELEMETRY_TOKEN, an admin token
- * (or a viewer token, once the server has them). stdout is the MCP channel: logs go to stderr.
+ * CORTEX_TELEMETRY_URL (default http://localhost:4000) with CORTEX_TELEMETRY_TOKEN, an admin or
+ * viewer token. stdout is the MCP channel: logs go to stderr.
  */
 const log = (line: string) => process.stderr.write(`[mcp-analytics] ${line}\n`);
 
 const url = process.env.CORTEX_TELEMETRY_URL || 'http://localhost:4000';
 const token = process.env.CORTEX_TELEMETRY_TOKEN;
 if (!token) {
-  log('CORTEX_TELEMETRY_TOKEN is not set: give it an admin token of the server (see README.md)');
+  log(
+    'CORTEX_TELEMETRY_TOKEN is not set: give it an admin or viewer token of the server (see README.md)',
+  );
   process.exit(1);
 }
 

@@ -2,10 +2,11 @@ import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router'
 import { useAuth } from './composables/useAuth';
 
 /**
- * One view per route; everything but sign-in needs an admin token. Every view is a chunk of its
- * own, loaded on first visit (`component: () => import(...)`): a new page follows the same form,
- * so the first load carries only the router, the header and the page asked for. The chart
- * library is another chunk, loaded by the first chart (components/ChartPanel.vue).
+ * One view per route; everything but sign-in needs an admin or viewer token (`adminOnly`: an
+ * admin token). Every view is a chunk of its own, loaded on first visit
+ * (`component: () => import(...)`): a new page follows the same form, so the first load carries
+ * only the router, the header and the page asked for. The chart library is another chunk, loaded
+ * by the first chart (components/ChartPanel.vue).
  */
 const BetaDashboardView = () => import('./views/BetaDashboardView.vue');
 
@@ -54,7 +55,7 @@ const routes: RouteRecordRaw[] = [
   {
     path: '/failed',
     component: () => import('./views/FailedView.vue'),
-    meta: { title: 'Rejected items' },
+    meta: { title: 'Rejected items', adminOnly: true },
   },
   { path: '/status', component: () => import('./views/StatusView.vue'), meta: { title: 'Status' } },
   {
@@ -67,10 +68,12 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach((to) => {
-  const { signedIn } = useAuth();
+  const { signedIn, isAdmin } = useAuth();
   if (to.meta.public)
     return signedIn.value && to.name === 'sign-in' ? redirectTarget(to.query) : true;
   if (!signedIn.value) return { name: 'sign-in', query: { redirect: to.fullPath } };
+  // a viewer token may not read these pages' data: the page would only show a refusal
+  if (to.meta.adminOnly && !isAdmin.value) return '/open-beta';
   return true;
 });
 

@@ -2,9 +2,9 @@ import { Client, type CombinedError, cacheExchange, fetchExchange, mapExchange }
 import { useAuth } from './composables/useAuth';
 
 export const UNAUTHORIZED_MESSAGE =
-  'The server no longer accepts your token (401 Unauthorized). Sign in again with an admin token.';
+  'The server no longer accepts your token (401 Unauthorized). Sign in again with an admin or viewer token.';
 export const FORBIDDEN_MESSAGE =
-  'This token may only send telemetry (an ingest token). Sign in with an admin token.';
+  'The server refused a read with this token (403 Forbidden). Sign in with an admin or viewer token.';
 
 /** What the server said about the token, if the error is about the token at all. */
 export function tokenProblem(error: CombinedError): 'unauthorized' | 'forbidden' | null {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { annotate } from '../src/charts/annotations';
 import { incompleteDay } from '../src/charts/base';
 import { errorSparkline, eventVolumeChart, traceDailyChart } from '../src/charts/detail-charts';
 import {
@@ -186,5 +187,51 @@ describe('the detail charts', () => {
 
   it('marks nothing when the series does not reach today', () => {
     expect(incompleteDay(undefined, TODAY)).toEqual({ xaxis: [] });
+  });
+});
+
+describe('annotations on the daily charts', () => {
+  const series = [
+    { day: '2026-11-10', rate: 0.5, sessions: 4, dependentSessions: 2 },
+    { day: '2026-11-11', rate: null, sessions: 0, dependentSessions: 0 },
+    { day: '2026-11-12', rate: 1, sessions: 1, dependentSessions: 1 },
+  ];
+  const notes = [
+    { day: '2026-11-09', text: 'before the window' },
+    { day: '2026-11-11', text: 'v0.9 released' },
+    { day: '2026-11-11', text: 'invite wave' },
+  ];
+
+  it('adds one marker per annotated day of the chart, after the incomplete-day band', () => {
+    const spec = annotate(cdrChart(series, TODAY), notes);
+    const xaxis = spec.options.annotations?.xaxis ?? [];
+    expect(xaxis).toHaveLength(2);
+    expect(xaxis[0]?.label?.text).toBe('today · incomplete');
+    expect(xaxis[1]).toMatchObject({
+      x: MS_11,
+      strokeDashArray: 4,
+      label: { text: 'v0.9 released · invite wave' },
+    });
+  });
+
+  it('gives the CSV an annotation column, empty on days without one', () => {
+    const spec = annotate(cdrChart(series, TODAY), notes);
+    expect(spec.csv.header).toEqual(['day', 'rate', 'sessions', 'dependentSessions', 'annotation']);
+    expect(spec.csv.rows).toEqual([
+      ['2026-11-10', 0.5, 4, 2, ''],
+      ['2026-11-11', null, 0, 0, 'v0.9 released · invite wave'],
+      ['2026-11-12', 1, 1, 1, ''],
+    ]);
+    expect(toCsv(spec.csv.header, spec.csv.rows).split('\r\n')[2]).toBe(
+      '2026-11-11,,0,0,v0.9 released · invite wave',
+    );
+  });
+
+  it('without notes: no marker and an empty column; the builders stay untouched', () => {
+    const plain = dauWauChart([{ day: '2026-11-10', dau: 2, wau: 2, mau: 2 }], TODAY);
+    const spec = annotate(plain, []);
+    expect(spec.options.annotations?.xaxis).toEqual([]);
+    expect(spec.csv.rows).toEqual([['2026-11-10', 2, 2, 2, '']]);
+    expect(plain.csv.header).toEqual(['day', 'dau', 'wau', 'mau']);
   });
 });

@@ -122,7 +122,10 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
-  it('exports a chart as CSV with exactly the API series', async () => {
+  it('exports a chart as CSV with exactly the API series, and the annotations in a column', async () => {
+    const note = await app.gql(
+      'mutation { createAnnotation(day: "2026-11-24", text: "v0.9 released") { id } }',
+    );
     const page = await signedIn('/open-beta?days=7&asOf=2026-11-25');
     await chartsDrawn(page);
     const [download] = await Promise.all([
@@ -133,11 +136,15 @@ describe('beta dashboards', () => {
     const res = await app.gql(`{ kpis(days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA) {
       cdr { series { day rate sessions dependentSessions } } } }`);
     const rows = res.data?.kpis.cdr.series.map(
-      (p: any) => `${p.day},${p.rate ?? ''},${p.sessions},${p.dependentSessions}`,
+      (p: any) =>
+        `${p.day},${p.rate ?? ''},${p.sessions},${p.dependentSessions},${p.day === '2026-11-24' ? 'v0.9 released' : ''}`,
     );
-    expect(csv).toBe(['day,rate,sessions,dependentSessions', ...rows, ''].join('\r\n'));
-    // the 24th: d1 loaded (1/1); the 25th: d2 and e1, e1 resumed (1/2)
-    expect(rows.slice(-2)).toEqual(['2026-11-24,1,1,1', '2026-11-25,0.5,2,1']);
+    expect(csv).toBe(['day,rate,sessions,dependentSessions,annotation', ...rows, ''].join('\r\n'));
+    // the 24th: d1 loaded (1/1), annotated; the 25th: d2 and e1, e1 resumed (1/2)
+    expect(rows.slice(-2)).toEqual(['2026-11-24,1,1,1,v0.9 released', '2026-11-25,0.5,2,1,']);
+    await app.gql('mutation ($id: ID!) { deleteAnnotation(id: $id) { id } }', {
+      id: note.data?.createAnnotation.id,
+    });
     await page.context().close();
   });
 

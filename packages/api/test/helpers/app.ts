@@ -7,6 +7,7 @@ import { createTestDatabase } from './database.js';
 
 export const INGEST_TOKEN = 'test-ingest-token';
 export const ADMIN_TOKEN = 'test-admin-token';
+export const VIEWER_TOKEN = 'test-viewer-token';
 /** Fixed for every test: events from this instant on are stamped `open_beta`. */
 export const OPEN_BETA_STARTS_AT = '2026-10-01';
 
@@ -45,7 +46,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const { server } = createApp({
     orm: db.orm,
     config,
-    tokens: { ingest: [INGEST_TOKEN], admin: [ADMIN_TOKEN] },
+    tokens: { ingest: [INGEST_TOKEN], admin: [ADMIN_TOKEN], viewer: [VIEWER_TOKEN] },
     logger: pino({ level: 'silent' }),
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));

@@ -62,7 +62,7 @@ export async function openDashboard(
 }
 
 export async function signIn(page: Page, token: string): Promise<void> {
-  await page.getByLabel('Admin token').fill(token);
+  await page.getByLabel('Admin or viewer token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 

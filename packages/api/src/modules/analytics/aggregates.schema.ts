@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum, EventNameEnum, SeverityEnum } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import {
   type ErrorGroupRow,
   type EventCountDimension,
@@ -98,8 +99,9 @@ const TraceStatsRef = builder.objectRef<TraceStatsRow>('TraceOperationStats').im
 
 builder.queryField('eventCounts', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [EventCountRef],
-    description: `Event counts and distinct users grouped by the given keys, ordered by them (admin only). ${WINDOW_NOTE}`,
+    description: `Event counts and distinct users grouped by the given keys, ordered by them (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {
       groupBy: t.arg({
         type: [EventCountDimensionEnum],
@@ -125,8 +127,9 @@ builder.queryField('eventCounts', (t) =>
 
 builder.queryField('errorGroups', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ErrorGroupRef],
-    description: `Errors grouped by stack hash, the most frequent first (admin only). ${WINDOW_NOTE}`,
+    description: `Errors grouped by stack hash, the most frequent first (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {
       first: t.arg.int({ defaultValue: 50, description: 'At most this many groups, 1–500.' }),
       ...commonFilterArgs(t.arg),
@@ -152,8 +155,9 @@ builder.queryField('errorGroups', (t) =>
 
 builder.queryField('traceStats', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [TraceStatsRef],
-    description: `Per-operation trace count, success rate and latency percentiles, the busiest first (admin only). ${WINDOW_NOTE}`,
+    description: `Per-operation trace count, success rate and latency percentiles, the busiest first (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {
       ...commonFilterArgs(t.arg),
       operationName: t.arg.string({ description: 'Only this operation (exact match).' }),

@@ -1,4 +1,4 @@
-/** Analyst queries (admin only): lists of stored rows and aggregates over a time window. */
+/** Analyst queries (admin and viewer tokens): lists of stored rows and aggregates over a time window. */
 import './records.schema.js';
 import './lists.schema.js';
 import './aggregates.schema.js';

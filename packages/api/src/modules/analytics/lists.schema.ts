@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { EventNameEnum, SeverityEnum } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import { commonFilter, commonFilterArgs } from './filter-args.js';
 import { listErrors, listEvents, listTraces } from './lists.service.js';
 import {
@@ -19,8 +20,10 @@ const page = (args: { first?: number | null; after?: string | null }) => ({
 
 builder.queryField('events', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: TelemetryEventConnectionRef,
-    description: 'Stored usage events, newest first by (timestamp, id), filtered (admin only).',
+    description:
+      'Stored usage events, newest first by (timestamp, id), filtered (admin and viewer tokens).',
     args: {
       first: t.arg.int({ defaultValue: 50, description: PAGE_SIZE_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
@@ -43,8 +46,10 @@ builder.queryField('events', (t) =>
 
 builder.queryField('errors', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: TelemetryErrorConnectionRef,
-    description: 'Stored error reports, newest first by (timestamp, id), filtered (admin only).',
+    description:
+      'Stored error reports, newest first by (timestamp, id), filtered (admin and viewer tokens).',
     args: {
       first: t.arg.int({ defaultValue: 50, description: PAGE_SIZE_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),
@@ -69,8 +74,10 @@ builder.queryField('errors', (t) =>
 
 builder.queryField('traces', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: TelemetryTraceConnectionRef,
-    description: 'Stored traces, newest first by (timestamp, id), filtered (admin only).',
+    description:
+      'Stored traces, newest first by (timestamp, id), filtered (admin and viewer tokens).',
     args: {
       first: t.arg.int({ defaultValue: 50, description: PAGE_SIZE_DESCRIPTION }),
       after: t.arg.string({ description: AFTER_DESCRIPTION }),

@@ -1,6 +1,7 @@
 import { builder } from '../../builder.js';
 import { EventNameEnum, kpiArgs, toKpiArgs } from '../common.schema.js';
 import { KpiWindowRef } from '../kpi/kpi.schema.js';
+import { callableBy } from '../shared/access.js';
 import {
   cohortsService,
   type Funnel,
@@ -13,8 +14,8 @@ import {
 import { RETENTION_PERIODS, RETENTION_TYPES } from './periods.js';
 
 /*
- * Retention, lifecycle and funnel (docs/kpis.md sections 5–7): admin tokens only, like every
- * read (no `callableBy`: modules/shared/access.ts), with the KPI fields' window and filter arguments.
+ * Retention, lifecycle and funnel (docs/kpis.md sections 5–7): admin and viewer tokens, like every
+ * KPI (`callableBy('viewer')`: modules/shared/access.ts), with the KPI fields' window and filter arguments.
  */
 
 /** Wire value → description; the GraphQL enums derive from the tuples of periods.ts. */
@@ -79,6 +80,7 @@ const LifecycleRef = builder.objectRef<Lifecycle>('Lifecycle').implement({
 
 builder.queryField('lifecycle', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: LifecycleRef,
     description:
       'New, returning, resurrecting and dormant users per period (docs/kpis.md#6-lifecycle--who-is-new-who-returns-who-comes-back-who-slips-away).',
@@ -172,6 +174,7 @@ const RetentionRef = builder.objectRef<Retention>('Retention').implement({
 
 builder.queryField('retention', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: RetentionRef,
     description: 'Retention cohorts (docs/kpis.md#5-retention--do-the-users-we-win-stay).',
     args: {
@@ -257,6 +260,7 @@ const FunnelRef = builder.objectRef<Funnel>('Funnel').implement({
 
 builder.queryField('funnel', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: FunnelRef,
     description:
       'Conversion through 2–6 steps (docs/kpis.md#7-funnel--where-do-they-drop-off-on-the-way-to-value).',

@@ -1,5 +1,6 @@
 import { type ArgBuilder, builder } from '../../builder.js';
 import { BetaPhaseEnum, ChannelEnum, kpiArgs, PageInfoRef, toKpiArgs } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import {
   betaTesters,
   type ChannelUsage,
@@ -16,7 +17,7 @@ import {
   traceDailyStats,
 } from './dashboard.service.js';
 
-/** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin tokens only). */
+/** Reads the dashboards need beyond `kpis` and the analyst aggregates (admin and viewer tokens). */
 /** [from, to) as the analyst aggregates take it (default: the 30 days before now). */
 const rangeArgs = (arg: ArgBuilder) => ({
   from: arg({ type: 'DateTime', description: 'Window start (inclusive); default to − 30 days.' }),
@@ -48,6 +49,7 @@ const PhaseRangeRef = builder.objectRef<PhaseRange>('PhaseRange').implement({
 
 builder.queryField('phaseRange', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: PhaseRangeRef,
     description: 'First and last UTC day with events of a phase: where an ended beta stops.',
     args: { phase: t.arg({ type: BetaPhaseEnum, required: true, description: 'The phase.' }) },
@@ -108,6 +110,7 @@ const TesterPageRef = builder.objectRef<TesterPage>('BetaTesterConnection').impl
 
 builder.queryField('betaTesters', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: TesterPageRef,
     description: 'Per-user activity in a KPI window, sorted by a column, keyset-paginated.',
     args: {
@@ -159,6 +162,7 @@ const ChannelUsageRef = builder.objectRef<ChannelUsage>('ChannelUsage').implemen
 
 builder.queryField('channelBreakdown', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ChannelUsageRef],
     description: 'DAU and sessions per channel over a KPI window (channels with events only).',
     args: kpiArgs(t.arg, 30),
@@ -188,9 +192,10 @@ const ErrorDaysRef = builder.objectRef<ErrorDays>('ErrorGroupDays').implement({
 
 builder.queryField('errorDailyCounts', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ErrorDaysRef],
     description:
-      'Errors per stack hash and UTC day; the same window and filters as `errorGroups` (admin only).',
+      'Errors per stack hash and UTC day; the same window and filters as `errorGroups` (admin and viewer tokens).',
     args: {
       ...rangeArgs(t.arg),
       stackHash: t.arg.string({ description: 'Only this group.' }),
@@ -225,6 +230,7 @@ const TraceDayRef = builder.objectRef<TraceDay>('TraceDay').implement({
 
 builder.queryField('traceDailyStats', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [TraceDayRef],
     description: 'One operation per UTC day with traces, ascending; window as `traceStats`.',
     args: {

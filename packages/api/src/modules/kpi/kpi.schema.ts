@@ -1,5 +1,6 @@
 import { builder } from '../../builder.js';
 import { kpiArgs, toKpiArgs } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import type { KpiWindow } from '../shared/window.js';
 import {
   type CdrKpi,
@@ -200,6 +201,7 @@ const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
 
 builder.queryField('kpis', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: KpiReportRef,
     description: 'All four KPIs over the same window (resurrection with inactiveDays = 7).',
     args: kpiArgs(t.arg, 7),
@@ -209,6 +211,7 @@ builder.queryField('kpis', (t) =>
 
 builder.queryField('cdr', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: CdrKpiRef,
     description:
       'Context Dependency Rate (docs/kpis.md#2-cdr--context-dependency-rate-do-sessions-rely-on-stored-context).',
@@ -219,6 +222,7 @@ builder.queryField('cdr', (t) =>
 
 builder.queryField('resurrection', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: ResurrectionKpiRef,
     description:
       'Resurrected users (docs/kpis.md#3-resurrection--do-people-come-back-after-dropping-off).',
@@ -236,6 +240,7 @@ builder.queryField('resurrection', (t) =>
 
 builder.queryField('dauWau', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: DauWauKpiRef,
     description:
       'Daily/weekly/monthly active users and stickiness (docs/kpis.md#1-dau--wau--mau--how-many-people-use-cortex).',
@@ -246,6 +251,7 @@ builder.queryField('dauWau', (t) =>
 
 builder.queryField('paidConversion', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: PaidConversionKpiRef,
     description: 'Paid conversion (docs/kpis.md#4-paid-conversion--do-active-users-start-paying).',
     args: kpiArgs(t.arg, 30),

@@ -6,6 +6,7 @@ import {
   TelemetryTraceRef,
 } from '../analytics/records.schema.js';
 import { EventNameEnum, PageInfoRef } from '../common.schema.js';
+import { callableBy } from '../shared/access.js';
 import { getLiveFeed, type LiveItem, MAX_LIVE_PAGE_SIZE } from './live.service.js';
 
 /** "Did my event arrive?": the newest stored rows of every pipeline, by receive time. */
@@ -45,7 +46,8 @@ builder.queryField('liveFeed', (t) =>
   t.field({
     type: LiveFeedConnectionRef,
     description:
-      "The latest stored events, errors and traces together, newest first by the time the server received them (admin only): the dashboard's /live page.",
+      "The latest stored events, errors and traces together, newest first by the time the server received them (admin and viewer tokens): the dashboard's /live page.",
+    extensions: callableBy('viewer'),
     args: {
       first: t.arg.int({ defaultValue: 50, description: `Page size, 1–${MAX_LIVE_PAGE_SIZE}.` }),
       after: t.arg.string({ description: '`pageInfo.endCursor` of the previous page.' }),

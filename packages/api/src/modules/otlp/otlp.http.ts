@@ -31,7 +31,13 @@ export type OtlpHandler = (
 ) => Promise<void>;
 
 /** gRPC codes for google.rpc.Status.code. */
-const GRPC = { INVALID_ARGUMENT: 3, UNAUTHENTICATED: 16, UNAVAILABLE: 14, UNIMPLEMENTED: 12 };
+const GRPC = {
+  INVALID_ARGUMENT: 3,
+  PERMISSION_DENIED: 7,
+  UNAUTHENTICATED: 16,
+  UNAVAILABLE: 14,
+  UNIMPLEMENTED: 12,
+};
 
 /** What a browser's preflight for an allowed origin is told (docs/api.md#cors). */
 const PREFLIGHT = {
@@ -92,12 +98,20 @@ export function createOtlpHandler(options: {
     if (req.method !== 'POST') {
       return refuse(405, GRPC.UNIMPLEMENTED, 'method: only POST', { allow: 'POST' });
     }
-    if (tokenKind(tokens, bearerToken(req.headers.authorization ?? null)) === null) {
+    const kind = tokenKind(tokens, bearerToken(req.headers.authorization ?? null));
+    if (kind === null) {
       return refuse(
         401,
         GRPC.UNAUTHENTICATED,
         'Authorization: send `Bearer <ingest token>` (OTEL_EXPORTER_OTLP_HEADERS)',
         { 'www-authenticate': 'Bearer' },
+      );
+    }
+    if (kind === 'viewer') {
+      return refuse(
+        403,
+        GRPC.PERMISSION_DENIED,
+        'Authorization: a viewer token may only read; send an ingest token',
       );
     }
     if (!encoding) {

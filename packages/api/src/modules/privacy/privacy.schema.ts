@@ -1,4 +1,5 @@
 import { builder } from '../../builder.js';
+import { callableBy } from '../shared/access.js';
 import { type ForgetUserResult, forgetUser } from './forget-user.service.js';
 import { getScrubStats, type ScrubStat } from './scrub-stats.service.js';
 
@@ -51,9 +52,10 @@ const ScrubStatRef = builder.objectRef<ScrubStat>('ScrubStat').implement({
 
 builder.queryField('scrubStats', (t) =>
   t.field({
+    extensions: callableBy('viewer'),
     type: [ScrubStatRef],
     description:
-      'Scrubbing at ingest, counted per rule, UTC day of receipt and pipeline (admin only; docs/privacy.md). Days without scrubbed items are absent.',
+      'Scrubbing at ingest, counted per rule, UTC day of receipt and pipeline (admin and viewer tokens; docs/privacy.md). Days without scrubbed items are absent.',
     args: {
       from: t.arg({
         type: 'DateTime',

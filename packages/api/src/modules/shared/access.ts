@@ -6,8 +6,8 @@ import { TOKEN_KINDS, type TokenKind } from '../../context.js';
  * Who may call a root field, declared where the field is defined (docs/api.md#access):
  * `extensions: callableBy('ingest')`. An admin token may call everything; any other kind may call
  * only the fields that list it, so a field added later is closed to it until someone decides
- * otherwise. A new kind of token (e.g. a read-only viewer) is one more name in `TOKEN_KINDS`, its
- * refusal message, and `callableBy(…, 'viewer')` on the fields it may call.
+ * otherwise. A new kind of token is one more name in `TOKEN_KINDS`, its refusal message
+ * (graphql.ts), and `callableBy(…)` on the fields it may call, as the read-only viewer was done.
  */
 export type ListedKind = Exclude<TokenKind, 'admin'>;
 
@@ -22,18 +22,27 @@ export type RootAccess = Readonly<
 
 const LISTED_KINDS = TOKEN_KINDS.filter((k): k is ListedKind => k !== 'admin');
 
-function granted(type: GraphQLObjectType | null | undefined, kind: ListedKind): Set<string> {
+function granted(
+  type: GraphQLObjectType | null | undefined,
+  kind: ListedKind,
+  meta: readonly string[] = ['__typename'],
+): Set<string> {
   const names = Object.values(type?.getFields() ?? {})
     .filter((f) => (f.extensions[CALLABLE_BY] as ListedKind[] | undefined)?.includes(kind))
     .map((f) => f.name);
-  // a kind that may call some field of a root type may also ask that type's name
-  return new Set(names.length > 0 ? [...names, '__typename'] : []);
+  // a kind that may call some field of a root type may also ask that type's name; one that may
+  // read (some Query field) may also read the schema itself (GraphiQL for a viewer)
+  return new Set(names.length > 0 ? [...names, ...meta] : []);
 }
 
 /** The access list, read once from the declarations on the schema's root fields. */
 export function rootAccess(schema: GraphQLSchema): RootAccess {
   const rights = (kind: ListedKind) => ({
-    [OperationTypeNode.QUERY]: granted(schema.getQueryType(), kind),
+    [OperationTypeNode.QUERY]: granted(schema.getQueryType(), kind, [
+      '__typename',
+      '__schema',
+      '__type',
+    ]),
     [OperationTypeNode.MUTATION]: granted(schema.getMutationType(), kind),
     [OperationTypeNode.SUBSCRIPTION]: granted(schema.getSubscriptionType(), kind),
   });

@@ -1,0 +1,127 @@
+import { CHANNELS } from '@cortex-telemetry/events';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { kpiService } from '../kpi/kpi.service.js';
+import { type KpiWindow, kpiWindow, shiftDay } from '../shared/window.js';
+import type { AlertChangeMode, AlertCondition, AlertMetric } from './alert-kinds.js';
+
+const DAY_MS = 86_400_000;
+/** Resurrection rules use the dashboard's definition (`kpis`: inactiveDays = 7). */
+const INACTIVE_DAYS = 7;
+
+export interface MetricQuery {
+  metric: AlertMetric;
+  phase: string | null;
+  channel: string | null;
+  days: number;
+  includeToday: boolean;
+}
+
+/**
+ * The window a check reads at `now`: whole UTC days ending yesterday (the last complete day), or
+ * today (still filling up) with `includeToday`.
+ */
+export function alertWindow(q: Pick<MetricQuery, 'days' | 'includeToday'>, now: Date): KpiWindow {
+  return kpiWindow(q.days, q.includeToday ? now : new Date(now.getTime() - DAY_MS));
+}
+
+/** The previous window of the same length, ending where `window` starts. */
+export const previousWindow = (window: KpiWindow): KpiWindow =>
+  kpiWindow(window.days, new Date(Date.parse(shiftDay(window.startDay, -1))));
+
+/** One KPI summary field over one window, read through the KPI service (never a copy of its SQL). */
+export async function readMetric(
+  em: EntityManager,
+  metric: AlertMetric,
+  window: KpiWindow,
+  filter: { phase: string | null; channel: string | null },
+): Promise<number | null> {
+  const [kpi, field] = metric.split('.') as [string, string];
+  const args = { ...filter, days: window.days, asOf: new Date(window.to.getTime() - DAY_MS) };
+  const summary: Record<string, unknown> =
+    kpi === 'cdr'
+      ? await kpiService.cdr(em, args)
+      : kpi === 'resurrection'
+        ? await kpiService.resurrection(em, args, INACTIVE_DAYS)
+        : kpi === 'dauWau'
+          ? await kpiService.dauWau(em, args)
+          : await kpiService.paidConversion(em, args);
+  const value = summary[field];
+  return typeof value === 'number' ? value : null;
+}
+
+/**
+ * Changes are differences of floating-point rates: 0.6 − 0.5 is 0.09999999999999998, and a rule
+ * on "fell by 0.1" must fire for it.
+ */
+const EPSILON = 1e-9;
+
+export interface ConditionSpec {
+  condition: AlertCondition;
+  threshold: number;
+  changeMode: AlertChangeMode | null;
+}
+
+/** Whether the condition holds, and the sentence that says why (or why not). */
+export function conditionHolds(
+  spec: ConditionSpec,
+  value: number | null,
+  previous: number | null,
+): { firing: boolean; message: string } {
+  const { condition, threshold } = spec;
+  if (value === null) return { firing: false, message: 'no data in the window' };
+  if (condition === 'above' || condition === 'below') {
+    const firing = condition === 'above' ? value > threshold : value < threshold;
+    return {
+      firing,
+      message: `${value} is ${firing ? '' : 'not '}${condition} ${threshold}`,
+    };
+  }
+  if (previous === null) return { firing: false, message: 'no data in the previous window' };
+  const delta = condition === 'increase' ? value - previous : previous - value;
+  if (spec.changeMode === 'relative') {
+    if (previous === 0)
+      return { firing: false, message: 'the previous window is 0: no relative change' };
+    const share = delta / Math.abs(previous);
+    const firing = share >= threshold - EPSILON;
+    return {
+      firing,
+      message: `${condition === 'increase' ? 'rose' : 'fell'} by ${share} of ${previous} (from ${previous} to ${value}; threshold ${threshold})`,
+    };
+  }
+  const firing = delta >= threshold - EPSILON;
+  return {
+    firing,
+    message: `${condition === 'increase' ? 'rose' : 'fell'} by ${delta} (from ${previous} to ${value}; threshold ${threshold})`,
+  };
+}
+
+export interface ChannelMove {
+  channel: string;
+  value: number | null;
+  previousValue: number | null;
+  change: number;
+}
+
+/**
+ * The explanation's first half: per channel, the metric in both windows; the channel whose
+ * value moved most (absolute change) comes first. Null for a rule on one channel.
+ */
+export async function channelMoves(
+  em: EntityManager,
+  q: MetricQuery,
+  window: KpiWindow,
+): Promise<ChannelMove[] | null> {
+  if (q.channel !== null) return null;
+  const previous = previousWindow(window);
+  const moves = await Promise.all(
+    CHANNELS.map(async (channel) => {
+      const filter = { phase: q.phase, channel };
+      const [value, previousValue] = await Promise.all([
+        readMetric(em, q.metric, window, filter),
+        readMetric(em, q.metric, previous, filter),
+      ]);
+      return { channel, value, previousValue, change: (value ?? 0) - (previousValue ?? 0) };
+    }),
+  );
+  return moves.sort((a, b) => Math.abs(b.change) - Math.abs(a.change));
+}
