@@ -54,6 +54,15 @@ export function incompleteDay(
   };
 }
 
+/** The chart frame every KPI and cohort chart shares: no toolbar, zoom or animation, the page's font. */
+export const chartFrame = () => ({
+  toolbar: { show: false },
+  zoom: { enabled: false },
+  animations: { enabled: false },
+  fontFamily: 'inherit',
+  parentHeightOffset: 0,
+});
+
 /** A UTC day axis with titles, a shared tooltip and a legend: the frame of every daily chart. */
 export function dailyChart(opts: {
   yTitle: string;
@@ -63,13 +72,7 @@ export function dailyChart(opts: {
   yMax?: number;
 }): ApexOptions {
   return {
-    chart: {
-      toolbar: { show: false },
-      zoom: { enabled: false },
-      animations: { enabled: false },
-      fontFamily: 'inherit',
-      parentHeightOffset: 0,
-    },
+    chart: chartFrame(),
     colors: PALETTE,
     stroke: { width: 2, curve: 'straight', dashArray: DASHES },
     markers: { size: 0, hover: { size: 4 } },

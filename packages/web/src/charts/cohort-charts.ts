@@ -1,5 +1,5 @@
 import type { CsvValue } from '../csv';
-import { type ChartSpec, dayMs, integer, PALETTE, percent } from './base';
+import { type ChartSpec, chartFrame, dayMs, integer, PALETTE, percent } from './base';
 
 /**
  * Retention, lifecycle and funnel (docs/kpis.md sections 5–7) as the dashboard draws them: pure
@@ -26,14 +26,7 @@ export function lifecycleChart(
   return {
     type: 'bar',
     options: {
-      chart: {
-        stacked: true,
-        toolbar: { show: false },
-        zoom: { enabled: false },
-        animations: { enabled: false },
-        fontFamily: 'inherit',
-        parentHeightOffset: 0,
-      },
+      chart: { ...chartFrame(), stacked: true },
       // new, returning, resurrecting, dormant
       colors: ['#3b5bdb', '#2b8a3e', '#862e9c', '#c92a2a'],
       dataLabels: { enabled: false },
@@ -144,13 +137,7 @@ export function retentionCurveChart(
   return {
     type: 'line',
     options: {
-      chart: {
-        toolbar: { show: false },
-        zoom: { enabled: false },
-        animations: { enabled: false },
-        fontFamily: 'inherit',
-        parentHeightOffset: 0,
-      },
+      chart: chartFrame(),
       colors: PALETTE,
       stroke: { width: 2, curve: 'straight', dashArray: [0, 6, 2] },
       markers: { size: 3 },
@@ -224,13 +211,7 @@ export function funnelChart(
   return {
     type: 'bar',
     options: {
-      chart: {
-        toolbar: { show: false },
-        zoom: { enabled: false },
-        animations: { enabled: false },
-        fontFamily: 'inherit',
-        parentHeightOffset: 0,
-      },
+      chart: chartFrame(),
       colors: PALETTE,
       plotOptions: { bar: { columnWidth: '70%', dataLabels: { position: 'top' } } },
       fill: { type: ['solid', 'pattern'], pattern: { style: 'slantedLines', width: 6, height: 6 } },
