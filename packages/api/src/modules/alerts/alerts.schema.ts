@@ -16,6 +16,7 @@ import { type AlertRuleView, alertService, type DeliveryView } from './alerts.se
 import type { DestinationRow } from './destinations.sql.js';
 import type { EvaluationResult } from './evaluate-rule.js';
 import type { EvaluationRow } from './evaluations.sql.js';
+import type { AlertPreview, AlertPreviewPoint } from './preview.js';
 
 /** Alert rules and their webhook notifications (docs/alerts.md); admin only (no `callableBy`). */
 const enumOf = <T extends string>(
@@ -31,10 +32,18 @@ const enumOf = <T extends string>(
     ) as Record<string, { value: T }>,
   });
 
-const KindEnum = enumOf('AlertRuleKind', 'What a rule watches.', ALERT_RULE_KINDS, (v) =>
-  v === 'metric'
-    ? 'A KPI summary field against a threshold or its previous window.'
-    : 'Fires once for every stack hash seen for the first time.',
+const KindEnum = enumOf(
+  'AlertRuleKind',
+  'What a rule watches.',
+  ALERT_RULE_KINDS,
+  (v) =>
+    ({
+      metric:
+        'A metric (a KPI summary field, an error group’s count, an operation’s trace p95) against a threshold or its previous window.',
+      new_error_group: 'Fires once for every stack hash seen for the first time.',
+      weekly_digest:
+        'Sends, every Monday 08:00 UTC, both betas’ four KPIs for the last 7 days with their change, the top 5 error groups and the slowest operations.',
+    })[v],
 );
 const ConditionEnum = enumOf(
   'AlertCondition',
@@ -58,7 +67,12 @@ const ScheduleEnum = enumOf(
   'AlertSchedule',
   'When a rule is evaluated (UTC).',
   ALERT_SCHEDULES,
-  (v) => (v === 'hourly' ? 'At every full hour.' : 'Every day at 01:00 UTC.'),
+  (v) =>
+    ({
+      hourly: 'At every full hour.',
+      daily: 'Every day at 01:00 UTC.',
+      weekly: 'Every Monday at 08:00 UTC (WEEKLY_DIGEST rules only).',
+    })[v],
 );
 const StateEnum = enumOf(
   'AlertState',
@@ -101,6 +115,7 @@ const DeliveryKindEnum = enumOf(
       firing: 'The rule started firing.',
       resolved: 'The rule resolved.',
       new_error_group: 'A new error group.',
+      weekly_digest: 'The weekly digest.',
       test: 'A test (`sendTestNotification`).',
     })[v],
 );
@@ -202,7 +217,17 @@ const AlertRuleRef = builder.objectRef<AlertRuleView>('AlertRule').implement({
     metric: t.string({
       ...nullable,
       resolve: (r) => r.row.metric,
-      description: 'The KPI summary field (`cdr.rate`, …).',
+      description: 'The metric (`cdr.rate`, `errorGroup.count`, `trace.p95Ms`, …).',
+    }),
+    stackHash: t.string({
+      ...nullable,
+      resolve: (r) => r.row.stack_hash,
+      description: '`errorGroup.count`: the error group’s stack hash.',
+    }),
+    operation: t.string({
+      ...nullable,
+      resolve: (r) => r.row.operation,
+      description: '`trace.p95Ms`: the operation’s name.',
     }),
     phase: t.field({
       type: BetaPhaseEnum,
@@ -336,6 +361,12 @@ const RuleInput = builder.inputType('AlertRuleInput', {
     name: t.string({ required: true, description: '1–200 characters.' }),
     kind: t.field({ type: KindEnum, defaultValue: 'metric', description: 'Default METRIC.' }),
     metric: t.string({ description: `METRIC: one of ${ALERT_METRICS.join(', ')}.` }),
+    stackHash: t.string({
+      description: 'Required for metric `errorGroup.count` (and only for it): the stack hash.',
+    }),
+    operation: t.string({
+      description: 'Required for metric `trace.p95Ms` (and only for it): the operation name.',
+    }),
     phase: t.field({ type: BetaPhaseEnum, description: 'Only this phase.' }),
     channel: t.field({ type: ChannelEnum, description: 'Only this channel.' }),
     days: t.int({ defaultValue: 7, description: 'Window length in UTC days, 1–366 (default 7).' }),
@@ -356,8 +387,7 @@ const RuleInput = builder.inputType('AlertRuleInput', {
     }),
     schedule: t.field({
       type: ScheduleEnum,
-      defaultValue: 'hourly',
-      description: 'Default HOURLY.',
+      description: 'Default HOURLY; WEEKLY_DIGEST rules run (only) WEEKLY.',
     }),
     snoozedUntil: t.field({ type: 'DateTime', description: 'Send nothing before this instant.' }),
     destinations: t.field({
@@ -373,6 +403,8 @@ const toInput = (i: RuleInputShape) => ({
   name: i.name,
   kind: i.kind ?? 'metric',
   metric: i.metric ?? null,
+  stackHash: i.stackHash ?? null,
+  operation: i.operation ?? null,
   phase: i.phase ?? null,
   channel: i.channel ?? null,
   days: i.days ?? 7,
@@ -381,7 +413,7 @@ const toInput = (i: RuleInputShape) => ({
   changeMode: i.changeMode ?? 'absolute',
   includeToday: i.includeToday ?? false,
   onlyCritical: i.onlyCritical ?? false,
-  schedule: i.schedule ?? 'hourly',
+  schedule: i.schedule ?? null,
   snoozedUntil: i.snoozedUntil ?? null,
   destinations: i.destinations.map((d) => ({
     id: d.id ?? null,
@@ -391,7 +423,52 @@ const toInput = (i: RuleInputShape) => ({
   })),
 });
 
+const PreviewPointRef = builder.objectRef<AlertPreviewPoint>('AlertPreviewPoint').implement({
+  description: 'The metric over one window of the rule’s length.',
+  fields: (t) => ({
+    windowEnd: t.expose('windowEnd', {
+      type: 'Date',
+      description: 'The window’s last UTC day (inclusive, like `asOf`).',
+    }),
+    value: t.exposeFloat('value', { nullable: true, description: 'The metric; null: no data.' }),
+  }),
+});
+
+const PreviewRef = builder.objectRef<AlertPreview>('AlertPreview').implement({
+  description: 'What a rule would find now, and its metric over the last 14 days.',
+  fields: (t) => ({
+    state: t.field({
+      type: StateEnum,
+      resolve: (p) => p.state as never,
+      description: 'OK, FIRING, or ERRORED when the metric cannot be read.',
+    }),
+    value: t.exposeFloat('value', { nullable: true, description: 'The metric in the window.' }),
+    previousValue: t.exposeFloat('previousValue', {
+      nullable: true,
+      description: 'The metric in the previous window of the same length.',
+    }),
+    message: t.exposeString('message', { description: 'Why, in one sentence (or the error).' }),
+    window: t.expose('window', {
+      type: KpiWindowRef,
+      nullable: true,
+      description: 'The window a check would read now.',
+    }),
+    points: t.expose('points', {
+      type: [PreviewPointRef],
+      description:
+        'The metric for windows of the rule’s length ending on each of the last 14 days (the last one is `window`’s), oldest first; empty for rules without a metric.',
+    }),
+  }),
+});
+
 builder.queryFields((t) => ({
+  previewAlertRule: t.field({
+    type: PreviewRef,
+    description:
+      'A rule as a check would find it now, and its metric over the last 14 days, for the editor’s live preview; stores and sends nothing, destinations are not read (admin only).',
+    args: { rule: t.arg({ type: RuleInput, required: true, description: 'The rule.' }) },
+    resolve: (_r, a, ctx) => alertService.preview(ctx.em, toInput(a.rule), ctx.receivedAt),
+  }),
   alertRules: t.field({
     type: [AlertRuleRef],
     description: 'Every alert rule, oldest first (admin only).',
