@@ -165,7 +165,7 @@ describe('metric rules on an error group and an operation', () => {
       },
     });
     expect(created.errors).toBeUndefined();
-    const { id, stackHash, operation } = created.data?.createAlertRule;
+    const { id, stackHash, operation } = created.data?.createAlertRule ?? {};
     expect([stackHash, operation]).toEqual(['h1', null]);
     const result = await alertService.check(app.orm.em.fork(), id, settings, CHECKED_AT);
     // window 11-18, 11-19 on WEB: 10:00 and 11:00 on the 18th, the 19th (not the EXTENSION one,
