@@ -1,36 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type SqlTransaction } from '../../db/sql.js';
+import { inTransaction } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
-import type {
-  AlertChangeMode,
-  AlertCondition,
-  AlertMetric,
-  AlertSchedule,
-  AlertState,
-  DeliveryKind,
-  DestinationFormat,
-} from './alert-kinds.js';
+import type { AlertSchedule, AlertState, DeliveryKind } from './alert-kinds.js';
 import type { AlertSettings } from './alerts.service.js';
-import { insertDeliveries } from './deliveries.sql.js';
-import { getDestinations } from './destinations.sql.js';
 import { digestPayload, readWeeklyDigest, renderDigest } from './digest.js';
-import {
-  alertWindow,
-  channelMoves,
-  conditionHolds,
-  type MetricTarget,
-  previousWindow,
-  readMetric,
-} from './evaluate.js';
+import { alertWindow, channelMoves, previousWindow } from './evaluate.js';
 import { recordEvaluation } from './evaluations.sql.js';
 import { getErrorGrowth } from './get-error-growth.sql.js';
 import { getNewErrorGroups } from './get-new-error-groups.sql.js';
-import { buildPayload, type PayloadFacts, renderBody } from './payload.js';
+import { filterOf, type Measured, measure, targetOf } from './measure.js';
+import { alertNotice, type Notice, queue } from './notices.js';
 import { type AlertRuleRow, getRuleForUpdate } from './rules.sql.js';
 import { nextRunAfter } from './schedule.js';
 
-/** Deliveries are retried for a day, then given up (docs/alerts.md#retries). */
-export const DELIVERY_GIVE_UP_MS = 24 * 3_600_000;
 /** At most this many new error groups are announced per check; the rest wait for the next. */
 const NEW_GROUPS_PER_CHECK = 20;
 const GROWING_ERROR_GROUPS = 3;
@@ -47,125 +29,11 @@ export interface EvaluationResult {
   notified: boolean;
 }
 
-export interface Measured {
-  state: 'ok' | 'firing' | 'errored';
-  value: number | null;
-  previousValue: number | null;
-  message: string;
-  window: KpiWindow | null;
-}
-
-export const filterOf = (row: Pick<AlertRuleRow, 'phase' | 'channel'>) => ({
-  phase: row.phase,
-  channel: row.channel,
-});
-export const targetOf = (row: Pick<AlertRuleRow, 'metric' | 'stack_hash' | 'operation'>) =>
-  ({
-    metric: row.metric as AlertMetric,
-    stackHash: row.stack_hash,
-    operation: row.operation,
-  }) satisfies MetricTarget;
-
-/** What measuring a metric rule reads of it (a stored rule, or a previewed input). */
-export type MetricRule = Pick<
-  AlertRuleRow,
-  | 'metric'
-  | 'stack_hash'
-  | 'operation'
-  | 'phase'
-  | 'channel'
-  | 'days'
-  | 'include_today'
-  | 'condition'
-  | 'threshold'
-  | 'change_mode'
->;
-
-/**
- * A metric rule's metric in its window and the previous one, and whether the condition holds. A
- * metric that cannot be read (a statement timeout, a table gone) is ERRORED with the error's
- * message, never a notification.
- */
-export async function measure(em: EntityManager, row: MetricRule, now: Date): Promise<Measured> {
-  let window: KpiWindow | null = null;
-  try {
-    window = alertWindow({ days: row.days ?? 1, includeToday: row.include_today }, now);
-    const [value, previousValue] = await Promise.all([
-      readMetric(em, targetOf(row), window, filterOf(row)),
-      readMetric(em, targetOf(row), previousWindow(window), filterOf(row)),
-    ]);
-    const { firing, message } = conditionHolds(
-      {
-        condition: row.condition as AlertCondition,
-        threshold: row.threshold ?? 0,
-        changeMode: row.change_mode as AlertChangeMode | null,
-      },
-      value,
-      previousValue,
-    );
-    return { state: firing ? 'firing' : 'ok', value, previousValue, message, window };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { state: 'errored', value: null, previousValue: null, message, window };
-  }
-}
-
 /** The notification a state change sends, if any: starting to fire, or resolving. */
 function transition(measured: Measured['state'], notifiedState: string): DeliveryKind | null {
   if (measured === 'firing' && notifiedState !== 'firing') return 'firing';
   if (measured === 'ok' && notifiedState === 'firing') return 'resolved';
   return null;
-}
-
-const ruleFacts = (row: AlertRuleRow) => ({
-  id: row.id,
-  name: row.name,
-  metric: row.metric,
-  condition: row.condition,
-  threshold: row.threshold,
-  changeMode: row.change_mode,
-  phase: row.phase,
-  channel: row.channel,
-});
-
-/** One notification: its kind and the body each destination format receives. */
-interface Notice {
-  kind: DeliveryKind;
-  body: (format: DestinationFormat) => string;
-}
-
-const alertNotice = (
-  row: AlertRuleRow,
-  kind: DeliveryKind,
-  facts: Omit<PayloadFacts, 'kind' | 'rule'>,
-): Notice => {
-  const payload = buildPayload({ ...facts, kind, rule: ruleFacts(row) });
-  return { kind, body: (format) => renderBody(format, payload) };
-};
-
-/** One outbox row per destination and notice, in the transaction that made the change. */
-async function queue(
-  em: EntityManager,
-  ruleId: string,
-  notices: Notice[],
-  now: Date,
-  transaction?: SqlTransaction,
-): Promise<string[]> {
-  if (notices.length === 0) return [];
-  const destinations = await getDestinations(em, [ruleId], transaction);
-  const deliveries = notices.flatMap((notice) =>
-    destinations.map((d) => ({
-      id: crypto.randomUUID(),
-      ruleId,
-      destinationId: d.id,
-      kind: notice.kind,
-      body: notice.body(d.format as DestinationFormat),
-      createdAt: now.toISOString(),
-      giveUpAt: new Date(now.getTime() + DELIVERY_GIVE_UP_MS).toISOString(),
-    })),
-  );
-  if (deliveries.length > 0) await insertDeliveries(em, deliveries, transaction);
-  return deliveries.map((d) => d.id);
 }
 
 const isSnoozed = (row: AlertRuleRow, now: Date) =>

@@ -3,7 +3,7 @@ import { kpiService, summarizeDauWau } from '../kpi/kpi.service.js';
 import { type KpiWindow, kpiWindow, shiftDay } from '../shared/window.js';
 import type { AlertMetric } from './alert-kinds.js';
 import { readMetric } from './evaluate.js';
-import { filterOf, type Measured, type MetricRule, measure, targetOf } from './evaluate-rule.js';
+import { filterOf, type Measured, type MetricRule, measure, targetOf } from './measure.js';
 import type { RuleSettings } from './write-rule.sql.js';
 
 /** How many days the preview's sparkline covers. */
