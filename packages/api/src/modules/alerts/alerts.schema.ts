@@ -16,7 +16,6 @@ import { type AlertRuleView, alertService, type DeliveryView } from './alerts.se
 import type { DestinationRow } from './destinations.sql.js';
 import type { EvaluationResult } from './evaluate-rule.js';
 import type { EvaluationRow } from './evaluations.sql.js';
-import type { AlertPreview, AlertPreviewPoint } from './preview.js';
 
 /** Alert rules and their webhook notifications (docs/alerts.md); admin only (no `callableBy`). */
 const enumOf = <T extends string>(
@@ -74,7 +73,7 @@ const ScheduleEnum = enumOf(
       weekly: 'Every Monday at 08:00 UTC (WEEKLY_DIGEST rules only).',
     })[v],
 );
-const StateEnum = enumOf(
+export const StateEnum = enumOf(
   'AlertState',
   'What a rule is now.',
   ALERT_STATES,
@@ -355,7 +354,7 @@ const DestinationInput = builder.inputType('AlertDestinationInput', {
   }),
 });
 
-const RuleInput = builder.inputType('AlertRuleInput', {
+export const RuleInput = builder.inputType('AlertRuleInput', {
   description: 'A rule as a whole (create, and update replaces every field).',
   fields: (t) => ({
     name: t.string({ required: true, description: '1–200 characters.' }),
@@ -399,7 +398,7 @@ const RuleInput = builder.inputType('AlertRuleInput', {
 });
 
 type RuleInputShape = typeof RuleInput.$inferInput;
-const toInput = (i: RuleInputShape) => ({
+export const toInput = (i: RuleInputShape) => ({
   name: i.name,
   kind: i.kind ?? 'metric',
   metric: i.metric ?? null,
@@ -423,52 +422,7 @@ const toInput = (i: RuleInputShape) => ({
   })),
 });
 
-const PreviewPointRef = builder.objectRef<AlertPreviewPoint>('AlertPreviewPoint').implement({
-  description: 'The metric over one window of the rule’s length.',
-  fields: (t) => ({
-    windowEnd: t.expose('windowEnd', {
-      type: 'Date',
-      description: 'The window’s last UTC day (inclusive, like `asOf`).',
-    }),
-    value: t.exposeFloat('value', { nullable: true, description: 'The metric; null: no data.' }),
-  }),
-});
-
-const PreviewRef = builder.objectRef<AlertPreview>('AlertPreview').implement({
-  description: 'What a rule would find now, and its metric over the last 14 days.',
-  fields: (t) => ({
-    state: t.field({
-      type: StateEnum,
-      resolve: (p) => p.state as never,
-      description: 'OK, FIRING, or ERRORED when the metric cannot be read.',
-    }),
-    value: t.exposeFloat('value', { nullable: true, description: 'The metric in the window.' }),
-    previousValue: t.exposeFloat('previousValue', {
-      nullable: true,
-      description: 'The metric in the previous window of the same length.',
-    }),
-    message: t.exposeString('message', { description: 'Why, in one sentence (or the error).' }),
-    window: t.expose('window', {
-      type: KpiWindowRef,
-      nullable: true,
-      description: 'The window a check would read now.',
-    }),
-    points: t.expose('points', {
-      type: [PreviewPointRef],
-      description:
-        'The metric for windows of the rule’s length ending on each of the last 14 days (the last one is `window`’s), oldest first; empty for rules without a metric.',
-    }),
-  }),
-});
-
 builder.queryFields((t) => ({
-  previewAlertRule: t.field({
-    type: PreviewRef,
-    description:
-      'A rule as a check would find it now, and its metric over the last 14 days, for the editor’s live preview; stores and sends nothing, destinations are not read (admin only).',
-    args: { rule: t.arg({ type: RuleInput, required: true, description: 'The rule.' }) },
-    resolve: (_r, a, ctx) => alertService.preview(ctx.em, toInput(a.rule), ctx.receivedAt),
-  }),
   alertRules: t.field({
     type: [AlertRuleRef],
     description: 'Every alert rule, oldest first (admin only).',
