@@ -177,6 +177,15 @@ describe('metric rules on an error group and an operation', () => {
       message: 'rose by 2 (from 1 to 3; threshold 2)',
       notified: true,
     });
+    const [queued] = await app.sql('select body from alert_deliveries where rule_id = ?', [id]);
+    expect(JSON.parse(queued.body)).toMatchObject({
+      metric: 'errorGroup.count',
+      stackHash: 'h1',
+      operation: null,
+      value: 3,
+      previousValue: 1,
+      channel: 'WEB',
+    });
   });
 
   it('trace.p95Ms: the operation’s p95 as traceStats computes it', async () => {

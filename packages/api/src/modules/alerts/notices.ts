@@ -13,6 +13,8 @@ const ruleFacts = (row: AlertRuleRow) => ({
   id: row.id,
   name: row.name,
   metric: row.metric,
+  stackHash: row.stack_hash,
+  operation: row.operation,
   condition: row.condition,
   threshold: row.threshold,
   changeMode: row.change_mode,
