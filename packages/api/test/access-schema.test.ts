@@ -195,7 +195,7 @@ describe('viewer token allow-list, walked over the schema', () => {
         .filter((f) => f.kind === 'query')
         .map((f) => f.field.name)
         .sort(),
-    ).toEqual(['alertRule', 'alertRules', 'failedItems']);
+    ).toEqual(['alertRule', 'alertRules', 'failedItems', 'previewAlertRule']);
     for (const { kind, field } of refused) {
       const res = await app.gql(operation(kind, field), {}, VIEWER_TOKEN);
       expect({ field: field.name, status: res.status, error: res.errors?.[0] }).toEqual({
