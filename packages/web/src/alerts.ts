@@ -99,8 +99,11 @@ export interface RuleForm {
   channel: Channel | '';
   days: number;
   condition: AlertCondition;
-  /** As typed: a number in the metric's unit (a rate as 0.5), or a fraction for RELATIVE. */
-  threshold: string;
+  /**
+   * As typed: a number in the metric's unit (a rate as 0.5), or a fraction for RELATIVE; '' for
+   * none. A number input's v-model hands back a number once something is typed.
+   */
+  threshold: string | number;
   changeMode: AlertChangeMode;
   schedule: AlertSchedule;
   includeToday: boolean;
@@ -182,12 +185,12 @@ export function formFromRule(rule: RuleSettings): RuleForm {
 /**
  * The form as `AlertRuleInput`. Nothing is checked here beyond turning text into numbers: the
  * server checks every field and names it (BAD_USER_INPUT), and the form shows that message
- * beside the field. A threshold that is not a number is sent as NaN's stand-in `null`, which the
- * server refuses as missing.
+ * beside the field (an empty threshold is sent as null: "threshold: is required …").
  */
 export function formToInput(form: RuleForm): AlertRuleInput {
   const metric = form.kind === 'METRIC';
-  const threshold = form.threshold.trim() === '' ? null : Number(form.threshold);
+  const typed = String(form.threshold).trim();
+  const threshold = typed === '' ? null : Number(typed);
   return {
     name: form.name,
     kind: form.kind,

@@ -41,7 +41,9 @@ describe('the rule form', () => {
       includeToday: true,
       onlyCritical: false,
       snoozedUntil: '2026-12-24T18:30:00.000Z',
-      destinations: [{ id: null, url: 'http://127.0.0.1:9999/hook', format: 'SLACK', secret: null }],
+      destinations: [
+        { id: null, url: 'http://127.0.0.1:9999/hook', format: 'SLACK', secret: null },
+      ],
     });
   });
 
@@ -55,6 +57,8 @@ describe('the rule form', () => {
       onlyCritical: true,
     });
     expect(formToInput({ ...emptyRuleForm(), threshold: '' }).threshold).toBeNull();
+    // a number input's v-model answers a number
+    expect(formToInput({ ...emptyRuleForm(), threshold: 0.25 }).threshold).toBe(0.25);
   });
 
   it('opens a stored rule for editing and keeps its destinations by id (secret left blank: kept)', () => {
@@ -86,7 +90,7 @@ describe('the rule form', () => {
     ]);
   });
 
-  it("puts each BAD_USER_INPUT under the field it names, anything else for the whole form", () => {
+  it('puts each BAD_USER_INPUT under the field it names, anything else for the whole form', () => {
     const error = new CombinedError({
       graphQLErrors: [
         new GraphQLError('destinations.0.url: must use http or https (got ftp)', {
