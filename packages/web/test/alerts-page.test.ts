@@ -211,6 +211,8 @@ describe('/alerts', () => {
     expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe(
       'Open beta DAU above 1',
     );
+    // the edit form previews the stored rule at once (the route above still answers)
+    await preview.locator('[data-testid="chart-alert-preview"][data-drawn="true"]').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await page.screenshot({ path: '/tmp/alerts-phone.png', fullPage: true });
     await page.context().close();
