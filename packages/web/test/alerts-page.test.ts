@@ -117,6 +117,7 @@ describe('/alerts', () => {
     expect(await preview.getByTestId('alert-state').textContent()).toBe('Firing');
     await preview.locator('[data-testid="chart-alert-preview"][data-drawn="true"]').waitFor();
     await preview.getByText('fires above 1').first().waitFor();
+    await page.screenshot({ path: '/tmp/alerts-form.png', fullPage: true });
     expect(asked.at(-1)).toMatchObject({
       metric: 'dauWau.dau',
       condition: 'ABOVE',

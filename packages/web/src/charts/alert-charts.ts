@@ -98,7 +98,7 @@ export function alertPreviewChart(input: {
     chart: chartFrame(),
     colors: [PALETTE[0] as string],
     stroke: { width: 2, curve: 'straight' },
-    markers: { size: 3 },
+    markers: { size: 4 },
     dataLabels: { enabled: false },
     xaxis: {
       type: 'datetime',
@@ -131,9 +131,9 @@ export function alertPreviewChart(input: {
                 strokeDashArray: 6,
                 label: {
                   text: `${FIRES_WHEN[input.condition]} ${format(level)}`,
-                  position: 'left',
-                  textAnchor: 'start',
-                  offsetX: 4,
+                  // at the right edge, over the newest windows, clear of the y-axis labels
+                  position: 'right',
+                  textAnchor: 'end',
                   style: { background: '#fff1f0', color: '#a61e1e', fontSize: '11px' },
                 },
               },
