@@ -31,7 +31,9 @@ export type AlertDeliveryKind =
   /** The rule resolved. */
   | 'RESOLVED'
   /** A test (`sendTestNotification`). */
-  | 'TEST';
+  | 'TEST'
+  /** The weekly digest. */
+  | 'WEEKLY_DIGEST';
 
 /** Where a delivery stands. */
 export type AlertDeliveryStatus =
@@ -77,35 +79,43 @@ export type AlertRuleInput = {
   includeToday?: boolean | null | undefined;
   /** Default METRIC. */
   kind?: AlertRuleKind | null | undefined;
-  /** METRIC: one of cdr.rate, cdr.sessions, cdr.dependentSessions, resurrection.rate, resurrection.resurrectedUsers, resurrection.activeUsers, resurrection.viaContextUsers, dauWau.dau, dauWau.avgDau, dauWau.wau, dauWau.mau, dauWau.stickiness, paidConversion.rate, paidConversion.conversions, paidConversion.eligibleUsers, paidConversion.cancellations, paidConversion.paidUsersAtEnd. */
+  /** METRIC: one of cdr.rate, cdr.sessions, cdr.dependentSessions, resurrection.rate, resurrection.resurrectedUsers, resurrection.activeUsers, resurrection.viaContextUsers, dauWau.dau, dauWau.avgDau, dauWau.wau, dauWau.mau, dauWau.stickiness, paidConversion.rate, paidConversion.conversions, paidConversion.eligibleUsers, paidConversion.cancellations, paidConversion.paidUsersAtEnd, errorGroup.count, trace.p95Ms. */
   metric?: string | null | undefined;
   /** 1–200 characters. */
   name: string;
   /** NEW_ERROR_GROUP: only CRITICAL first occurrences. */
   onlyCritical?: boolean | null | undefined;
+  /** Required for metric `trace.p95Ms` (and only for it): the operation name. */
+  operation?: string | null | undefined;
   /** Only this phase. */
   phase?: BetaPhase | null | undefined;
-  /** Default HOURLY. */
+  /** Default HOURLY; WEEKLY_DIGEST rules run (only) WEEKLY. */
   schedule?: AlertSchedule | null | undefined;
   /** Send nothing before this instant. */
   snoozedUntil?: string | null | undefined;
+  /** Required for metric `errorGroup.count` (and only for it): the stack hash. */
+  stackHash?: string | null | undefined;
   /** METRIC: the value or change. */
   threshold?: number | null | undefined;
 };
 
 /** What a rule watches. */
 export type AlertRuleKind =
-  /** A KPI summary field against a threshold or its previous window. */
+  /** A metric (a KPI summary field, an error group’s count, an operation’s trace p95) against a threshold or its previous window. */
   | 'METRIC'
   /** Fires once for every stack hash seen for the first time. */
-  | 'NEW_ERROR_GROUP';
+  | 'NEW_ERROR_GROUP'
+  /** Sends, every Monday 08:00 UTC, both betas’ four KPIs for the last 7 days with their change, the top 5 error groups and the slowest operations. */
+  | 'WEEKLY_DIGEST';
 
 /** When a rule is evaluated (UTC). */
 export type AlertSchedule =
   /** Every day at 01:00 UTC. */
   | 'DAILY'
   /** At every full hour. */
-  | 'HOURLY';
+  | 'HOURLY'
+  /** Every Monday at 08:00 UTC (WEEKLY_DIGEST rules only). */
+  | 'WEEKLY';
 
 /** What a rule is now. */
 export type AlertState =
