@@ -13,6 +13,7 @@ import './modules/live/live.schema.js';
 import './modules/alerts/alerts.schema.js';
 import './modules/access/access.schema.js';
 import './modules/annotations/annotations.schema.js';
+import './modules/share/share-links.schema.js';
 
 export const schema = builder.toSchema();
 
