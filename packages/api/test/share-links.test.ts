@@ -93,9 +93,9 @@ describe('share links', () => {
       message: 'a share link may only read the dashboard page it was made for',
     };
     // another page's field, an admin field, a field only a viewer may call, a mutation
-    expect(await errorOf('{ retention(period: WEEK) { cohorts { start } } }', {}, beta.token)).toEqual(
-      refused,
-    );
+    expect(
+      await errorOf('{ retention(period: WEEK) { cohorts { start } } }', {}, beta.token),
+    ).toEqual(refused);
     expect(await errorOf('{ failedItems { nodes { id } } }', {}, beta.token)).toEqual(refused);
     expect(await errorOf('{ shareLinks { id } }', {}, beta.token)).toEqual(refused);
     expect(await errorOf('{ tokenKind }', {}, beta.token)).toEqual(refused);
@@ -118,7 +118,11 @@ describe('share links', () => {
     const compare = await create({ path: '/compare?days=14' });
     expect((await app.gql(KPIS, {}, compare.token)).errors).toBeUndefined();
     expect(
-      await errorOf('{ betaTesters(phase: OPEN_BETA) { nodes { userIdHash } } }', {}, compare.token),
+      await errorOf(
+        '{ betaTesters(phase: OPEN_BETA) { nodes { userIdHash } } }',
+        {},
+        compare.token,
+      ),
     ).toEqual(refused);
   });
 
@@ -126,10 +130,9 @@ describe('share links', () => {
     const made = await create({ path: '/errors?days=7' });
     expect((await app.gql('{ shareLink { path } }', {}, made.token)).status).toBe(200);
 
-    await app.sql(
-      `update share_links set expires_at = '2026-11-20T10:00:00Z' where id = ?`,
-      [made.id],
-    );
+    await app.sql(`update share_links set expires_at = '2026-11-20T10:00:00Z' where id = ?`, [
+      made.id,
+    ]);
     expect(await errorOf('{ shareLink { path } }', {}, made.token)).toEqual({
       status: 401,
       code: 'SHARE_LINK_EXPIRED',
@@ -150,9 +153,9 @@ describe('share links', () => {
     });
     // revoking again keeps the first instant; an unknown id answers null
     expect((await app.gql(REVOKE, { id: other.id })).data?.revokeShareLink.revokedAt).toBe(at);
-    expect(
-      (await app.gql(REVOKE, { id: '00000000-0000-4000-8000-000000000000' })).data,
-    ).toEqual({ revokeShareLink: null });
+    expect((await app.gql(REVOKE, { id: '00000000-0000-4000-8000-000000000000' })).data).toEqual({
+      revokeShareLink: null,
+    });
     // revoked wins over expired
     await app.sql(`update share_links set expires_at = now() - interval '1 day' where id = ?`, [
       other.id,
@@ -183,13 +186,25 @@ describe('share links', () => {
     }
     const pages =
       'path: must be one of the shareable pages (/open-beta, /closed-beta, /compare, /retention, /funnel, /errors, /traces, /status)';
-    for (const path of ['/failed', '/alerts?x=1', '/live', '/open-beta/../failed', '/sign-in', '/']) {
+    for (const path of [
+      '/failed',
+      '/alerts?x=1',
+      '/live',
+      '/open-beta/../failed',
+      '/sign-in',
+      '/',
+    ]) {
       expect({ path, ...(await errorOf(CREATE, { path })) }).toEqual({ path, ...bad(pages) });
     }
     const form = bad(
       'path: must be a dashboard path with its query string, e.g. /open-beta?days=30',
     );
-    for (const path of ['https://evil.example/open-beta', '//evil.example/open-beta', 'open-beta', '/errors#x']) {
+    for (const path of [
+      'https://evil.example/open-beta',
+      '//evil.example/open-beta',
+      'open-beta',
+      '/errors#x',
+    ]) {
       expect({ path, ...(await errorOf(CREATE, { path })) }).toEqual({ path, ...form });
     }
     expect(await errorOf(CREATE, { path: '/funnel', label: 'x'.repeat(101) })).toEqual(
@@ -199,7 +214,9 @@ describe('share links', () => {
       bad('id: must be a share link id (a UUID)'),
     );
     // nothing refused was stored
-    const count = await app.sql(`select count(*)::int as n from share_links where path = '/funnel'`);
+    const count = await app.sql(
+      `select count(*)::int as n from share_links where path = '/funnel'`,
+    );
     expect(count[0].n).toBe(1);
   });
 

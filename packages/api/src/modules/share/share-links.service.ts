@@ -37,7 +37,10 @@ export const shareTokenHash = (token: string) => createHash('sha256').update(tok
 export type ShareState = 'active' | 'expired' | 'revoked';
 
 /** Revoked wins over expired: the admin's act is the better reason to show. */
-export function shareState(link: Pick<ShareGrant, 'expiresAt' | 'revokedAt'>, now: Date): ShareState {
+export function shareState(
+  link: Pick<ShareGrant, 'expiresAt' | 'revokedAt'>,
+  now: Date,
+): ShareState {
   if (link.revokedAt !== null) return 'revoked';
   return link.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
 }
@@ -67,10 +70,15 @@ export function sharePath(path: string): string {
 }
 
 export async function listShareLinks(em: EntityManager): Promise<ShareLink[]> {
-  const rows = await runSql<ShareLinkRow>(em, listShareLinksSql, {}, {
-    name: 'listShareLinks',
-    read: true,
-  });
+  const rows = await runSql<ShareLinkRow>(
+    em,
+    listShareLinksSql,
+    {},
+    {
+      name: 'listShareLinks',
+      read: true,
+    },
+  );
   return rows.map(linkOf);
 }
 
@@ -108,9 +116,14 @@ export async function createShareLink(
 /** The revoked link, or null when the id names none. */
 export async function revokeShareLink(em: EntityManager, id: string): Promise<ShareLink | null> {
   if (!UUID.test(id)) throw badInput('id: must be a share link id (a UUID)', 'id');
-  const [row] = await runSql<ShareLinkRow>(em, revokeShareLinkSql, { id }, {
-    name: 'revokeShareLink',
-  });
+  const [row] = await runSql<ShareLinkRow>(
+    em,
+    revokeShareLinkSql,
+    { id },
+    {
+      name: 'revokeShareLink',
+    },
+  );
   return row ? linkOf(row) : null;
 }
 
