@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
@@ -13,6 +14,27 @@ import { startRetention } from './modules/privacy/retention.js';
 import { citusLayout } from './orm.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+/** What must be undone when start-up fails half-way: an embedded PostgreSQL left running is an orphan. */
+const cleanups: Array<() => Promise<unknown>> = [];
+
+/** Binds the port; a port in use is an error that names it and the variable that changes it. */
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      fail(
+        error.code === 'EADDRINUSE'
+          ? new Error(`port ${port} on ${host} is already in use: stop what holds it or set PORT`)
+          : error,
+      );
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      done();
+    });
+  });
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -45,6 +67,8 @@ async function main(): Promise<void> {
       dataDir,
       onLog: (m) => logger.debug({ postgres: m.trim() }, 'postgres'),
     });
+    const started = embedded;
+    cleanups.unshift(() => started.stop());
     database = { databaseUrl: embedded.url('postgres'), database: 'cortex_telemetry' };
     if (noTokens) {
       tokens = await loadOrCreateLocalTokens(join(dataDir, 'tokens.json'));
@@ -53,6 +77,7 @@ async function main(): Promise<void> {
   }
 
   const { orm, server } = await boot({ ...database, tokens, logger, config });
+  cleanups.unshift(() => orm.close());
   const cluster = await citusLayout(orm);
   if (cluster) {
     logger.info(
@@ -81,24 +106,28 @@ async function main(): Promise<void> {
     settings: alertSettingsOf(config),
     onError: (error) => logger.warn({ err: error }, 'alert check or delivery failed; retrying'),
   });
-  server.listen(config.PORT, config.HOST, () => {
-    const url = `http://localhost:${config.PORT}`;
-    logger.info({ url }, 'listening');
-    const lines = [
-      '',
-      `  Cortex Telemetry is running at ${url}`,
-      `  dashboard: ${url}/    GraphQL: ${url}/graphql`,
-    ];
-    if (generatedTokens) {
-      lines.push(
-        `  admin token:  ${tokens.admin[0]}`,
-        `  viewer token: ${tokens.viewer?.[0]}  (read-only: dashboards and queries)`,
-        `  ingest token: ${tokens.ingest[0]}`,
-        `  (generated for the embedded database; kept in ${join(dataDir, 'tokens.json')})`,
-      );
-    }
-    process.stdout.write(`${lines.join('\n')}\n\n`);
-  });
+  cleanups.unshift(
+    () => folder.stop(),
+    () => alerts.stop(),
+    () => retention.stop(),
+  );
+  await listen(server, config.PORT, config.HOST);
+  const url = `http://localhost:${config.PORT}`;
+  logger.info({ url }, 'listening');
+  const lines = [
+    '',
+    `  Cortex Telemetry is running at ${url}`,
+    `  dashboard: ${url}/    GraphQL: ${url}/graphql`,
+  ];
+  if (generatedTokens) {
+    lines.push(
+      `  admin token:  ${tokens.admin[0]}`,
+      `  viewer token: ${tokens.viewer?.[0]}  (read-only: dashboards and queries)`,
+      `  ingest token: ${tokens.ingest[0]}`,
+      `  (generated for the embedded database; kept in ${join(dataDir, 'tokens.json')})`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -122,9 +151,12 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
-main().catch((error: unknown) => {
+main().catch(async (error: unknown) => {
   process.stderr.write(
-    `failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+    `failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
   );
+  if (!(error instanceof Error && error.message.includes('already in use')))
+    process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import './modules/dashboard/dashboard.schema.js';
 import './modules/privacy/privacy.schema.js';
 import './modules/live/live.schema.js';
 import './modules/alerts/alerts.schema.js';
+import './modules/alerts/preview.schema.js';
 import './modules/access/access.schema.js';
 import './modules/annotations/annotations.schema.js';
 import './modules/share/share-links.schema.js';

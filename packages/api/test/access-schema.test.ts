@@ -196,7 +196,14 @@ describe('viewer token allow-list, walked over the schema', () => {
         .filter((f) => f.kind === 'query')
         .map((f) => f.field.name)
         .sort(),
-    ).toEqual(['alertRule', 'alertRules', 'failedItems', 'shareLink', 'shareLinks']);
+    ).toEqual([
+      'alertRule',
+      'alertRules',
+      'failedItems',
+      'previewAlertRule',
+      'shareLink',
+      'shareLinks',
+    ]);
     for (const { kind, field } of refused) {
       const res = await app.gql(operation(kind, field), {}, VIEWER_TOKEN);
       expect({ field: field.name, status: res.status, error: res.errors?.[0] }).toEqual({

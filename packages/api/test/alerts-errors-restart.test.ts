@@ -1,8 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../src/db/embedded.js';
 import { alertService } from '../src/modules/alerts/alerts.service.js';
 import { type AlertScheduler, startAlertScheduler } from '../src/modules/alerts/scheduler.js';
-import { startTestApp, type TestApp } from './helpers/app.js';
+import {
+  ADMIN_TOKEN,
+  INGEST_TOKEN,
+  OPEN_BETA_STARTS_AT,
+  startTestApp,
+  type TestApp,
+} from './helpers/app.js';
+import { createTestDatabase } from './helpers/database.js';
 import { startReceiver } from './helpers/receiver.js';
+import { type ServerProcess, startServerProcess, waitFor } from './helpers/server-process.js';
 import { ev, record } from './kpi-fixtures.js';
 
 let app: TestApp;
@@ -18,7 +27,8 @@ const scheduler = (): AlertScheduler =>
   });
 
 beforeAll(async () => {
-  app = await startTestApp({ ALERT_ALLOW_PRIVATE_URLS: '1' });
+  // a short statement timeout for the ERRORED check; every other read here takes milliseconds
+  app = await startTestApp({ ALERT_ALLOW_PRIVATE_URLS: '1', QUERY_TIMEOUT_MS: '1500' });
   receiver = await startReceiver();
 });
 afterAll(async () => {
@@ -83,39 +93,207 @@ describe('new error group rule', () => {
   });
 });
 
-describe('the outbox', () => {
-  it('delivers a state change written before a crash after the restart', async () => {
+describe('a metric that cannot be read', () => {
+  it('is ERRORED with the error, notifies nobody, and fires normally once it reads again', async () => {
     const created = await app.gql(CREATE, {
       rule: {
-        name: 'any session',
-        metric: 'cdr.sessions',
+        name: 'slow search',
+        metric: 'trace.p95Ms',
+        operation: 'search',
         condition: 'ABOVE',
-        threshold: 0,
+        threshold: 10,
         days: 1,
-        destinations: [{ url: `${receiver.base}/restart`, secret: 'sixteen-characters!' }],
+        destinations: [{ url: `${receiver.base}/errored`, secret: 'sixteen-characters!' }],
       },
     });
     const id = created.data?.createAlertRule.id as string;
-    await record(app, [
-      ev('SESSION_STARTED', '2026-11-10T09:00:00.000Z', 'u9', { sessionId: 's9' }),
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await app.record('recordTraces', [
+      {
+        timestamp: `${day}T12:00:00.000Z`,
+        operationName: 'search',
+        durationMs: 20,
+        success: true,
+        userIdHash: 'u1',
+        channel: 'SERVER',
+      },
     ]);
-    // the check commits FIRING with its outbox row; the process dies before any delivery
-    const result = await alertService.check(
-      app.orm.em.fork(),
-      id,
-      settings,
-      new Date('2026-11-11T05:00:00.000Z'),
+    const CHECK = /* GraphQL */ `
+      mutation ($id: ID!) { checkAlertRule(id: $id) { state value message notified } }`;
+    // a migration or a vacuum full holds the traces table: the read waits for its lock until the
+    // request's statement timeout (QUERY_TIMEOUT_MS) cancels it
+    const held = await app.orm.em.getConnection().getKnex().transaction();
+    try {
+      await held.raw('lock table telemetry_traces in access exclusive mode');
+      const errored = await app.gql(CHECK, { id });
+      expect(errored.errors).toBeUndefined();
+      expect(errored.data?.checkAlertRule).toEqual({
+        state: 'ERRORED',
+        value: null,
+        message: expect.stringContaining('canceling statement due to statement timeout'),
+        notified: false,
+      });
+    } finally {
+      await held.rollback();
+    }
+    const shown = await app.gql(
+      'query ($id: ID!) { alertRule(id: $id) { state evaluations { state message } deliveries { id } } }',
+      { id },
     );
-    expect([result.state, result.value, result.notified]).toEqual(['firing', 1, true]);
-    expect(receiver.at('/restart')).toHaveLength(0);
-    // a new process: its scheduler finds the pending delivery
-    now = new Date(Date.now() + 1000);
-    const restarted = scheduler();
-    await restarted.tick();
-    await restarted.stop();
-    const posts = receiver.at('/restart');
-    expect(posts).toHaveLength(1);
-    expect(JSON.parse(posts[0]?.body ?? '').value).toBe(1);
+    expect(shown.data?.alertRule).toMatchObject({
+      state: 'ERRORED',
+      evaluations: [{ state: 'ERRORED' }],
+      deliveries: [],
+    });
+    // the lock is gone: the same check reads 20 ms > 10 and starts firing (one notification)
+    const firing = await app.gql(CHECK, { id });
+    expect(firing.data?.checkAlertRule).toEqual({
+      state: 'FIRING',
+      value: 20,
+      message: '20 is above 10',
+      notified: true,
+    });
+  });
+});
+
+describe('kill -9 of the server between the state change and the delivery', {
+  timeout: 180_000,
+}, () => {
+  it('delivers the committed notification after a restart, with the same delivery id', async () => {
+    const db = await createTestDatabase();
+    const env = {
+      DATABASE_URL: db.url,
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      TELEMETRY_INGEST_TOKENS: INGEST_TOKEN,
+      TELEMETRY_ADMIN_TOKENS: ADMIN_TOKEN,
+      ALERT_ALLOW_PRIVATE_URLS: '1',
+      SEED_DEMO: '0',
+      OPEN_BETA_STARTS_AT,
+    };
+    const base = `http://${env.HOST}:${env.PORT}`;
+    const gql = async (query: string, variables: object, token = ADMIN_TOKEN) =>
+      (
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+          body: JSON.stringify({ query, variables }),
+        })
+      ).json() as Promise<{ data?: any; errors?: unknown[] }>;
+    const sql = (q: string, params: unknown[] = []) =>
+      db.orm.em.getConnection().execute(q, params) as Promise<any[]>;
+    const servers: ServerProcess[] = [];
+    const held = await db.orm.em.getConnection().getKnex().transaction();
+    try {
+      // A rule due at once whose check the test holds: the server's scheduler, which checks the
+      // due rules and then delivers, waits on it, so nothing is delivered while the test runs.
+      const blocker = await alertService.create(
+        db.orm.em.fork(),
+        {
+          name: 'blocker',
+          kind: 'metric',
+          metric: 'cdr.sessions',
+          stackHash: null,
+          operation: null,
+          phase: null,
+          channel: null,
+          days: 1,
+          condition: 'below',
+          threshold: 0,
+          changeMode: 'absolute',
+          includeToday: false,
+          onlyCritical: false,
+          schedule: null,
+          snoozedUntil: null,
+          destinations: [
+            { id: null, url: `${receiver.base}/blocker`, format: 'json', secret: null },
+          ],
+        },
+        settings,
+        new Date('2026-11-01T00:00:00.000Z'),
+      );
+      await held.raw('select id from alert_rules where id = ? for update', [blocker.row.id]);
+      const first = startServerProcess(env);
+      servers.push(first);
+      await first.ready;
+      await waitFor('the scheduler to wait on the held rule', async () => {
+        const [row] = await sql(
+          "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
+        );
+        return row?.n === 1;
+      });
+
+      const created = await gql(CREATE, {
+        rule: {
+          name: 'any session',
+          metric: 'cdr.sessions',
+          condition: 'ABOVE',
+          threshold: 0,
+          days: 2,
+          includeToday: true,
+          destinations: [{ url: `${receiver.base}/killed`, secret: 'sixteen-characters!' }],
+        },
+      });
+      const id = created.data?.createAlertRule.id as string;
+      const recorded = await gql(
+        'mutation ($e: EventInput!) { recordEvent(event: $e) { accepted } }',
+        {
+          e: {
+            eventName: 'SESSION_STARTED',
+            timestamp: new Date(Date.now() - 60_000).toISOString(),
+            userIdHash: 'u_killed',
+            sessionId: 's_killed',
+            channel: 'WEB',
+          },
+        },
+        INGEST_TOKEN,
+      );
+      expect(recorded.data?.recordEvent).toEqual({ accepted: 1 });
+      // the server commits FIRING with its outbox row…
+      const checked = await gql(
+        'mutation ($id: ID!) { checkAlertRule(id: $id) { state value notified } }',
+        { id },
+      );
+      expect(checked.data?.checkAlertRule).toEqual({ state: 'FIRING', value: 1, notified: true });
+      const [queued] = await sql(
+        'select id, status, attempts from alert_deliveries where rule_id = ?',
+        [id],
+      );
+      expect([queued?.status, queued?.attempts]).toEqual(['pending', 0]);
+      // …and dies before delivering it
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toBe('SIGKILL');
+      expect(receiver.at('/killed')).toHaveLength(0);
+      await held.rollback();
+
+      const second = startServerProcess(env);
+      servers.push(second);
+      await second.ready;
+      const [post] = await waitFor('the delivery after the restart', () => {
+        const posts = receiver.at('/killed');
+        return posts.length > 0 && posts;
+      });
+      expect(post?.headers['x-cortex-delivery']).toBe(queued?.id);
+      expect(JSON.parse(post?.body ?? '')).toMatchObject({
+        kind: 'FIRING',
+        state: 'FIRING',
+        value: 1,
+        rule: { id },
+      });
+      await waitFor('the delivery to be recorded', async () => {
+        const [row] = await sql('select status from alert_deliveries where id = ?', [queued?.id]);
+        return row?.status === 'delivered';
+      });
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+      expect(receiver.at('/killed')).toHaveLength(1);
+      expect(receiver.at('/blocker')).toHaveLength(0);
+    } finally {
+      await held.rollback().catch(() => undefined);
+      for (const s of servers) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+      await Promise.all(servers.map((s) => s.exited));
+      await db.drop();
+    }
   });
 });
 

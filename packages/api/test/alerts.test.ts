@@ -121,6 +121,8 @@ describe('a CDR rule', () => {
       rule: { id: rule.id, name: 'CDR dropped' },
       state: 'FIRING',
       metric: 'cdr.rate',
+      stackHash: null,
+      operation: null,
       value: 0.4,
       previousValue: null, // 11-09 had no session
       threshold: 0.5,

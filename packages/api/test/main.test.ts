@@ -1,5 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { request } from 'node:http';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer, request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded.js';
@@ -34,7 +38,7 @@ function startMain(env: Record<string, string>): {
   return { child, output: () => output, exited };
 }
 
-async function waitForReady(url: string, timeoutMs = 30_000): Promise<void> {
+async function waitForReady(url: string, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     const ok = await fetch(url).then(
@@ -125,5 +129,31 @@ describe('main', () => {
       .getConnection()
       .execute("select count(*)::int as n from telemetry_events where user_id_hash = 'u_main'");
     expect(rows[0]?.n).toBe(1);
-  });
+  }, 180_000); // a cold start on a loaded machine (Citus: migrations distribute every table)
+
+  it('says which port is in use and leaves no embedded PostgreSQL running', async () => {
+    const port = await freePort();
+    const holder = createServer();
+    await new Promise<void>((done) => holder.listen(port, '127.0.0.1', done));
+    const dataDir = await mkdtemp(join(tmpdir(), 'ct-main-'));
+    await chmod(dataDir, 0o755); // as root, the embedded PostgreSQL runs as another user
+    try {
+      const run = startMain({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+        SEED_DEMO: '0',
+      });
+      expect(await run.exited).toBe(1);
+      expect(run.output()).toContain(
+        `failed to start: port ${port} on 127.0.0.1 is already in use: stop what holds it or set PORT`,
+      );
+      // it got as far as starting the embedded database, and stopped it again
+      expect(existsSync(join(dataDir, 'pg', 'PG_VERSION'))).toBe(true);
+      expect(existsSync(join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    } finally {
+      holder.close();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000); // initdb and the migrations on a loaded machine
 });

@@ -272,12 +272,14 @@ describe('delivery under faults', { timeout: 180_000 }, () => {
         env,
       );
       children.push(second);
+      // listened for from the start: the child may exit before the line below is seen
+      const secondExit = once(second, 'exit');
       const restored = Number((await lines(second, /^restored \d+$/)).split(' ')[1]);
       // what was not stored before the kill, plus at most the one batch that was in flight
       expect(restored).toBeGreaterThanOrEqual(N - atKill);
       expect(restored).toBeLessThanOrEqual(N - atKill + 100);
       expect(await lines(second, /^delivered/)).toBe('delivered true');
-      await once(second, 'exit');
+      expect(await secondExit).toEqual([0, null]);
       expect(await count()).toEqual({ n: N, distinct_seq: N });
       // nothing sent twice but (possibly) that in-flight batch, which the server stored once
       expect(proxy.totals.accepted).toBe(N);

@@ -59,6 +59,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/TracesView.vue'),
     meta: { title: 'Performance' },
   },
+  // not `adminOnly`: a viewer who opens it is told why there is nothing to see
+  { path: '/alerts', component: () => import('./views/AlertsView.vue'), meta: { title: 'Alerts' } },
   {
     path: '/failed',
     component: () => import('./views/FailedView.vue'),

@@ -150,7 +150,23 @@ describe('dashboard', () => {
     await signIn(page, ADMIN_TOKEN);
     await page.getByTestId('kpi-card-cdr').getByTestId('kpi-value').waitFor();
     expect(await page.getByTestId('read-only').count()).toBe(0);
-    await page.getByRole('link', { name: 'Rejected items' }).waitFor();
+    const links = await page
+      .getByRole('navigation', { name: 'Dashboards' })
+      .getByRole('link')
+      .allTextContents();
+    expect(links.map((l) => l.trim())).toEqual([
+      'Closed beta',
+      'Open beta',
+      'Compare',
+      'Retention',
+      'Funnel',
+      'Live',
+      'Errors',
+      'Performance',
+      'Alerts',
+      'Rejected items',
+      'Status',
+    ]);
     await page.context().close();
   });
 

@@ -14,6 +14,12 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n": typeof types.AlertRuleDetailDocument,
+    "\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n": typeof types.CheckAlertRuleDocument,
+    "\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.SendTestNotificationDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n": typeof types.DeleteAlertRuleDocument,
+    "\n  mutation CreateAlertRule($rule: AlertRuleInput!) {\n    createAlertRule(rule: $rule) {\n      id\n    }\n  }\n": typeof types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $rule: AlertRuleInput!) {\n    updateAlertRule(id: $id, rule: $rule) {\n      id\n    }\n  }\n": typeof types.UpdateAlertRuleDocument,
     "\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n": typeof types.CreateAnnotationDocument,
     "\n  query ChannelBreakdown($days: Int!, $asOf: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    channelBreakdown(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      channel\n      activeUsers\n      sessions\n      avgDau\n      series {\n        day\n        activeUsers\n        sessions\n      }\n    }\n  }\n": typeof types.ChannelBreakdownDocument,
     "\n  query ErrorOccurrences($stackHash: String!, $from: DateTime!, $to: DateTime!) {\n    errors(first: 10, stackHash: $stackHash, from: $from, to: $to) {\n      nodes {\n        id\n        timestamp\n        severity\n        errorType\n        errorMessage\n        stackTrace\n        userIdHash\n        channel\n        clientVersion\n      }\n    }\n  }\n": typeof types.ErrorOccurrencesDocument,
@@ -31,6 +37,7 @@ type Documents = {
     "\n  fragment KpiSeries on KpiReport {\n    cdr {\n      series {\n        day\n        rate\n        sessions\n        dependentSessions\n      }\n    }\n    resurrection {\n      series {\n        day\n        resurrectedUsers\n        activeUsers\n      }\n    }\n    dauWau {\n      series {\n        day\n        dau\n        wau\n        mau\n      }\n    }\n    paidConversion {\n      series {\n        day\n        conversions\n        cancellations\n      }\n    }\n  }\n": typeof types.KpiSeriesFragmentDoc,
     "\n  query BetaDashboard(\n    $days: Int!\n    $asOf: DateTime!\n    $previousAsOf: DateTime!\n    $phase: BetaPhase!\n    $channel: Channel\n  ) {\n    current: kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n      ...KpiSeries\n    }\n    previous: kpis(days: $days, asOf: $previousAsOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n    }\n  }\n": typeof types.BetaDashboardDocument,
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": typeof types.PhaseRangeDocument,
+    "\n  query AlertRules {\n    alertRules {\n      id\n      name\n      kind\n      metric\n      condition\n      threshold\n      changeMode\n      days\n      onlyCritical\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      evaluations(last: 14) {\n        evaluatedAt\n        value\n      }\n    }\n  }\n": typeof types.AlertRulesDocument,
     "\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n": typeof types.AnnotationsDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": typeof types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": typeof types.ErrorsOverviewDocument,
@@ -45,6 +52,12 @@ type Documents = {
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceDaysDocument,
 };
 const documents: Documents = {
+    "\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n": types.AlertRuleDetailDocument,
+    "\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n": types.CheckAlertRuleDocument,
+    "\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n": types.SendTestNotificationDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n": types.DeleteAlertRuleDocument,
+    "\n  mutation CreateAlertRule($rule: AlertRuleInput!) {\n    createAlertRule(rule: $rule) {\n      id\n    }\n  }\n": types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $rule: AlertRuleInput!) {\n    updateAlertRule(id: $id, rule: $rule) {\n      id\n    }\n  }\n": types.UpdateAlertRuleDocument,
     "\n  mutation CreateAnnotation($day: Date!, $text: String!) {\n    createAnnotation(day: $day, text: $text) {\n      id\n    }\n  }\n": types.CreateAnnotationDocument,
     "\n  query ChannelBreakdown($days: Int!, $asOf: DateTime!, $phase: BetaPhase!, $channel: Channel) {\n    channelBreakdown(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      channel\n      activeUsers\n      sessions\n      avgDau\n      series {\n        day\n        activeUsers\n        sessions\n      }\n    }\n  }\n": types.ChannelBreakdownDocument,
     "\n  query ErrorOccurrences($stackHash: String!, $from: DateTime!, $to: DateTime!) {\n    errors(first: 10, stackHash: $stackHash, from: $from, to: $to) {\n      nodes {\n        id\n        timestamp\n        severity\n        errorType\n        errorMessage\n        stackTrace\n        userIdHash\n        channel\n        clientVersion\n      }\n    }\n  }\n": types.ErrorOccurrencesDocument,
@@ -62,6 +75,7 @@ const documents: Documents = {
     "\n  fragment KpiSeries on KpiReport {\n    cdr {\n      series {\n        day\n        rate\n        sessions\n        dependentSessions\n      }\n    }\n    resurrection {\n      series {\n        day\n        resurrectedUsers\n        activeUsers\n      }\n    }\n    dauWau {\n      series {\n        day\n        dau\n        wau\n        mau\n      }\n    }\n    paidConversion {\n      series {\n        day\n        conversions\n        cancellations\n      }\n    }\n  }\n": types.KpiSeriesFragmentDoc,
     "\n  query BetaDashboard(\n    $days: Int!\n    $asOf: DateTime!\n    $previousAsOf: DateTime!\n    $phase: BetaPhase!\n    $channel: Channel\n  ) {\n    current: kpis(days: $days, asOf: $asOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n      ...KpiSeries\n    }\n    previous: kpis(days: $days, asOf: $previousAsOf, phase: $phase, channel: $channel) {\n      ...KpiSummaries\n    }\n  }\n": types.BetaDashboardDocument,
     "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n": types.PhaseRangeDocument,
+    "\n  query AlertRules {\n    alertRules {\n      id\n      name\n      kind\n      metric\n      condition\n      threshold\n      changeMode\n      days\n      onlyCritical\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      evaluations(last: 14) {\n        evaluatedAt\n        value\n      }\n    }\n  }\n": types.AlertRulesDocument,
     "\n  query Annotations($from: Date!, $to: Date!) {\n    annotations(from: $from, to: $to) {\n      id\n      day\n      text\n    }\n  }\n": types.AnnotationsDocument,
     "\n  query CompareBetas($days: Int!, $closedAsOf: DateTime!, $openAsOf: DateTime!) {\n    closed: kpis(days: $days, asOf: $closedAsOf, phase: CLOSED_BETA) {\n      ...KpiSummaries\n    }\n    open: kpis(days: $days, asOf: $openAsOf, phase: OPEN_BETA) {\n      ...KpiSummaries\n    }\n  }\n": types.CompareBetasDocument,
     "\n  query ErrorsOverview($from: DateTime!, $to: DateTime!, $channel: Channel) {\n    errorGroups(first: 50, from: $from, to: $to, channel: $channel) {\n      stackHash\n      errorType\n      sampleMessage\n      count\n      usersAffected\n      firstSeen\n      lastSeen\n      worstSeverity\n    }\n    errorDailyCounts(from: $from, to: $to, channel: $channel) {\n      stackHash\n      series {\n        day\n        count\n      }\n    }\n  }\n": types.ErrorsOverviewDocument,
@@ -90,6 +104,30 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n"): (typeof documents)["\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlertRule($rule: AlertRuleInput!) {\n    createAlertRule(rule: $rule) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAlertRule($rule: AlertRuleInput!) {\n    createAlertRule(rule: $rule) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAlertRule($id: ID!, $rule: AlertRuleInput!) {\n    updateAlertRule(id: $id, rule: $rule) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAlertRule($id: ID!, $rule: AlertRuleInput!) {\n    updateAlertRule(id: $id, rule: $rule) {\n      id\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -158,6 +196,10 @@ export function graphql(source: "\n  query BetaDashboard(\n    $days: Int!\n    
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n"): (typeof documents)["\n  query PhaseRange($phase: BetaPhase!) {\n    phaseRange(phase: $phase) {\n      firstDay\n      lastDay\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRules {\n    alertRules {\n      id\n      name\n      kind\n      metric\n      condition\n      threshold\n      changeMode\n      days\n      onlyCritical\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      evaluations(last: 14) {\n        evaluatedAt\n        value\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertRules {\n    alertRules {\n      id\n      name\n      kind\n      metric\n      condition\n      threshold\n      changeMode\n      days\n      onlyCritical\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      evaluations(last: 14) {\n        evaluatedAt\n        value\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -31,10 +31,18 @@ const enumOf = <T extends string>(
     ) as Record<string, { value: T }>,
   });
 
-const KindEnum = enumOf('AlertRuleKind', 'What a rule watches.', ALERT_RULE_KINDS, (v) =>
-  v === 'metric'
-    ? 'A KPI summary field against a threshold or its previous window.'
-    : 'Fires once for every stack hash seen for the first time.',
+const KindEnum = enumOf(
+  'AlertRuleKind',
+  'What a rule watches.',
+  ALERT_RULE_KINDS,
+  (v) =>
+    ({
+      metric:
+        'A metric (a KPI summary field, an error group’s count, an operation’s trace p95) against a threshold or its previous window.',
+      new_error_group: 'Fires once for every stack hash seen for the first time.',
+      weekly_digest:
+        'Sends, every Monday 08:00 UTC, both betas’ four KPIs for the last 7 days with their change, the top 5 error groups and the slowest operations.',
+    })[v],
 );
 const ConditionEnum = enumOf(
   'AlertCondition',
@@ -58,9 +66,14 @@ const ScheduleEnum = enumOf(
   'AlertSchedule',
   'When a rule is evaluated (UTC).',
   ALERT_SCHEDULES,
-  (v) => (v === 'hourly' ? 'At every full hour.' : 'Every day at 01:00 UTC.'),
+  (v) =>
+    ({
+      hourly: 'At every full hour.',
+      daily: 'Every day at 01:00 UTC.',
+      weekly: 'Every Monday at 08:00 UTC (WEEKLY_DIGEST rules only).',
+    })[v],
 );
-const StateEnum = enumOf(
+export const StateEnum = enumOf(
   'AlertState',
   'What a rule is now.',
   ALERT_STATES,
@@ -101,6 +114,7 @@ const DeliveryKindEnum = enumOf(
       firing: 'The rule started firing.',
       resolved: 'The rule resolved.',
       new_error_group: 'A new error group.',
+      weekly_digest: 'The weekly digest.',
       test: 'A test (`sendTestNotification`).',
     })[v],
 );
@@ -202,7 +216,17 @@ const AlertRuleRef = builder.objectRef<AlertRuleView>('AlertRule').implement({
     metric: t.string({
       ...nullable,
       resolve: (r) => r.row.metric,
-      description: 'The KPI summary field (`cdr.rate`, …).',
+      description: 'The metric (`cdr.rate`, `errorGroup.count`, `trace.p95Ms`, …).',
+    }),
+    stackHash: t.string({
+      ...nullable,
+      resolve: (r) => r.row.stack_hash,
+      description: '`errorGroup.count`: the error group’s stack hash.',
+    }),
+    operation: t.string({
+      ...nullable,
+      resolve: (r) => r.row.operation,
+      description: '`trace.p95Ms`: the operation’s name.',
     }),
     phase: t.field({
       type: BetaPhaseEnum,
@@ -330,12 +354,18 @@ const DestinationInput = builder.inputType('AlertDestinationInput', {
   }),
 });
 
-const RuleInput = builder.inputType('AlertRuleInput', {
+export const RuleInput = builder.inputType('AlertRuleInput', {
   description: 'A rule as a whole (create, and update replaces every field).',
   fields: (t) => ({
     name: t.string({ required: true, description: '1–200 characters.' }),
     kind: t.field({ type: KindEnum, defaultValue: 'metric', description: 'Default METRIC.' }),
     metric: t.string({ description: `METRIC: one of ${ALERT_METRICS.join(', ')}.` }),
+    stackHash: t.string({
+      description: 'Required for metric `errorGroup.count` (and only for it): the stack hash.',
+    }),
+    operation: t.string({
+      description: 'Required for metric `trace.p95Ms` (and only for it): the operation name.',
+    }),
     phase: t.field({ type: BetaPhaseEnum, description: 'Only this phase.' }),
     channel: t.field({ type: ChannelEnum, description: 'Only this channel.' }),
     days: t.int({ defaultValue: 7, description: 'Window length in UTC days, 1–366 (default 7).' }),
@@ -356,8 +386,7 @@ const RuleInput = builder.inputType('AlertRuleInput', {
     }),
     schedule: t.field({
       type: ScheduleEnum,
-      defaultValue: 'hourly',
-      description: 'Default HOURLY.',
+      description: 'Default HOURLY; WEEKLY_DIGEST rules run (only) WEEKLY.',
     }),
     snoozedUntil: t.field({ type: 'DateTime', description: 'Send nothing before this instant.' }),
     destinations: t.field({
@@ -369,10 +398,12 @@ const RuleInput = builder.inputType('AlertRuleInput', {
 });
 
 type RuleInputShape = typeof RuleInput.$inferInput;
-const toInput = (i: RuleInputShape) => ({
+export const toInput = (i: RuleInputShape) => ({
   name: i.name,
   kind: i.kind ?? 'metric',
   metric: i.metric ?? null,
+  stackHash: i.stackHash ?? null,
+  operation: i.operation ?? null,
   phase: i.phase ?? null,
   channel: i.channel ?? null,
   days: i.days ?? 7,
@@ -381,7 +412,7 @@ const toInput = (i: RuleInputShape) => ({
   changeMode: i.changeMode ?? 'absolute',
   includeToday: i.includeToday ?? false,
   onlyCritical: i.onlyCritical ?? false,
-  schedule: i.schedule ?? 'hourly',
+  schedule: i.schedule ?? null,
   snoozedUntil: i.snoozedUntil ?? null,
   destinations: i.destinations.map((d) => ({
     id: d.id ?? null,

@@ -8,7 +8,8 @@ import { type DeliveryRow, getAttempts, getDeliveries } from './deliveries.sql.j
 import { type DestinationRow, getDestinations, replaceDestinations } from './destinations.sql.js';
 import { evaluateRule, queueTestNotification } from './evaluate-rule.js';
 import { type EvaluationRow, getEvaluations } from './evaluations.sql.js';
-import { type AlertRuleInput, checkRuleInput } from './rule-input.js';
+import { previewRule } from './preview.js';
+import { type AlertRuleInput, checkRuleInput, checkRuleSettings } from './rule-input.js';
 import { type AlertRuleRow, getDueRules, getRules } from './rules.sql.js';
 import { deleteRule, insertRule, updateRule } from './write-rule.sql.js';
 
@@ -94,6 +95,10 @@ export const alertService = {
 
   delete: (em: EntityManager, id: string) =>
     inTransaction(em, (transaction) => deleteRule(em, checkId(id), transaction)),
+
+  /** The rule as a check would find it now, with its last 14 days; stores and sends nothing. */
+  preview: (em: EntityManager, input: AlertRuleInput, now: Date) =>
+    previewRule(em, checkRuleSettings(input, now), now),
 
   /** Evaluates now; notifies only when the state changes (evaluate-rule.ts). */
   check: async (em: EntityManager, id: string, settings: AlertSettings, now: Date) => {

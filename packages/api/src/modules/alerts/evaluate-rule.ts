@@ -1,34 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type SqlTransaction } from '../../db/sql.js';
+import { inTransaction } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
-import type {
-  AlertChangeMode,
-  AlertCondition,
-  AlertMetric,
-  AlertSchedule,
-  AlertState,
-  DeliveryKind,
-  DestinationFormat,
-} from './alert-kinds.js';
+import type { AlertSchedule, AlertState, DeliveryKind } from './alert-kinds.js';
 import type { AlertSettings } from './alerts.service.js';
-import { insertDeliveries } from './deliveries.sql.js';
-import { getDestinations } from './destinations.sql.js';
-import {
-  alertWindow,
-  channelMoves,
-  conditionHolds,
-  previousWindow,
-  readMetric,
-} from './evaluate.js';
+import { digestPayload, readWeeklyDigest, renderDigest } from './digest.js';
+import { alertWindow, channelMoves, previousWindow } from './evaluate.js';
 import { recordEvaluation } from './evaluations.sql.js';
 import { getErrorGrowth } from './get-error-growth.sql.js';
 import { getNewErrorGroups } from './get-new-error-groups.sql.js';
-import { buildPayload, type PayloadFacts, renderBody } from './payload.js';
+import { filterOf, type Measured, measure, targetOf } from './measure.js';
+import { alertNotice, type Notice, queue } from './notices.js';
 import { type AlertRuleRow, getRuleForUpdate } from './rules.sql.js';
 import { nextRunAfter } from './schedule.js';
 
-/** Deliveries are retried for a day, then given up (docs/alerts.md#retries). */
-export const DELIVERY_GIVE_UP_MS = 24 * 3_600_000;
 /** At most this many new error groups are announced per check; the rest wait for the next. */
 const NEW_GROUPS_PER_CHECK = 20;
 const GROWING_ERROR_GROUPS = 3;
@@ -41,43 +25,8 @@ export interface EvaluationResult {
   previousValue: number | null;
   message: string;
   window: KpiWindow | null;
-  /** Whether this check queued notifications (a state change, or new error groups). */
+  /** Whether this check queued notifications (a state change, new error groups, a digest). */
   notified: boolean;
-}
-
-interface Measured {
-  state: 'ok' | 'firing' | 'errored';
-  value: number | null;
-  previousValue: number | null;
-  message: string;
-  window: KpiWindow | null;
-}
-
-const filterOf = (row: AlertRuleRow) => ({ phase: row.phase, channel: row.channel });
-
-async function measure(em: EntityManager, row: AlertRuleRow, now: Date): Promise<Measured> {
-  let window: KpiWindow | null = null;
-  try {
-    window = alertWindow({ days: row.days ?? 1, includeToday: row.include_today }, now);
-    const metric = row.metric as AlertMetric;
-    const [value, previousValue] = await Promise.all([
-      readMetric(em, metric, window, filterOf(row)),
-      readMetric(em, metric, previousWindow(window), filterOf(row)),
-    ]);
-    const { firing, message } = conditionHolds(
-      {
-        condition: row.condition as AlertCondition,
-        threshold: row.threshold ?? 0,
-        changeMode: row.change_mode as AlertChangeMode | null,
-      },
-      value,
-      previousValue,
-    );
-    return { state: firing ? 'firing' : 'ok', value, previousValue, message, window };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return { state: 'errored', value: null, previousValue: null, message, window };
-  }
 }
 
 /** The notification a state change sends, if any: starting to fire, or resolving. */
@@ -87,50 +36,75 @@ function transition(measured: Measured['state'], notifiedState: string): Deliver
   return null;
 }
 
-const ruleFacts = (row: AlertRuleRow) => ({
-  id: row.id,
-  name: row.name,
-  metric: row.metric,
-  condition: row.condition,
-  threshold: row.threshold,
-  changeMode: row.change_mode,
-  phase: row.phase,
-  channel: row.channel,
-});
-
-/** One outbox row per destination, in the transaction that made the change. */
-async function queue(
-  em: EntityManager,
-  row: AlertRuleRow,
-  kind: DeliveryKind,
-  facts: Omit<PayloadFacts, 'kind' | 'rule'>,
-  now: Date,
-  transaction?: SqlTransaction,
-): Promise<string[]> {
-  const destinations = await getDestinations(em, [row.id], transaction);
-  const payload = buildPayload({ ...facts, kind, rule: ruleFacts(row) });
-  const deliveries = destinations.map((d) => ({
-    id: crypto.randomUUID(),
-    ruleId: row.id,
-    destinationId: d.id,
-    kind,
-    body: renderBody(d.format as DestinationFormat, payload),
-    createdAt: now.toISOString(),
-    giveUpAt: new Date(now.getTime() + DELIVERY_GIVE_UP_MS).toISOString(),
-  }));
-  if (deliveries.length > 0) await insertDeliveries(em, deliveries, transaction);
-  return deliveries.map((d) => d.id);
-}
-
 const isSnoozed = (row: AlertRuleRow, now: Date) =>
   row.snoozed_until !== null && new Date(row.snoozed_until).getTime() > now.getTime();
 
+/** What one check of any kind found, and what it sends — decided against the locked rule. */
+interface Outcome {
+  state: 'ok' | 'firing' | 'errored';
+  value: number | null;
+  previousValue: number | null;
+  message: string;
+  window: KpiWindow | null;
+  errorsSeenUntil: Date | null;
+  notify: (locked: AlertRuleRow) => { notices: Notice[]; notifiedState: string };
+}
+
+/**
+ * Writes a check: the outbox rows, the evaluation and the rule's new state in one transaction,
+ * with the rule locked, so two checks at once notify once and a crash after the commit still
+ * delivers. While snoozed the check is recorded (state SNOOZED) and nothing is sent.
+ */
+async function commit(
+  em: EntityManager,
+  row: AlertRuleRow,
+  outcome: Outcome,
+  now: Date,
+  nextCheckAt: Date,
+): Promise<EvaluationResult> {
+  const snoozed = isSnoozed(row, now);
+  const state = snoozed ? 'snoozed' : outcome.state;
+  const notified = await inTransaction(em, async (transaction) => {
+    const locked = (await getRuleForUpdate(em, row.id, transaction)) ?? row;
+    const { notices, notifiedState } = snoozed
+      ? { notices: [], notifiedState: locked.notified_state }
+      : outcome.notify(locked);
+    await queue(em, row.id, notices, now, transaction);
+    await recordEvaluation(
+      em,
+      {
+        id: crypto.randomUUID(),
+        ruleId: row.id,
+        evaluatedAt: now,
+        state,
+        ruleState: outcome.state,
+        notifiedState,
+        value: outcome.value,
+        previousValue: outcome.previousValue,
+        message: outcome.message,
+        nextCheckAt,
+        errorsSeenUntil: outcome.errorsSeenUntil,
+      },
+      transaction,
+    );
+    return notices.length > 0;
+  });
+  return {
+    evaluatedAt: now,
+    state,
+    value: outcome.value,
+    previousValue: outcome.previousValue,
+    message: outcome.message,
+    window: outcome.window,
+    notified,
+  };
+}
+
 /**
  * Evaluates a rule at `now` and records the result. A metric rule notifies when it starts
- * firing and when it resolves — decided against the rule locked in the same transaction that
- * writes the new state and the outbox rows, so two checks at once notify once, and a crash
- * after the commit still delivers. While snoozed the check is recorded (state SNOOZED) and
- * nothing is sent; the change is announced by the first check after the snooze.
+ * firing and when it resolves; a new-error-group rule announces each new group; a weekly digest
+ * is sent by its scheduled run only (`checkAlertRule` reads it without sending). The change is
+ * announced by the first check after a snooze.
  */
 export async function evaluateRule(
   em: EntityManager,
@@ -142,85 +116,61 @@ export async function evaluateRule(
   const nextCheckAt = options.scheduled
     ? nextRunAfter(row.schedule as AlertSchedule, now)
     : new Date(row.next_check_at);
-  if (row.kind === 'new_error_group')
-    return checkNewErrorGroups(em, row, settings, now, nextCheckAt);
+  const outcome =
+    row.kind === 'new_error_group'
+      ? await newErrorGroupsOutcome(em, row, settings, now)
+      : row.kind === 'weekly_digest'
+        ? await digestOutcome(em, row, settings, now, options.scheduled)
+        : await metricOutcome(em, row, settings, now);
+  return commit(em, row, outcome, now, nextCheckAt);
+}
+
+async function metricOutcome(
+  em: EntityManager,
+  row: AlertRuleRow,
+  settings: AlertSettings,
+  now: Date,
+): Promise<Outcome> {
   const measured = await measure(em, row, now);
-  const snoozed = isSnoozed(row, now);
-  const likely = snoozed ? null : transition(measured.state, row.notified_state);
-  // the explanation reads more KPIs: only when this check will probably notify
-  const explanation =
-    likely && measured.window
-      ? {
-          channels: await channelMoves(
-            em,
-            {
-              metric: row.metric as AlertMetric,
-              ...filterOf(row),
-              days: measured.window.days,
-              includeToday: row.include_today,
-            },
-            measured.window,
-          ),
-          errorGrowth: await getErrorGrowth(
-            em,
-            measured.window,
-            previousWindow(measured.window),
-            filterOf(row),
-            GROWING_ERROR_GROUPS,
-          ),
-        }
-      : { channels: null, errorGrowth: null };
-  const notified = await inTransaction(em, async (transaction) => {
-    const locked = (await getRuleForUpdate(em, row.id, transaction)) ?? row;
-    const kind = snoozed ? null : transition(measured.state, locked.notified_state);
-    if (kind) {
-      await queue(
-        em,
-        locked,
-        kind,
-        {
-          state: measured.state,
-          value: measured.value,
-          previousValue: measured.previousValue,
-          window: measured.window,
-          message: measured.message,
-          evaluatedAt: now,
-          dashboardBaseUrl: settings.dashboardUrl,
-          ...explanation,
-          errorGroup: null,
-        },
-        now,
-        transaction,
-      );
-    }
-    await recordEvaluation(
-      em,
-      {
-        id: crypto.randomUUID(),
-        ruleId: row.id,
-        evaluatedAt: now,
-        state: snoozed ? 'snoozed' : measured.state,
-        ruleState: measured.state,
-        notifiedState:
-          kind === 'firing' ? 'firing' : kind === 'resolved' ? 'ok' : locked.notified_state,
-        value: measured.value,
-        previousValue: measured.previousValue,
-        message: measured.message,
-        nextCheckAt,
-        errorsSeenUntil: null,
-      },
-      transaction,
-    );
-    return kind !== null;
-  });
+  const likely = isSnoozed(row, now) ? null : transition(measured.state, row.notified_state);
+  // the explanation reads more: only when this check will probably notify
+  const explain = likely !== null && measured.window !== null;
+  const explanation = explain
+    ? {
+        channels: await channelMoves(
+          em,
+          {
+            target: targetOf(row),
+            ...filterOf(row),
+            days: row.days ?? 1,
+            includeToday: row.include_today,
+          },
+          measured.window as KpiWindow,
+        ),
+        errorGrowth: await getErrorGrowth(
+          em,
+          measured.window as KpiWindow,
+          previousWindow(measured.window as KpiWindow),
+          filterOf(row),
+          GROWING_ERROR_GROUPS,
+        ),
+      }
+    : { channels: null, errorGrowth: null };
   return {
-    evaluatedAt: now,
-    state: snoozed ? 'snoozed' : measured.state,
-    value: measured.value,
-    previousValue: measured.previousValue,
-    message: measured.message,
-    window: measured.window,
-    notified,
+    ...measured,
+    errorsSeenUntil: null,
+    notify: (locked) => {
+      const kind = transition(measured.state, locked.notified_state);
+      if (!kind) return { notices: [], notifiedState: locked.notified_state };
+      const notice = alertNotice(locked, kind, {
+        ...measured,
+        evaluatedAt: now,
+        dashboardBaseUrl: settings.dashboardUrl,
+        ...explanation,
+        errorGroup: null,
+      });
+      return { notices: [notice], notifiedState: kind === 'firing' ? 'firing' : 'ok' };
+    },
   };
 }
 
@@ -228,13 +178,12 @@ export async function evaluateRule(
  * A new-error-group rule announces each stack hash first stored since it last looked (one
  * delivery per group and destination) and stays OK: every group is news once, nothing resolves.
  */
-async function checkNewErrorGroups(
+async function newErrorGroupsOutcome(
   em: EntityManager,
   row: AlertRuleRow,
   settings: AlertSettings,
   now: Date,
-  nextCheckAt: Date,
-): Promise<EvaluationResult> {
+): Promise<Outcome> {
   const since = new Date(row.errors_seen_until ?? row.created_at);
   const groups = await getNewErrorGroups(
     em,
@@ -249,59 +198,74 @@ async function checkNewErrorGroups(
     groups.length > NEW_GROUPS_PER_CHECK
       ? new Date(Math.max(...announced.map((g) => new Date(g.received_at).getTime())))
       : now;
-  const snoozed = isSnoozed(row, now);
-  const message = `${announced.length} new error group(s)${snoozed ? ' (snoozed: not sent)' : ''}`;
-  await inTransaction(em, async (transaction) => {
-    if (!snoozed) {
-      for (const group of announced) {
-        await queue(
-          em,
-          row,
-          'new_error_group',
-          {
-            state: 'firing',
-            value: null,
-            previousValue: null,
-            window: null,
-            message: `new error group ${group.stack_hash}: ${group.error_type}`,
-            evaluatedAt: now,
-            dashboardBaseUrl: settings.dashboardUrl,
-            channels: null,
-            errorGrowth: null,
-            errorGroup: group,
-          },
-          now,
-          transaction,
-        );
-      }
-    }
-    await recordEvaluation(
-      em,
-      {
-        id: crypto.randomUUID(),
-        ruleId: row.id,
-        evaluatedAt: now,
-        state: snoozed ? 'snoozed' : 'ok',
-        ruleState: 'ok',
-        notifiedState: 'ok',
-        value: announced.length,
-        previousValue: null,
-        message,
-        nextCheckAt,
-        errorsSeenUntil: seenUntil,
-      },
-      transaction,
-    );
-  });
   return {
-    evaluatedAt: now,
-    state: snoozed ? 'snoozed' : 'ok',
+    state: 'ok',
     value: announced.length,
     previousValue: null,
-    message,
+    message: `${announced.length} new error group(s)${isSnoozed(row, now) ? ' (snoozed: not sent)' : ''}`,
     window: null,
-    notified: !snoozed && announced.length > 0,
+    errorsSeenUntil: seenUntil,
+    notify: (locked) => ({
+      notifiedState: 'ok',
+      notices: announced.map((group) =>
+        alertNotice(locked, 'new_error_group', {
+          state: 'firing',
+          value: null,
+          previousValue: null,
+          window: null,
+          message: `new error group ${group.stack_hash}: ${group.error_type}`,
+          evaluatedAt: now,
+          dashboardBaseUrl: settings.dashboardUrl,
+          channels: null,
+          errorGrowth: null,
+          errorGroup: group,
+        }),
+      ),
+    }),
   };
+}
+
+/**
+ * The weekly digest (docs/alerts.md#weekly-digest): read at every check, sent by the scheduled
+ * run (Monday 08:00 UTC). It stays OK, or ERRORED when it cannot be read (then nothing is sent).
+ */
+async function digestOutcome(
+  em: EntityManager,
+  row: AlertRuleRow,
+  settings: AlertSettings,
+  now: Date,
+  send: boolean,
+): Promise<Outcome> {
+  const base = { value: null, previousValue: null, errorsSeenUntil: null };
+  try {
+    const digest = await readWeeklyDigest(em, now);
+    const payload = digestPayload(digest, {
+      kind: 'weekly_digest',
+      rule: { id: row.id, name: row.name },
+      evaluatedAt: now,
+      dashboardBaseUrl: settings.dashboardUrl,
+    });
+    return {
+      ...base,
+      state: 'ok',
+      window: digest.window,
+      message: send ? 'weekly digest sent' : 'weekly digest read (sent by the Monday run only)',
+      notify: (locked) => ({
+        notifiedState: locked.notified_state,
+        notices: send
+          ? [{ kind: 'weekly_digest', body: (format) => renderDigest(format, payload) }]
+          : [],
+      }),
+    };
+  } catch (error) {
+    return {
+      ...base,
+      state: 'errored',
+      window: null,
+      message: error instanceof Error ? error.message : String(error),
+      notify: (locked) => ({ notices: [], notifiedState: locked.notified_state }),
+    };
+  }
 }
 
 /** `sendTestNotification`: the rule's last known facts, marked as a test, to every destination. */
@@ -311,25 +275,30 @@ export async function queueTestNotification(
   settings: AlertSettings,
   now: Date,
 ): Promise<string[]> {
-  let window: KpiWindow | null = null;
-  if (row.kind === 'metric')
-    window = alertWindow({ days: row.days ?? 1, includeToday: row.include_today }, now);
-  return queue(
-    em,
-    row,
-    'test',
-    {
-      state: isSnoozed(row, now) ? 'snoozed' : row.state,
-      value: row.last_value,
-      previousValue: null,
-      window,
-      message: 'A test notification: the rule and its destination work.',
+  if (row.kind === 'weekly_digest') {
+    const payload = digestPayload(await readWeeklyDigest(em, now), {
+      kind: 'test',
+      rule: { id: row.id, name: row.name },
       evaluatedAt: now,
       dashboardBaseUrl: settings.dashboardUrl,
-      channels: null,
-      errorGrowth: null,
-      errorGroup: null,
-    },
-    now,
-  );
+    });
+    return queue(em, row.id, [{ kind: 'test', body: (f) => renderDigest(f, payload) }], now);
+  }
+  const window =
+    row.kind === 'metric'
+      ? alertWindow({ days: row.days ?? 1, includeToday: row.include_today }, now)
+      : null;
+  const notice = alertNotice(row, 'test', {
+    state: isSnoozed(row, now) ? 'snoozed' : row.state,
+    value: row.last_value,
+    previousValue: null,
+    window,
+    message: 'A test notification: the rule and its destination work.',
+    evaluatedAt: now,
+    dashboardBaseUrl: settings.dashboardUrl,
+    channels: null,
+    errorGrowth: null,
+    errorGroup: null,
+  });
+  return queue(em, row.id, [notice], now);
 }

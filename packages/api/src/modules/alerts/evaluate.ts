@@ -1,5 +1,6 @@
-import { CHANNELS } from '@cortex-telemetry/events';
+import { type BetaPhase, CHANNELS, type Channel } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { errorGroups, traceStats } from '../analytics/aggregates.service.js';
 import { kpiService } from '../kpi/kpi.service.js';
 import { type KpiWindow, kpiWindow, shiftDay } from '../shared/window.js';
 import type { AlertChangeMode, AlertCondition, AlertMetric } from './alert-kinds.js';
@@ -8,8 +9,15 @@ const DAY_MS = 86_400_000;
 /** Resurrection rules use the dashboard's definition (`kpis`: inactiveDays = 7). */
 const INACTIVE_DAYS = 7;
 
-export interface MetricQuery {
+/** What a rule reads: the metric, and the error group or operation it names. */
+export interface MetricTarget {
   metric: AlertMetric;
+  stackHash: string | null;
+  operation: string | null;
+}
+
+export interface MetricQuery {
+  target: MetricTarget;
   phase: string | null;
   channel: string | null;
   days: number;
@@ -28,13 +36,65 @@ export function alertWindow(q: Pick<MetricQuery, 'days' | 'includeToday'>, now: 
 export const previousWindow = (window: KpiWindow): KpiWindow =>
   kpiWindow(window.days, new Date(Date.parse(shiftDay(window.startDay, -1))));
 
-/** One KPI summary field over one window, read through the KPI service (never a copy of its SQL). */
+export interface MetricFilter {
+  phase: string | null;
+  channel: string | null;
+}
+
+/**
+ * One error group's occurrences in the window, by error time, as `errorGroups` counts them (0
+ * when the group has none there).
+ */
+async function errorGroupCount(
+  em: EntityManager,
+  stackHash: string,
+  window: KpiWindow,
+  filter: MetricFilter,
+): Promise<number> {
+  const [group] = await errorGroups(em, 1, rowFilter(window, filter, { stackHash }), window.to);
+  return group?.count ?? 0;
+}
+
+/** One operation's p95 duration in the window, as `traceStats` computes it; null without traces. */
+async function traceP95(
+  em: EntityManager,
+  operationName: string,
+  window: KpiWindow,
+  filter: MetricFilter,
+): Promise<number | null> {
+  const [stats] = await traceStats(em, rowFilter(window, filter, { operationName }), window.to);
+  return stats?.p95 ?? null;
+}
+
+const rowFilter = (
+  window: KpiWindow,
+  filter: MetricFilter,
+  subject: { stackHash?: string; operationName?: string },
+) => ({
+  from: window.from,
+  to: window.to,
+  userIdHash: null,
+  sessionId: null,
+  phase: filter.phase as BetaPhase | null,
+  channel: filter.channel as Channel | null,
+  ...subject,
+});
+
+/**
+ * The metric over one window, read through the service that owns it (never a copy of its SQL):
+ * a KPI summary field through the KPI service, an error group's count and an operation's p95
+ * through the analyst aggregates.
+ */
 export async function readMetric(
   em: EntityManager,
-  metric: AlertMetric,
+  target: MetricTarget,
   window: KpiWindow,
-  filter: { phase: string | null; channel: string | null },
+  filter: MetricFilter,
 ): Promise<number | null> {
+  const { metric } = target;
+  if (metric === 'errorGroup.count')
+    return errorGroupCount(em, target.stackHash ?? '', window, filter);
+  if (metric === 'trace.p95Ms') return traceP95(em, target.operation ?? '', window, filter);
   const [kpi, field] = metric.split('.') as [string, string];
   const args = { ...filter, days: window.days, asOf: new Date(window.to.getTime() - DAY_MS) };
   const summary: Record<string, unknown> =
@@ -117,8 +177,8 @@ export async function channelMoves(
     CHANNELS.map(async (channel) => {
       const filter = { phase: q.phase, channel };
       const [value, previousValue] = await Promise.all([
-        readMetric(em, q.metric, window, filter),
-        readMetric(em, q.metric, previous, filter),
+        readMetric(em, q.target, window, filter),
+        readMetric(em, q.target, previous, filter),
       ]);
       return { channel, value, previousValue, change: (value ?? 0) - (previousValue ?? 0) };
     }),

@@ -15,6 +15,10 @@ export interface AlertPayload {
   rule: { id: string; name: string };
   state: string;
   metric: string | null;
+  /** `errorGroup.count`: the group's stack hash. */
+  stackHash: string | null;
+  /** `trace.p95Ms`: the operation. */
+  operation: string | null;
   value: number | null;
   previousValue: number | null;
   threshold: number | null;
@@ -51,6 +55,8 @@ export interface PayloadFacts {
     id: string;
     name: string;
     metric: string | null;
+    stackHash: string | null;
+    operation: string | null;
     condition: string | null;
     threshold: number | null;
     changeMode: string | null;
@@ -96,6 +102,8 @@ export function buildPayload(facts: PayloadFacts): AlertPayload {
     rule: { id: rule.id, name: rule.name },
     state: facts.state.toUpperCase(),
     metric: rule.metric,
+    stackHash: rule.stackHash,
+    operation: rule.operation,
     value: facts.value,
     previousValue: facts.previousValue,
     threshold: rule.threshold,
@@ -154,7 +162,7 @@ export function slackText(p: AlertPayload): string {
           ? ':rotating_light:'
           : ':white_check_mark:';
     lines.push(
-      `${icon} ${p.kind === 'TEST' ? 'Test: ' : ''}${p.rule.name} is ${p.state}: ${p.metric} = ${p.value ?? 'no data'} (previous window ${p.previousValue ?? 'no data'}; ${p.condition} ${p.threshold})`,
+      `${icon} ${p.kind === 'TEST' ? 'Test: ' : ''}${p.rule.name} is ${p.state}: ${p.metric}${p.stackHash ? ` of ${p.stackHash}` : ''}${p.operation ? ` of ${p.operation}` : ''} = ${p.value ?? 'no data'} (previous window ${p.previousValue ?? 'no data'}; ${p.condition} ${p.threshold})`,
     );
     if (p.window)
       lines.push(

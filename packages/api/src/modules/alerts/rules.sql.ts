@@ -8,6 +8,10 @@ export interface AlertRuleRow {
   name: string;
   kind: string;
   metric: string | null;
+  /** `errorGroup.count`: the group's stack hash. */
+  stack_hash: string | null;
+  /** `trace.p95Ms`: the operation's name. */
+  operation: string | null;
   phase: string | null;
   channel: string | null;
   days: number | null;

@@ -6,6 +6,8 @@ export interface RuleSettings {
   name: string;
   kind: string;
   metric: string | null;
+  stackHash: string | null;
+  operation: string | null;
   phase: string | null;
   channel: string | null;
   days: number | null;
@@ -24,6 +26,8 @@ const values = (id: string, s: RuleSettings, now: Date) => ({
   name: s.name,
   kind: s.kind,
   metric: s.metric,
+  stackHash: s.stackHash,
+  operation: s.operation,
   phase: s.phase,
   channel: s.channel,
   days: s.days,
@@ -43,10 +47,10 @@ const values = (id: string, s: RuleSettings, now: Date) => ({
  * after it was created (`errors_seen_until` = now).
  */
 const insertRuleSql = `
-insert into alert_rules (id, name, kind, metric, phase, channel, days, condition, threshold,
+insert into alert_rules (id, name, kind, metric, stack_hash, operation, phase, channel, days, condition, threshold,
   change_mode, include_today, only_critical, schedule, snoozed_until, next_check_at,
   errors_seen_until, created_at, updated_at)
-values (:id::uuid, :name, :kind, :metric, :phase, :channel, :days, :condition, :threshold,
+values (:id::uuid, :name, :kind, :metric, :stackHash, :operation, :phase, :channel, :days, :condition, :threshold,
   :changeMode, :includeToday, :onlyCritical, :schedule, :snoozedUntil::timestamptz,
   :nextCheckAt::timestamptz, :now::timestamptz, :now::timestamptz, :now::timestamptz)`;
 
@@ -65,7 +69,8 @@ export const insertRule = (
 
 /* An update keeps the state and what was last seen; the next run follows the (new) schedule. */
 const updateRuleSql = `
-update alert_rules set name = :name, kind = :kind, metric = :metric, phase = :phase,
+update alert_rules set name = :name, kind = :kind, metric = :metric, stack_hash = :stackHash,
+  operation = :operation, phase = :phase,
   channel = :channel, days = :days, condition = :condition, threshold = :threshold,
   change_mode = :changeMode, include_today = :includeToday, only_critical = :onlyCritical,
   schedule = :schedule, snoozed_until = :snoozedUntil::timestamptz,

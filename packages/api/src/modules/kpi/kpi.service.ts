@@ -130,19 +130,25 @@ async function resurrection(
   } satisfies ResurrectionKpi;
 }
 
-async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
-  const rows = await getDauWau(em, window, filter);
-  const series = zeroFilled(window, rows, (day) => ({ day, dau: 0, wau: 0, mau: 0 }));
+/**
+ * The DAU/WAU summary of a window from its daily series alone: every field is a function of the
+ * days, so any run of days of a longer series is summed up exactly as its own window would be.
+ */
+export function summarizeDauWau(series: DauWauPoint[]): Omit<DauWauKpi, 'window' | 'series'> {
   const last = series.at(-1) ?? { dau: 0, wau: 0, mau: 0 };
   return {
-    window,
     dau: last.dau,
     avgDau: mean(series.map((p) => p.dau)) ?? 0,
     wau: last.wau,
     mau: last.mau,
     stickiness: mean(series.filter((p) => p.wau > 0).map((p) => p.dau / p.wau)),
-    series,
-  } satisfies DauWauKpi;
+  };
+}
+
+async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+  const rows = await getDauWau(em, window, filter);
+  const series = zeroFilled(window, rows, (day) => ({ day, dau: 0, wau: 0, mau: 0 }));
+  return { window, ...summarizeDauWau(series), series } satisfies DauWauKpi;
 }
 
 async function paidConversion(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
