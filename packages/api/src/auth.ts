@@ -37,6 +37,15 @@ export function tokenKind(tokens: TokenSet, presented: string | null): TokenKind
   return kind;
 }
 
+/**
+ * Every share token starts so (docs/api.md#share-links): the server knows to look its hash up in
+ * the database, and a leaked one is recognisable for what it is.
+ */
+export const SHARE_TOKEN_PREFIX = 'ct_share_';
+
+export const isShareToken = (presented: string | null): presented is string =>
+  presented?.startsWith(SHARE_TOKEN_PREFIX) === true;
+
 export function bearerToken(header: string | null): string | null {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
   return match?.[1] ?? null;

@@ -4,9 +4,11 @@ import type { Logger } from 'pino';
 
 /**
  * The kinds of bearer token (docs/api.md#access). An admin token may call every field; what any
- * other kind may call is declared on the fields themselves (modules/shared/access.ts).
+ * other kind may call is declared on the fields themselves (modules/shared/access.ts). A `share`
+ * token is not configured but made by an admin (a share link, docs/api.md#share-links) and
+ * stored as a hash; it reads one dashboard page.
  */
-export const TOKEN_KINDS = ['admin', 'viewer', 'ingest'] as const;
+export const TOKEN_KINDS = ['admin', 'viewer', 'ingest', 'share'] as const;
 export type TokenKind = (typeof TOKEN_KINDS)[number];
 
 /**
@@ -28,6 +30,19 @@ export interface Context {
   logger: Logger;
   /** What alert rules need from the configuration (docs/alerts.md). */
   alerts: AlertSettings;
+  /** The share link a `share` token opens (found by its hash), null for every other request. */
+  share: ShareGrant | null;
+}
+
+/** A share link as the request sees it: which page it opens, and whether it still does. */
+export interface ShareGrant {
+  id: string;
+  /** The page and its URL state, e.g. `/open-beta?days=30&channel=web`. */
+  path: string;
+  label: string | null;
+  createdAt: Date;
+  expiresAt: Date;
+  revokedAt: Date | null;
 }
 
 /** `ALERT_ALLOW_PRIVATE_URLS` and the dashboard's address, for alert rules and notifications. */

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400, retry: false },
   UNAUTHENTICATED: { status: 401, retry: false },
   FORBIDDEN: { status: 403, retry: false },
+  SHARE_LINK_EXPIRED: { status: 401, retry: false },
+  SHARE_LINK_REVOKED: { status: 401, retry: false },
   QUERY_TOO_COMPLEX: { status: 400, retry: false },
   NOT_FOUND: { status: 404, retry: false },
   METHOD_NOT_ALLOWED: { status: 405, retry: false },

@@ -3,9 +3,9 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { type ASTNode, GraphQLError } from 'graphql';
 import { createYoga, isAsyncIterable, maskError, type Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { bearerToken, type TokenSet, tokenKind } from './auth.js';
+import { bearerToken, isShareToken, type TokenSet, tokenKind } from './auth.js';
 import { alertSettingsOf, type Config } from './config.js';
-import type { Context, TokenKind } from './context.js';
+import type { Context, ShareGrant, TokenKind } from './context.js';
 import { corsOptions } from './cors.js';
 import {
   apiError,
@@ -16,7 +16,8 @@ import {
   withoutOriginalError,
 } from './errors.js';
 import { graphqlJitPlugin } from './graphql-jit.js';
-import { type ListedKind, mayRun, rootAccess } from './modules/shared/access.js';
+import { findShareGrant, shareState } from './modules/share/share-links.service.js';
+import { type ListedKind, mayRun, rootAccess, sharedFields } from './modules/shared/access.js';
 import type { Orm } from './orm.js';
 import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
 import { schema } from './schema.js';
@@ -102,15 +103,44 @@ export const ROOT_ACCESS = rootAccess(schema);
 const REFUSALS: Record<ListedKind, string> = {
   ingest: 'an ingest token may only call the record* mutations; use an admin token',
   viewer:
-    'a viewer token may only read (every query but failedItems and the alert rules, no mutation); use an admin token',
+    'a viewer token may only read (every query but failedItems, the alert rules and the share links, no mutation); use an admin token',
+  share: 'a share link may only read the dashboard page it was made for',
 };
 
 /**
  * The kind of token a request carries, read from its header wherever it is needed: Yoga does not
  * hand every hook the same Request object, so nothing is cached by request.
  */
-const kindOf = (tokens: TokenSet, request: Request): TokenKind | null =>
-  tokenKind(tokens, bearerToken(request.headers.get('authorization')));
+const kindOf = (tokens: TokenSet, request: Request): TokenKind | null => {
+  const presented = bearerToken(request.headers.get('authorization'));
+  // a share token is only recognised here; whether it opens a link is looked up per request
+  return tokenKind(tokens, presented) ?? (isShareToken(presented) ? 'share' : null);
+};
+
+const INVALID_TOKEN = 'Authorization: the bearer token is not valid';
+
+/**
+ * Why a share token's request is refused before it runs (docs/api.md#share-links): no such
+ * link (401 UNAUTHENTICATED), revoked or expired (401 SHARE_LINK_REVOKED / SHARE_LINK_EXPIRED,
+ * which the dashboard shows as such), or null when the link still opens its page.
+ */
+function shareRefusal(share: ShareGrant | null, now: Date) {
+  if (share === null) return unauthenticated(INVALID_TOKEN);
+  const state = shareState(share, now);
+  if (state === 'revoked') {
+    return apiError(
+      'SHARE_LINK_REVOKED',
+      `this share link was revoked at ${share.revokedAt?.toISOString()}; ask an admin for a new one`,
+    );
+  }
+  if (state === 'expired') {
+    return apiError(
+      'SHARE_LINK_EXPIRED',
+      `this share link expired at ${share.expiresAt.toISOString()}; ask an admin for a new one`,
+    );
+  }
+  return null;
+}
 
 const MISSING_TOKEN = 'Authorization: a bearer token is required (Authorization: Bearer <token>)';
 
@@ -120,9 +150,7 @@ function authPlugin(tokens: TokenSet): Plugin<Context> {
       if (kindOf(tokens, request)) return;
       const refusal = errorResponse(
         'UNAUTHENTICATED',
-        request.headers.get('authorization')
-          ? 'Authorization: the bearer token is not valid'
-          : MISSING_TOKEN,
+        request.headers.get('authorization') ? INVALID_TOKEN : MISSING_TOKEN,
         { 'www-authenticate': 'Bearer' },
       );
       endResponse(new fetchAPI.Response(refusal.body, refusal));
@@ -132,6 +160,14 @@ function authPlugin(tokens: TokenSet): Plugin<Context> {
       if (kind === 'admin') return;
       if (kind === null) {
         setResultAndStopExecution({ errors: [unauthenticated(MISSING_TOKEN)] });
+      } else if (kind === 'share') {
+        const { share, receivedAt } = args.contextValue;
+        const refusal = shareRefusal(share, receivedAt);
+        if (refusal) setResultAndStopExecution({ errors: [refusal] });
+        // only the fields of the link's own page, of those a share token may call at all
+        else if (!mayRun(ROOT_ACCESS, kind, args.document, sharedFields(share?.path ?? ''))) {
+          setResultAndStopExecution({ errors: [forbidden(REFUSALS.share)] });
+        }
       } else if (!mayRun(ROOT_ACCESS, kind, args.document)) {
         setResultAndStopExecution({ errors: [forbidden(REFUSALS[kind])] });
       }
@@ -204,15 +240,22 @@ export function createGraphQL(options: {
       warn: (...a) => logger.warn({ yoga: a }, 'yoga'),
       error: (...a) => logger.error({ yoga: a }, 'yoga'),
     },
-    context: ({ request }) => ({
-      em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS),
-      tokenKind: kindOf(tokens, request),
-      receivedAt: new Date(),
-      openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
-      scrubber: config.scrubber,
-      logger,
-      alerts,
-    }),
+    context: async ({ request }) => {
+      const em = withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS);
+      const kind = kindOf(tokens, request);
+      const presented = bearerToken(request.headers.get('authorization'));
+      return {
+        em,
+        tokenKind: kind,
+        receivedAt: new Date(),
+        openBetaStartsAt: config.OPEN_BETA_STARTS_AT,
+        scrubber: config.scrubber,
+        logger,
+        alerts,
+        // the link a share token opens, found by the token's hash (expired and revoked ones too)
+        share: kind === 'share' && presented ? await findShareGrant(em, presented) : null,
+      };
+    },
     plugins: [
       authPlugin(tokens),
       requestErrorCodes,

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { LIMITS } from '@cortex-telemetry/events';
 import type { Logger } from 'pino';
 import { isApiPath, notFound, type RestHandler } from './admin-rest.js';
-import { bearerToken, type TokenSet, tokenKind } from './auth.js';
+import { bearerToken, isShareToken, type TokenSet, tokenKind } from './auth.js';
 import type { Config } from './config.js';
 import { corsHeaders } from './cors.js';
 import { errorResponse } from './errors.js';
@@ -178,8 +178,10 @@ async function admit(
       return { ok: false, refusal: rateLimited(what, byToken.retryAfterSeconds) };
     }
   }
-  // a viewer reads what an admin reads: the same slots bound both
-  if (kind !== 'admin' && kind !== 'viewer') return { ok: true, release: () => {} };
+  // a viewer (or a share link) reads what an admin reads: the same slots bound them all
+  if (kind !== 'admin' && kind !== 'viewer' && !isShareToken(token)) {
+    return { ok: true, release: () => {} };
+  }
   const release = await limits.adminSlots.acquire();
   if (!release) {
     const what = `${config.ADMIN_CONCURRENCY} admin requests run at once and ${config.ADMIN_QUEUE} more may wait`;

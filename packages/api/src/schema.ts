@@ -14,6 +14,7 @@ import './modules/alerts/alerts.schema.js';
 import './modules/alerts/preview.schema.js';
 import './modules/access/access.schema.js';
 import './modules/annotations/annotations.schema.js';
+import './modules/share/share-links.schema.js';
 
 export const schema = builder.toSchema();
 

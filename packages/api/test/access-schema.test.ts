@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT_ACCESS } from '../src/graphql.js';
+import { SHARE_PAGES } from '../src/modules/shared/access.js';
 import { schema } from '../src/schema.js';
 import {
   ADMIN_TOKEN,
@@ -154,7 +155,7 @@ const viewerMay = (f: (typeof fields)[number]) =>
   ROOT_ACCESS.viewer[f.kind as OperationTypeNode].has(f.field.name);
 
 describe('viewer token allow-list, walked over the schema', () => {
-  it('a viewer may call every query but failedItems (rejected payloads) and the alert rules (webhook URLs and secrets), and no mutation', () => {
+  it('a viewer may call every query but failedItems (rejected payloads), the alert rules (webhook URLs and secrets) and the share links, and no mutation', () => {
     expect(
       fields
         .filter(viewerMay)
@@ -195,7 +196,14 @@ describe('viewer token allow-list, walked over the schema', () => {
         .filter((f) => f.kind === 'query')
         .map((f) => f.field.name)
         .sort(),
-    ).toEqual(['alertRule', 'alertRules', 'failedItems', 'previewAlertRule']);
+    ).toEqual([
+      'alertRule',
+      'alertRules',
+      'failedItems',
+      'previewAlertRule',
+      'shareLink',
+      'shareLinks',
+    ]);
     for (const { kind, field } of refused) {
       const res = await app.gql(operation(kind, field), {}, VIEWER_TOKEN);
       expect({ field: field.name, status: res.status, error: res.errors?.[0] }).toEqual({
@@ -203,7 +211,7 @@ describe('viewer token allow-list, walked over the schema', () => {
         status: 403,
         error: {
           message:
-            'a viewer token may only read (every query but failedItems and the alert rules, no mutation); use an admin token',
+            'a viewer token may only read (every query but failedItems, the alert rules and the share links, no mutation); use an admin token',
           extensions: { code: 'FORBIDDEN' },
         },
       });
@@ -240,5 +248,70 @@ describe('viewer token allow-list, walked over the schema', () => {
       body: JSON.stringify({ query: document, operationName: 'Q' }),
     });
     expect(res.status).toBe(403);
+  });
+});
+
+/** Declared on the field itself (`callableBy(…, 'share')`), read back from the schema. */
+const shareMay = (f: (typeof fields)[number]) =>
+  ROOT_ACCESS.share[f.kind as OperationTypeNode].has(f.field.name);
+
+describe('share token allow-list, walked over the schema', () => {
+  it('a share token may call the dashboard reads of the shareable pages and shareLink, no mutation', () => {
+    expect(
+      fields
+        .filter(shareMay)
+        .map((f) => `${f.kind} ${f.field.name}`)
+        .sort(),
+    ).toEqual([
+      'query annotations',
+      'query betaTesters',
+      'query channelBreakdown',
+      'query errorDailyCounts',
+      'query errorGroups',
+      'query errors',
+      'query eventCounts',
+      'query funnel',
+      'query kpis',
+      'query lifecycle',
+      'query phaseRange',
+      'query retention',
+      'query shareLink',
+      'query traceDailyStats',
+      'query traceStats',
+    ]);
+    // every field a page lists is one a share token may call at all, or its shared view breaks
+    const listed = new Set(Object.values(SHARE_PAGES).flat());
+    expect([...listed].filter((name) => !ROOT_ACCESS.share.query.has(name))).toEqual([]);
+    expect(Object.keys(SHARE_PAGES)).toEqual([
+      '/open-beta',
+      '/closed-beta',
+      '/compare',
+      '/retention',
+      '/funnel',
+      '/errors',
+      '/traces',
+      '/status',
+    ]);
+  });
+
+  it("per page, a link's token runs exactly that page's fields and shareLink; every other field answers 403", async () => {
+    for (const [page, names] of Object.entries(SHARE_PAGES)) {
+      const made = await app.gql(
+        'mutation ($path: String!) { createShareLink(path: $path) { token } }',
+        { path: `${page}?days=30` },
+      );
+      const token = made.data?.createShareLink.token as string;
+      const mayCall = new Set<string>([...names, 'shareLink']);
+      for (const { kind, field } of fields) {
+        const res = await app.gql(operation(kind, field), {}, token);
+        const refused = res.status === 401 || res.status === 403;
+        expect({ page, field: field.name, refused }).toEqual({
+          page,
+          field: field.name,
+          refused: !(kind === 'query' && mayCall.has(field.name)),
+        });
+        if (refused) expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      }
+    }
   });
 });

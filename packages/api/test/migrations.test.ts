@@ -14,6 +14,7 @@ const TABLES = [
   'annotations',
   'kpi_day_links',
   'kpi_days',
+  'share_links',
   'telemetry_errors',
   'telemetry_events',
   'telemetry_failed_items',

@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuth } from './composables/useAuth';
+import { pageOf } from './share';
 
 /**
  * One view per route; everything but sign-in needs an admin or viewer token (`adminOnly`: an
@@ -17,6 +18,12 @@ const routes: RouteRecordRaw[] = [
     name: 'sign-in',
     component: () => import('./views/SignInView.vue'),
     meta: { public: true, title: 'Sign in' },
+  },
+  {
+    path: '/s/:token',
+    name: 'share',
+    component: () => import('./views/ShareOpenView.vue'),
+    meta: { public: true, title: 'Shared view' },
   },
   {
     path: '/closed-beta',
@@ -70,7 +77,14 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({ history: createWebHistory(), routes });
 
 router.beforeEach((to) => {
-  const { signedIn, isAdmin } = useAuth();
+  const { signedIn, isAdmin, shared, sharedPath, token } = useAuth();
+  if (to.name === 'share') return true;
+  // a share link's tab shows its page (any URL state) and nothing else; before the server has
+  // said which page, the link is asked again
+  if (shared.value) {
+    if (sharedPath.value === null) return { name: 'share', params: { token: token.value } };
+    return to.path === pageOf(sharedPath.value) ? true : sharedPath.value;
+  }
   if (to.meta.public)
     return signedIn.value && to.name === 'sign-in' ? redirectTarget(to.query) : true;
   if (!signedIn.value) return { name: 'sign-in', query: { redirect: to.fullPath } };

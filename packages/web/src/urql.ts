@@ -1,5 +1,6 @@
 import { Client, type CombinedError, cacheExchange, fetchExchange, mapExchange } from '@urql/vue';
 import { useAuth } from './composables/useAuth';
+import { shareEnd } from './share';
 
 export const UNAUTHORIZED_MESSAGE =
   'The server no longer accepts your token (401 Unauthorized). Sign in again with an admin or viewer token.';
@@ -28,6 +29,12 @@ export function createUrqlClient(): Client {
       cacheExchange,
       mapExchange({
         onError(error) {
+          // a share link that expired or was revoked ends the shared view, which says so
+          if (auth.shared.value) {
+            const end = shareEnd(error);
+            if (end) auth.endShare(end);
+            return;
+          }
           // a token that stopped working mid-session (rotated, revoked) ends the session
           if (!auth.signedIn.value) return;
           const problem = tokenProblem(error);

@@ -99,7 +99,7 @@ const TraceStatsRef = builder.objectRef<TraceStatsRow>('TraceOperationStats').im
 
 builder.queryField('eventCounts', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [EventCountRef],
     description: `Event counts and distinct users grouped by the given keys, ordered by them (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {
@@ -127,7 +127,7 @@ builder.queryField('eventCounts', (t) =>
 
 builder.queryField('errorGroups', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [ErrorGroupRef],
     description: `Errors grouped by stack hash, the most frequent first (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {
@@ -155,7 +155,7 @@ builder.queryField('errorGroups', (t) =>
 
 builder.queryField('traceStats', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [TraceStatsRef],
     description: `Per-operation trace count, success rate and latency percentiles, the busiest first (admin and viewer tokens). ${WINDOW_NOTE}`,
     args: {

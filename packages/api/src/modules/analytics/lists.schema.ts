@@ -46,7 +46,7 @@ builder.queryField('events', (t) =>
 
 builder.queryField('errors', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: TelemetryErrorConnectionRef,
     description:
       'Stored error reports, newest first by (timestamp, id), filtered (admin and viewer tokens).',

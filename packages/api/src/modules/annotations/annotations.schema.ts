@@ -21,7 +21,7 @@ const AnnotationRef = builder.objectRef<AnnotationRow>('Annotation').implement({
 builder.queryField('annotations', (t) =>
   t.field({
     type: [AnnotationRef],
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     description:
       'Annotations whose day lies in [from, to] (both inclusive, either open), oldest day first (admin and viewer tokens).',
     args: {

@@ -80,7 +80,7 @@ const LifecycleRef = builder.objectRef<Lifecycle>('Lifecycle').implement({
 
 builder.queryField('lifecycle', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: LifecycleRef,
     description:
       'New, returning, resurrecting and dormant users per period (docs/kpis.md#6-lifecycle--who-is-new-who-returns-who-comes-back-who-slips-away).',
@@ -174,7 +174,7 @@ const RetentionRef = builder.objectRef<Retention>('Retention').implement({
 
 builder.queryField('retention', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: RetentionRef,
     description: 'Retention cohorts (docs/kpis.md#5-retention--do-the-users-we-win-stay).',
     args: {
@@ -260,7 +260,7 @@ const FunnelRef = builder.objectRef<Funnel>('Funnel').implement({
 
 builder.queryField('funnel', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: FunnelRef,
     description:
       'Conversion through 2–6 steps (docs/kpis.md#7-funnel--where-do-they-drop-off-on-the-way-to-value).',

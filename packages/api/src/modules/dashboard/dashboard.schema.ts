@@ -49,7 +49,7 @@ const PhaseRangeRef = builder.objectRef<PhaseRange>('PhaseRange').implement({
 
 builder.queryField('phaseRange', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: PhaseRangeRef,
     description: 'First and last UTC day with events of a phase: where an ended beta stops.',
     args: { phase: t.arg({ type: BetaPhaseEnum, required: true, description: 'The phase.' }) },
@@ -110,7 +110,7 @@ const TesterPageRef = builder.objectRef<TesterPage>('BetaTesterConnection').impl
 
 builder.queryField('betaTesters', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: TesterPageRef,
     description: 'Per-user activity in a KPI window, sorted by a column, keyset-paginated.',
     args: {
@@ -162,7 +162,7 @@ const ChannelUsageRef = builder.objectRef<ChannelUsage>('ChannelUsage').implemen
 
 builder.queryField('channelBreakdown', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [ChannelUsageRef],
     description: 'DAU and sessions per channel over a KPI window (channels with events only).',
     args: kpiArgs(t.arg, 30),
@@ -192,7 +192,7 @@ const ErrorDaysRef = builder.objectRef<ErrorDays>('ErrorGroupDays').implement({
 
 builder.queryField('errorDailyCounts', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [ErrorDaysRef],
     description:
       'Errors per stack hash and UTC day; the same window and filters as `errorGroups` (admin and viewer tokens).',
@@ -230,7 +230,7 @@ const TraceDayRef = builder.objectRef<TraceDay>('TraceDay').implement({
 
 builder.queryField('traceDailyStats', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: [TraceDayRef],
     description: 'One operation per UTC day with traces, ascending; window as `traceStats`.',
     args: {

@@ -201,7 +201,7 @@ const KpiReportRef = builder.objectRef<KpiReport>('KpiReport').implement({
 
 builder.queryField('kpis', (t) =>
   t.field({
-    extensions: callableBy('viewer'),
+    extensions: callableBy('viewer', 'share'),
     type: KpiReportRef,
     description: 'All four KPIs over the same window (resurrection with inactiveDays = 7).',
     args: kpiArgs(t.arg, 7),

@@ -77,14 +77,67 @@ function rootFieldNames(
 
 /**
  * Whether a token of this kind may run the document. Every operation of the document counts, not
- * only the one named: a refused field cannot hide in another operation.
+ * only the one named: a refused field cannot hide in another operation. `only`, when given,
+ * narrows it further (a share token: the fields of its link's page, `sharedFields`).
  */
-export function mayRun(access: RootAccess, kind: TokenKind, document: DocumentNode): boolean {
+export function mayRun(
+  access: RootAccess,
+  kind: TokenKind,
+  document: DocumentNode,
+  only?: ReadonlySet<string>,
+): boolean {
   if (kind === 'admin') return true;
   const rights = access[kind];
   return document.definitions.every(
     (d) =>
       d.kind !== Kind.OPERATION_DEFINITION ||
-      rootFieldNames(document, d.selectionSet).every((f) => rights[d.operation].has(f)),
+      rootFieldNames(document, d.selectionSet).every(
+        (f) => rights[d.operation].has(f) && (only === undefined || only.has(f)),
+      ),
   );
+}
+
+/**
+ * The dashboard pages a share link may open (docs/api.md#share-links), each with the root fields
+ * its page reads: a share token may call a field only when the field says
+ * `callableBy(…, 'share')` AND its link's page lists it here. Read-only pages only: not the
+ * rejected items, not the alerts, not /live (raw events as they arrive). A page that reads a new
+ * field lists it here, or its shared view shows a refusal (test/access-schema.test.ts checks
+ * every name below is callable by a share token).
+ */
+const BETA_PAGE = [
+  'kpis',
+  'phaseRange',
+  'annotations',
+  'lifecycle',
+  'betaTesters',
+  'channelBreakdown',
+  'eventCounts',
+] as const;
+
+export const SHARE_PAGES = {
+  '/open-beta': BETA_PAGE,
+  '/closed-beta': BETA_PAGE,
+  '/compare': ['kpis'],
+  '/retention': ['retention'],
+  '/funnel': ['funnel'],
+  '/errors': ['errorGroups', 'errorDailyCounts', 'errors'],
+  '/traces': ['traceStats', 'traceDailyStats'],
+  // the server status page reads /health and /ready, no GraphQL field
+  '/status': [],
+} as const satisfies Record<string, readonly string[]>;
+
+export type SharePage = keyof typeof SHARE_PAGES;
+
+export const isSharePage = (pathname: string): pathname is SharePage =>
+  Object.hasOwn(SHARE_PAGES, pathname);
+
+/**
+ * What a share token for this page may call: the page's fields, and `shareLink` (the web app asks
+ * it which page to show). Nothing for a path that is no longer a shareable page.
+ */
+export function sharedFields(path: string): ReadonlySet<string> {
+  const pathname = path.split('?')[0] ?? '';
+  if (!isSharePage(pathname)) return new Set();
+  return new Set<string>([...SHARE_PAGES[pathname], 'shareLink', '__typename']);
 }
