@@ -205,7 +205,7 @@ export function createGraphQL(options: {
       error: (...a) => logger.error({ yoga: a }, 'yoga'),
     },
     context: ({ request }) => ({
-      em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS),
+      em: withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS, config.READ_PARALLEL_WORKERS),
       tokenKind: kindOf(tokens, request),
       receivedAt: new Date(),
       openBetaStartsAt: config.OPEN_BETA_STARTS_AT,

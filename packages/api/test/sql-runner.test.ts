@@ -81,6 +81,22 @@ describe('runSql', () => {
     expect(plain).toMatchObject({ timeout: '0', read_only: 'off' });
   });
 
+  it("runs reads on the read pool, with at most the request's parallel workers", async () => {
+    const POOL = `select current_setting('application_name') as pool,
+      current_setting('max_parallel_workers_per_gather') as workers`;
+    type Pool = { pool: string; workers: string };
+    const server = await runSql<Pool>(orm.em.fork(), POOL, {}, { name: 'default' });
+    const request = withQueryTimeout(orm.em.fork(), 1234, 0);
+    const [read] = await runSql<Pool>(request, POOL, {}, { name: 'read', read: true });
+    expect(read).toEqual({ pool: 'cortex-telemetry reads', workers: '0' });
+    // a write of the same request: the main pool, the server's own setting
+    const [write] = await runSql<Pool>(request, POOL, {}, { name: 'write' });
+    expect(write).toEqual({ pool: 'cortex-telemetry', workers: server[0]?.workers });
+    // a read of an EntityManager without read limits: the read pool, no setting of its own
+    const [plain] = await runSql<Pool>(orm.em.fork(), POOL, {}, { name: 'r', read: true });
+    expect(plain).toEqual({ pool: 'cortex-telemetry reads', workers: server[0]?.workers });
+  });
+
   it('applies settings in a transaction of their own, or the one it is given', async () => {
     const em = orm.em.fork();
     const [kpi] = await runSql<Settings>(

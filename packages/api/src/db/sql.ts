@@ -1,5 +1,5 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { queryTimeoutOf } from '../query-timeout.js';
+import { queryTimeoutOf, readWorkersOf } from '../query-timeout.js';
 
 /**
  * The one way this codebase runs SQL (Umami's `rawQuery(sql, data, name)`): `runSql` takes the
@@ -31,9 +31,11 @@ export interface SqlOptions {
   /** `rows` (the default): the rows it returns; `rowCount`: how many rows it wrote. */
   result?: 'rows' | 'rowCount';
   /**
-   * A read of analyst or KPI data: when its EntityManager carries the request's statement
-   * timeout (query-timeout.ts, docs/api.md#limits), it runs under it, in a read-only
-   * transaction of its own (or `transaction`); otherwise as a plain statement.
+   * A read of analyst or KPI data. It runs on the read pool (orm.ts), so reads never take the
+   * connections ingest and the fold need. When its EntityManager carries the request's read
+   * limits (query-timeout.ts, docs/api.md#limits), it runs under them — the statement timeout
+   * and at most that many parallel workers — in a read-only transaction of its own (or
+   * `transaction`); otherwise as a plain statement.
    */
   read?: boolean;
   /**
@@ -101,10 +103,12 @@ async function run(
   o: SqlOptions,
 ): Promise<unknown[] | number> {
   const [text, params] = bindNamed(sql, values);
-  const connection = em.getConnection();
+  const connection = em.getConnection(o.read ? 'read' : 'write');
   const timeoutMs = o.read ? queryTimeoutOf(em) : undefined;
+  const workers = o.read ? readWorkersOf(em) : undefined;
   const setup: [string, string][] = Object.entries(o.settings ?? {});
   if (timeoutMs !== undefined) setup.push(['statement_timeout', `${Math.round(timeoutMs)}`]);
+  if (workers !== undefined) setup.push(['max_parallel_workers_per_gather', `${workers}`]);
   if (setup.length === 0) return execute(connection, text, params, o, o.transaction);
   const prepared = async (trx: SqlTransaction) => {
     await connection.execute(
