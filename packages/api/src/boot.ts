@@ -41,6 +41,7 @@ export async function boot(options: BootOptions): Promise<Booted> {
   const orm = await initORM(url, {
     poolMax: options.poolMax ?? config.DATABASE_POOL_SIZE,
     readPoolMax: config.DATABASE_READ_POOL_SIZE,
+    readAcquireTimeoutMs: config.QUERY_TIMEOUT_MS,
     log: (m) => logger.debug({ orm: m }, 'orm'),
   });
   try {

@@ -57,7 +57,7 @@ const envSchema = z.object({
   DATABASE_READ_POOL_SIZE: count(4),
   READ_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   // Admission control (docs/api.md#limits): KPI day facts waiting for the fold
-  INGEST_BACKLOG_LIMIT: count(200_000),
+  INGEST_BACKLOG_LIMIT: count(20_000),
   HTTP_HEADERS_TIMEOUT_MS: count(10_000),
   HTTP_REQUEST_TIMEOUT_MS: count(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),

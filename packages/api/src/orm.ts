@@ -60,6 +60,11 @@ export async function initORM(
     poolMax?: number;
     /** Connections of the read pool; 0 sends reads through the main pool. */
     readPoolMax?: number;
+    /**
+     * How long a read waits for a connection of its pool: the reads' budget (QUERY_TIMEOUT_MS),
+     * which the wait spends (db/sql.ts). Default the main pool's 10 s.
+     */
+    readAcquireTimeoutMs?: number;
     log?: (message: string) => void;
   } = {},
 ) {
@@ -87,7 +92,7 @@ export async function initORM(
               name: 'read',
               clientUrl,
               driverOptions: {
-                acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+                acquireConnectionTimeout: options.readAcquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS,
                 connection: { application_name: APPLICATION_NAMES.read },
                 pool: { min: 0, max: readPoolMax },
               },

@@ -35,6 +35,16 @@ export const readWorkersOf = (em: EntityManager): number | undefined => workers.
 /** PostgreSQL's `query_canceled`: the statement timeout fired (or an operator cancelled it). */
 const QUERY_CANCELED = '57014';
 
+/**
+ * A read whose budget ran out before its statement could start (it waited for a connection of
+ * the read pool that long): the same answer as a statement the timeout cancelled.
+ */
+export function readBudgetSpent(): Error {
+  return Object.assign(new Error('the read waited for a connection past QUERY_TIMEOUT_MS'), {
+    code: QUERY_CANCELED,
+  });
+}
+
 export function isQueryTimeout(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {
     if (typeof e !== 'object') return false;

@@ -101,7 +101,7 @@ beforeAll(async () => {
     startTestApp({ INGEST_BACKLOG_LIMIT: '3' }),
     // more admin requests at once than the read pool (4) and the main pool (5) have connections
     startTestApp({ ADMIN_CONCURRENCY: '8' }),
-    startTestApp({ QUERY_TIMEOUT_MS: '1500' }),
+    startTestApp({ QUERY_TIMEOUT_MS: '1500', ADMIN_CONCURRENCY: '8' }),
   ]);
 });
 afterAll(async () => {
@@ -174,17 +174,19 @@ describe('a pool per kind of work', () => {
     );
   });
 
-  it('a read over QUERY_TIMEOUT_MS answers QUERY_TIMEOUT while ingest beside it is stored', async () => {
+  it('reads over QUERY_TIMEOUT_MS, waiting for a connection included, answer QUERY_TIMEOUT while ingest beside them is stored', async () => {
     const lock = await lockDaySets(slow);
     try {
-      const [read, ingest] = await Promise.all([
-        slow.gql(DAU, {}, ADMIN_TOKEN),
+      // 4 reads wait for the lock until their budget is spent; 2 more spend theirs waiting for
+      // a read connection first
+      const [ingest, ...reads] = await Promise.all([
         record(slow, [started(1)]),
+        ...Array.from({ length: 6 }, () => slow.gql(DAU, {}, ADMIN_TOKEN)),
       ]);
-      expect(ingest.body).toEqual({
+      expect(ingest?.body).toEqual({
         data: { recordEvents: { accepted: 1, duplicates: 0, rejected: 0 } },
       });
-      expect(read).toEqual({
+      const timedOut = {
         status: 200,
         data: null,
         errors: [
@@ -196,7 +198,8 @@ describe('a pool per kind of work', () => {
             extensions: { code: 'QUERY_TIMEOUT' },
           },
         ],
-      });
+      };
+      expect(reads).toEqual(Array.from({ length: 6 }, () => timedOut));
     } finally {
       await lock.release();
     }
