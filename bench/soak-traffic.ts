@@ -17,6 +17,8 @@ export class Stats {
    * none: how many, and the first answer's error, to say which operation fails and why.
    */
   readonly failures = new Map<string, { count: number; sample: string }>();
+  /** 503s of admission control (ingest paused while the fold catches up), among the 5xx. */
+  paused = 0;
 
   fail(op: string, status: number, body: string): void {
     const key = `${op} ${status}`;
@@ -86,6 +88,7 @@ export async function call(
     else if (res.status >= 500) {
       outcome = '5xx';
       target.stats().fail(op, res.status, text);
+      if (res.status === 503 && text.includes('ingest is paused')) target.stats().paused++;
     } else if (res.status >= 400) {
       outcome = '4xx';
       if (!expectRejections) target.stats().fail(op, res.status, text);

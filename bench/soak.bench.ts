@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     log(
       '    |        |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |       |       |       |       |',
     );
-    const rows: { rss: number; p99: number | null; fivexx: number }[] = [];
+    const rows: { rss: number; p99: number | null; fivexx: number; paused: number }[] = [];
     const tasks = new Set<Promise<unknown>>();
     const fire = (p: Promise<unknown>) => {
       tasks.add(p);
@@ -244,7 +244,12 @@ async function main(): Promise<void> {
       rss = Math.max(rss, await rssMb(pid));
       log(row(minute, rss, stats));
       for (const [key, f] of stats.failures) log(`    ${key}: ${f.count}× e.g. ${f.sample}`);
-      rows.push({ rss, p99: stats.percentile('ingest', 99), fivexx: stats.total('5xx') });
+      rows.push({
+        rss,
+        p99: stats.percentile('ingest', 99),
+        fivexx: stats.total('5xx'),
+        paused: stats.paused,
+      });
     }
     const base = rows[1] ?? rows[0];
     const last = rows.at(-1);
@@ -252,11 +257,12 @@ async function main(): Promise<void> {
       const growth = ((last.rss - base.rss) / base.rss) * 100;
       const p99 = base.p99 && last.p99 ? last.p99 / base.p99 : null;
       const fivexx = rows.reduce((n, r) => n + r.fivexx, 0);
+      const paused = rows.reduce((n, r) => n + r.paused, 0);
       log(
         `RSS after warm-up (minute ${rows.length > 1 ? 2 : 1}) → last: ${base.rss} → ${last.rss} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%; goal < 10%)`,
       );
       log(
-        `ingest p99, last minute / first after warm-up: ${p99 === null ? '—' : `${p99.toFixed(2)}×`}; 5xx: ${fivexx} (goal 0); ingest batches skipped (8 in flight): ${skipped}`,
+        `ingest p99, last minute / first after warm-up: ${p99 === null ? '—' : `${p99.toFixed(2)}×`}; 5xx: ${fivexx} (goal 0; ${paused} of them admission control's 503 + Retry-After); ingest batches skipped (8 in flight): ${skipped}`,
       );
     }
   } finally {
