@@ -18,6 +18,8 @@ interface CpuProfile {
 /** First match wins: more specific packages before the broad ones. */
 const AREAS: [area: string, test: (url: string, fn: string) => boolean][] = [
   ['idle (waiting for I/O)', (_u, f) => f === '(idle)'],
+  // the inspector handing the profile over (Profiler.stop): the bench's cost, not the server's
+  ['idle (the profiler itself)', (u, f) => u === '' && f === 'dispatch'],
   ['garbage collection', (_u, f) => f === '(garbage collector)'],
   ['zod (item rules)', (u) => u.includes('/zod/')],
   ['events package (schemas, helpers)', (u) => u.includes('packages/events/')],
@@ -42,12 +44,20 @@ const AREAS: [area: string, test: (url: string, fn: string) => boolean][] = [
 export interface ProfileSummary {
   totalMs: number;
   areas: { area: string; ms: number; share: number }[];
-  top: { fn: string; where: string; ms: number; share: number }[];
+  top: { fn: string; where: string; ms: number; share: number; caller: string }[];
 }
 
 export async function summariseProfile(path: string, top = 12): Promise<ProfileSummary> {
   const profile = JSON.parse(await readFile(path, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  // who calls what: a builtin or generated function (no url) is told apart by its caller
+  const parentOf = new Map<number, ProfileNode>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parentOf.set(c, n);
+  const label = (n: ProfileNode | undefined) =>
+    n
+      ? `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\/(\.pnpm\/[^/]+\/node_modules\/)?/, '').replace(/^file:\/\/.*\/packages\//, 'packages/')}:${n.callFrame.lineNumber + 1}`
+      : '';
+  const callerUs = new Map<string, Map<string, number>>();
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => {
     selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
@@ -67,6 +77,10 @@ export async function summariseProfile(path: string, top = 12): Promise<ProfileS
       : '';
     const key = `${fn}\u0000${where}`;
     fnUs.set(key, (fnUs.get(key) ?? 0) + us);
+    const callers = callerUs.get(key) ?? new Map<string, number>();
+    const caller = label(parentOf.get(id));
+    callers.set(caller, (callers.get(caller) ?? 0) + us);
+    callerUs.set(key, callers);
     totalUs += us;
   }
   const share = (us: number) => us / Math.max(1, totalUs);
@@ -76,12 +90,13 @@ export async function summariseProfile(path: string, top = 12): Promise<ProfileS
       .map(([area, us]) => ({ area, ms: us / 1000, share: share(us) }))
       .sort((a, b) => b.ms - a.ms),
     top: [...fnUs]
-      .filter(([key]) => !key.startsWith('(idle)'))
+      .filter(([key]) => !key.startsWith('(idle)') && key !== 'dispatch\u0000')
       .sort((a, b) => b[1] - a[1])
       .slice(0, top)
       .map(([key, us]) => {
         const [fn = '', where = ''] = key.split('\u0000');
-        return { fn, where, ms: us / 1000, share: share(us) };
+        const callers = [...(callerUs.get(key) ?? [])].sort((a, b) => b[1] - a[1]);
+        return { fn, where, ms: us / 1000, share: share(us), caller: callers[0]?.[0] ?? '' };
       }),
   };
 }

@@ -184,9 +184,9 @@ export function printReport(report: Report): void {
       'Top functions by self time:',
       '',
       table(
-        ['function', 'where', 'ms', 'share of busy'],
-        summary.top.map((f) => [f.fn, f.where, int(f.ms), pct(f.ms / busy)]),
-        [false, false, true, true],
+        ['function', 'where', 'ms', 'share of busy', 'mostly called by'],
+        summary.top.map((f) => [f.fn, f.where, int(f.ms), pct(f.ms / busy), f.caller]),
+        [false, false, true, true, false],
       ),
     );
   }

@@ -246,7 +246,7 @@ export async function runIngestBench(): Promise<void> {
       const run = await drive(4, count, (i) => postBatch(agent, server!.port, bodies[i]!));
       agent.destroy();
       await server.profile('stop', path);
-      profile = { rows: run.stored, ms: run.ms, summary: await summariseProfile(path) };
+      profile = { rows: run.stored, ms: run.ms, summary: await summariseProfile(path, 20) };
       log(`profile run: ${Math.round((run.stored / run.ms) * 1000)} rows/s under the profiler`);
     }
     let sustained = null;

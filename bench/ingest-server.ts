@@ -57,7 +57,14 @@ async function main(): Promise<void> {
   if (!url || !process.send) throw new Error('ingest-server is started by ingest.bench.ts');
   const { orm, server } = await boot({
     databaseUrl: url,
-    config: loadConfig({ OPEN_BETA_STARTS_AT: '2026-10-01', SEED_DEMO: '0' }),
+    config: loadConfig({
+      OPEN_BETA_STARTS_AT: '2026-10-01',
+      SEED_DEMO: '0',
+      // e.g. a bound out of reach, to time the request path without admission control's pauses
+      ...(process.env.INGEST_BACKLOG_LIMIT
+        ? { INGEST_BACKLOG_LIMIT: process.env.INGEST_BACKLOG_LIMIT }
+        : {}),
+    }),
     tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [BENCH_ADMIN_TOKEN] },
     logger: pino({ level: 'silent' }),
   });

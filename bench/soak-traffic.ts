@@ -12,6 +12,20 @@ export type Outcome = 'ok' | '4xx' | '429' | '5xx' | 'network';
 export class Stats {
   readonly latencies = new Map<string, number[]>();
   readonly outcomes = new Map<string, Record<Outcome, number>>();
+  /**
+   * Per operation and HTTP status, for answers ≥ 500 and GraphQL errors of calls that expect
+   * none: how many, and the first answer's error, to say which operation fails and why.
+   */
+  readonly failures = new Map<string, { count: number; sample: string }>();
+  /** 503s of admission control (ingest paused while the fold catches up), among the 5xx. */
+  paused = 0;
+
+  fail(op: string, status: number, body: string): void {
+    const key = `${op} ${status}`;
+    const seen = this.failures.get(key);
+    if (seen) seen.count++;
+    else this.failures.set(key, { count: 1, sample: body.slice(0, 300) });
+  }
 
   record(op: string, ms: number, outcome: Outcome): void {
     const list = this.latencies.get(op) ?? [];
@@ -71,9 +85,17 @@ export async function call(
     });
     const text = await res.text();
     if (res.status === 429) outcome = '429';
-    else if (res.status >= 500) outcome = '5xx';
-    else if (res.status >= 400) outcome = '4xx';
-    else outcome = text.includes('"errors":[') && !expectRejections ? '4xx' : 'ok';
+    else if (res.status >= 500) {
+      outcome = '5xx';
+      target.stats().fail(op, res.status, text);
+      if (res.status === 503 && text.includes('ingest is paused')) target.stats().paused++;
+    } else if (res.status >= 400) {
+      outcome = '4xx';
+      if (!expectRejections) target.stats().fail(op, res.status, text);
+    } else if (text.includes('"errors":[') && !expectRejections) {
+      outcome = '4xx';
+      target.stats().fail(op, res.status, text);
+    } else outcome = 'ok';
   } catch {
     outcome = 'network';
   }

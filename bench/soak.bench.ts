@@ -30,13 +30,24 @@ import {
  * per-token rate limit must turn into 429s. Per minute: the server's RSS, p50/p99 per operation
  * and the outcomes. The baseline is the first minute after warm-up: RSS growth and the ingest
  * p99 ratio are measured against it. Goal: RSS growth < 10%, p99 steady, zero 5xx.
- * Env: SOAK_MINUTES, DATABASE_URL (a server for a scratch database; else embedded PostgreSQL).
+ * Env: SOAK_MINUTES, DATABASE_URL (a server for a scratch database; else embedded PostgreSQL),
+ * and the server settings in SERVER_KNOBS, passed on to it when set.
  */
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 10);
 const BATCH = 500;
 const CALIBRATION_MS = 15_000;
 const MAX_IN_FLIGHT = 8;
+
+/** Server settings a run may override (docs/api.md#limits), e.g. to compare pool sizes. */
+const SERVER_KNOBS = [
+  'DATABASE_POOL_SIZE',
+  'DATABASE_READ_POOL_SIZE',
+  'READ_PARALLEL_WORKERS',
+  'INGEST_BACKLOG_LIMIT',
+  'QUERY_TIMEOUT_MS',
+  'ADMIN_CONCURRENCY',
+];
 
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -97,6 +108,10 @@ async function startServer(port: number, env: Record<string, string>): Promise<C
       TRUST_PROXY: '1',
       RATE_LIMIT_ADDRESS_PER_SECOND: '2',
       RATE_LIMIT_ADDRESS_BURST: '20',
+      // the server's own knobs of issue #19, passed on when set, to compare settings run by run
+      ...Object.fromEntries(
+        SERVER_KNOBS.flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])),
+      ),
     },
   });
   for (let i = 0; i < 600; i++) {
@@ -172,7 +187,7 @@ async function main(): Promise<void> {
     log(
       '    |        |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |    p50/p99 |       |       |       |       |',
     );
-    const rows: { rss: number; p99: number | null; fivexx: number }[] = [];
+    const rows: { rss: number; p99: number | null; fivexx: number; paused: number }[] = [];
     const tasks = new Set<Promise<unknown>>();
     const fire = (p: Promise<unknown>) => {
       tasks.add(p);
@@ -228,7 +243,13 @@ async function main(): Promise<void> {
       await Promise.all(tasks);
       rss = Math.max(rss, await rssMb(pid));
       log(row(minute, rss, stats));
-      rows.push({ rss, p99: stats.percentile('ingest', 99), fivexx: stats.total('5xx') });
+      for (const [key, f] of stats.failures) log(`    ${key}: ${f.count}× e.g. ${f.sample}`);
+      rows.push({
+        rss,
+        p99: stats.percentile('ingest', 99),
+        fivexx: stats.total('5xx'),
+        paused: stats.paused,
+      });
     }
     const base = rows[1] ?? rows[0];
     const last = rows.at(-1);
@@ -236,11 +257,12 @@ async function main(): Promise<void> {
       const growth = ((last.rss - base.rss) / base.rss) * 100;
       const p99 = base.p99 && last.p99 ? last.p99 / base.p99 : null;
       const fivexx = rows.reduce((n, r) => n + r.fivexx, 0);
+      const paused = rows.reduce((n, r) => n + r.paused, 0);
       log(
         `RSS after warm-up (minute ${rows.length > 1 ? 2 : 1}) → last: ${base.rss} → ${last.rss} MB (${growth >= 0 ? '+' : ''}${growth.toFixed(1)}%; goal < 10%)`,
       );
       log(
-        `ingest p99, last minute / first after warm-up: ${p99 === null ? '—' : `${p99.toFixed(2)}×`}; 5xx: ${fivexx} (goal 0); ingest batches skipped (8 in flight): ${skipped}`,
+        `ingest p99, last minute / first after warm-up: ${p99 === null ? '—' : `${p99.toFixed(2)}×`}; 5xx: ${fivexx} (goal 0; ${paused} of them admission control's 503 + Retry-After); ingest batches skipped (8 in flight): ${skipped}`,
       );
     }
   } finally {

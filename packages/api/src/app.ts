@@ -6,6 +6,7 @@ import type { Config } from './config.js';
 import { createGraphQL } from './graphql.js';
 import { createHttpServer } from './http.js';
 import { createLimits } from './limits.js';
+import { getFoldBacklog } from './modules/ingest/get-fold-backlog.sql.js';
 import { createOtlpHandler } from './modules/otlp/otlp.http.js';
 import { isReady, type Orm } from './orm.js';
 
@@ -30,7 +31,7 @@ export function createApp(options: {
     logger: options.logger,
     config: options.config,
     tokens: options.tokens,
-    limits: createLimits(options.config),
+    limits: createLimits(options.config, (limit) => getFoldBacklog(options.orm.em.fork(), limit)),
     otlp: createOtlpHandler(options),
     webDir: options.webDir,
   });

@@ -14,7 +14,7 @@ export interface BootOptions {
   logger: Logger;
   /** Default: the environment's (`loadConfig()`). */
   config?: Config;
-  /** Connections in the ORM's pool (default 10). */
+  /** Connections in the ORM's pool (default: the configuration's `DATABASE_POOL_SIZE`). */
   poolMax?: number;
   /** The built dashboard to serve at `/`. */
   webDir?: string;
@@ -37,8 +37,11 @@ export async function boot(options: BootOptions): Promise<Booted> {
     await ensureDatabase(url, options.database);
     url = withDatabase(url, options.database);
   }
+  const config = options.config ?? loadConfig();
   const orm = await initORM(url, {
-    poolMax: options.poolMax,
+    poolMax: options.poolMax ?? config.DATABASE_POOL_SIZE,
+    readPoolMax: config.DATABASE_READ_POOL_SIZE,
+    readAcquireTimeoutMs: config.QUERY_TIMEOUT_MS,
     log: (m) => logger.debug({ orm: m }, 'orm'),
   });
   try {
@@ -48,7 +51,6 @@ export async function boot(options: BootOptions): Promise<Booted> {
     throw error;
   }
   logger.info('migrations applied');
-  const config = options.config ?? loadConfig();
   const app = createApp({
     orm,
     config,

@@ -52,6 +52,12 @@ const envSchema = z.object({
   ADMIN_CONCURRENCY: count(4),
   ADMIN_QUEUE: count(64),
   QUERY_TIMEOUT_MS: count(30_000),
+  // Connections per kind of work (docs/api.md#limits): ingest, the fold and writes; reads
+  DATABASE_POOL_SIZE: count(10),
+  DATABASE_READ_POOL_SIZE: count(4),
+  READ_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
+  // Admission control (docs/api.md#limits): KPI day facts waiting for the fold
+  INGEST_BACKLOG_LIMIT: count(20_000),
   HTTP_HEADERS_TIMEOUT_MS: count(10_000),
   HTTP_REQUEST_TIMEOUT_MS: count(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),

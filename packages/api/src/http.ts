@@ -11,7 +11,7 @@ import type { Config } from './config.js';
 import { corsHeaders } from './cors.js';
 import { errorResponse } from './errors.js';
 import type { createGraphQL } from './graphql.js';
-import { clientAddress, type Limits } from './limits.js';
+import { BACKLOG_RETRY_AFTER_SECONDS, clientAddress, type Limits } from './limits.js';
 import type { OtlpHandler } from './modules/otlp/otlp.http.js';
 
 /**
@@ -152,9 +152,18 @@ const rateLimited = (what: string, retryAfterSeconds: number) =>
     { 'retry-after': String(retryAfterSeconds) },
   );
 
+/** Admission control (limits.ts, BacklogGate): nothing is wrong with the batch; resend it later. */
+const backlogRefusal = (limit: number) =>
+  errorResponse(
+    'SERVICE_UNAVAILABLE',
+    `ingest is paused while the KPI fold catches up (more than ${limit} day facts wait, INGEST_BACKLOG_LIMIT); retry after ${BACKLOG_RETRY_AFTER_SECONDS} s (ingest is idempotent by item id)`,
+    { 'retry-after': String(BACKLOG_RETRY_AFTER_SECONDS) },
+  );
+
 /**
  * The limits of docs/api.md#limits that apply before GraphQL runs: per address, then per ingest
- * token. An admin or viewer request then waits for one of the admin slots; the answer is the release.
+ * token; an ingest request then passes admission control (the fold's backlog). An admin or
+ * viewer request then waits for one of the admin slots; the answer is the release.
  */
 async function admit(
   req: IncomingMessage,
@@ -176,6 +185,9 @@ async function admit(
     if (!byToken.ok) {
       const what = `at most ${config.RATE_LIMIT_TOKEN_PER_SECOND} requests per second (bursts of ${config.RATE_LIMIT_TOKEN_BURST}) per ingest token`;
       return { ok: false, refusal: rateLimited(what, byToken.retryAfterSeconds) };
+    }
+    if (limits.backlog && (await limits.backlog.over())) {
+      return { ok: false, refusal: backlogRefusal(limits.backlog.limit) };
     }
   }
   // a viewer (or a share link) reads what an admin reads: the same slots bound them all

@@ -81,6 +81,44 @@ export class Slots {
 }
 
 /**
+ * Admission control (docs/api.md#limits): while more than `limit` units of work wait behind
+ * ingest (KPI day facts for the fold), ingest pauses with 503 + `Retry-After`, so the fold
+ * catches up instead of falling further behind, and reads, whose cost follows that backlog,
+ * stay fast. The backlog is probed at most every `everyMs`, one probe at a time; between probes
+ * the last answer holds. A failed probe admits: the request then meets the database's own error.
+ */
+export class BacklogGate {
+  private last = { over: false, at: Number.NEGATIVE_INFINITY };
+  private probing: Promise<boolean> | null = null;
+
+  constructor(
+    readonly limit: number,
+    private readonly probe: (limit: number) => Promise<number>,
+    private readonly everyMs = 500,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Whether the backlog is over the bound, as of the last probe (at most `everyMs` old). */
+  over(): Promise<boolean> | boolean {
+    if (this.now() - this.last.at < this.everyMs) return this.last.over;
+    this.probing ??= this.probe(this.limit)
+      .then(
+        (waiting) => waiting > this.limit,
+        () => false,
+      )
+      .then((over) => {
+        this.last = { over, at: this.now() };
+        this.probing = null;
+        return over;
+      });
+    return this.probing;
+  }
+}
+
+/** Seconds an ingest client waits before resending a batch refused by admission control. */
+export const BACKLOG_RETRY_AFTER_SECONDS = 2;
+
+/**
  * The client's address: the socket's, or behind a trusted reverse proxy the last entry of
  * `X-Forwarded-For` (the one that proxy appended; earlier entries are whatever the client sent).
  */
@@ -98,11 +136,17 @@ export interface Limits {
   /** Per-ingest-token bucket, keyed by a hash so the token itself is not kept around. */
   ingestToken: TokenBuckets;
   adminSlots: Slots;
+  /** Admission control of ingest requests; absent, ingest is never paused. */
+  backlog?: BacklogGate;
   tokenKey: (token: string) => string;
   stop: () => void;
 }
 
-export function createLimits(config: Config): Limits {
+/** `foldBacklog`: how many KPI day facts wait for the fold, counted up to one past `limit`. */
+export function createLimits(
+  config: Config,
+  foldBacklog?: (limit: number) => Promise<number>,
+): Limits {
   const address = new TokenBuckets(
     config.RATE_LIMIT_ADDRESS_PER_SECOND,
     config.RATE_LIMIT_ADDRESS_BURST,
@@ -120,6 +164,7 @@ export function createLimits(config: Config): Limits {
     address,
     ingestToken,
     adminSlots: new Slots(config.ADMIN_CONCURRENCY, config.ADMIN_QUEUE),
+    backlog: foldBacklog && new BacklogGate(config.INGEST_BACKLOG_LIMIT, foldBacklog),
     tokenKey: (token) => createHash('sha256').update(token).digest('base64url'),
     stop: () => clearInterval(sweeper),
   };

@@ -40,19 +40,69 @@ export const migrationsList = [
   { name: 'Migration20261207200000', class: Migration20261207200000 },
 ];
 
+/** How long a request waits for a pooled connection before it answers 503. */
+const ACQUIRE_TIMEOUT_MS = 10_000;
+
+/**
+ * Connections per kind of work (docs/api.md#limits). Ingest, the KPI fold and every write share
+ * the main pool; analyst, dashboard and KPI reads (`runSql(…, { read: true })`) have a pool of
+ * their own, so slow reads queue behind each other and never take the connections ingest needs
+ * (issue #19: under load, reads holding all ten made ingest and reads wait out the acquire
+ * timeout and answer 503).
+ */
+export const POOL_DEFAULTS = { write: 10, read: 4 } as const;
+
+/** `application_name` of each pool's connections (pg_stat_activity). */
+export const APPLICATION_NAMES = {
+  write: 'cortex-telemetry',
+  read: 'cortex-telemetry reads',
+} as const;
+
 export async function initORM(
   clientUrl: string,
-  options: { poolMax?: number; log?: (message: string) => void } = {},
+  options: {
+    poolMax?: number;
+    /** Connections of the read pool; 0 sends reads through the main pool. */
+    readPoolMax?: number;
+    /**
+     * How long a read waits for a connection of its pool: the reads' budget (QUERY_TIMEOUT_MS),
+     * which the wait spends (db/sql.ts). Default the main pool's 10 s.
+     */
+    readAcquireTimeoutMs?: number;
+    log?: (message: string) => void;
+  } = {},
 ) {
+  const readPoolMax = options.readPoolMax ?? POOL_DEFAULTS.read;
   return MikroORM.init({
     clientUrl,
     entities,
     extensions: [Migrator],
     // migrations are hand-written SQL; no schema snapshot is written next to them at run time
     migrations: { migrationsList, transactional: true, allOrNothing: true, snapshot: false },
-    pool: { min: 0, max: options.poolMax ?? 10 },
-    // an exhausted pool answers 503 SERVICE_UNAVAILABLE after 10 s instead of knex's 60 s
-    driverOptions: { acquireConnectionTimeout: 10_000 },
+    pool: { min: 0, max: options.poolMax ?? POOL_DEFAULTS.write },
+    // an exhausted pool answers 503 SERVICE_UNAVAILABLE after 10 s instead of knex's 60 s;
+    // each pool names its connections, so pg_stat_activity tells reads from ingest
+    driverOptions: {
+      acquireConnectionTimeout: ACQUIRE_TIMEOUT_MS,
+      connection: { application_name: APPLICATION_NAMES.write },
+    },
+    // the read pool is a "replica" on the same database: MikroORM keeps a pool per replica and
+    // hands it out only where asked for (`getConnection('read')`, db/sql.ts)
+    preferReadReplicas: false,
+    replicas:
+      readPoolMax > 0
+        ? [
+            {
+              name: 'read',
+              clientUrl,
+              driverOptions: {
+                acquireConnectionTimeout: options.readAcquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS,
+                connection: { application_name: APPLICATION_NAMES.read },
+                pool: { min: 0, max: readPoolMax },
+              },
+            },
+          ]
+        : [],
     debug: false,
     logger: options.log ?? (() => {}),
     allowGlobalContext: false,

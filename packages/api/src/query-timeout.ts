@@ -9,17 +9,41 @@ import { apiError } from './errors.js';
  * the read's own read-only transaction, so a pooled connection never keeps it.
  */
 const limits = new WeakMap<EntityManager, number>();
+const workers = new WeakMap<EntityManager, number>();
 
-export function withQueryTimeout<T extends EntityManager>(em: T, ms: number): T {
+/**
+ * `parallelWorkers`: at most that many parallel workers per step of a read's plan
+ * (`max_parallel_workers_per_gather`). A read that takes every core in workers leaves none to
+ * ingest and the fold, and on a small machine finishes little sooner (issue #19).
+ */
+export function withQueryTimeout<T extends EntityManager>(
+  em: T,
+  ms: number,
+  parallelWorkers?: number,
+): T {
   limits.set(em, ms);
+  if (parallelWorkers !== undefined) workers.set(em, parallelWorkers);
   return em;
 }
 
 /** The statement timeout in ms the EntityManager carries, if any. */
 export const queryTimeoutOf = (em: EntityManager): number | undefined => limits.get(em);
 
+/** The parallel workers per gather a read may use, if the EntityManager limits them. */
+export const readWorkersOf = (em: EntityManager): number | undefined => workers.get(em);
+
 /** PostgreSQL's `query_canceled`: the statement timeout fired (or an operator cancelled it). */
 const QUERY_CANCELED = '57014';
+
+/**
+ * A read whose budget ran out before its statement could start (it waited for a connection of
+ * the read pool that long): the same answer as a statement the timeout cancelled.
+ */
+export function readBudgetSpent(): Error {
+  return Object.assign(new Error('the read waited for a connection past QUERY_TIMEOUT_MS'), {
+    code: QUERY_CANCELED,
+  });
+}
 
 export function isQueryTimeout(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e && depth < 5; depth++) {

@@ -72,13 +72,33 @@ describe('runSql', () => {
   it("runs a read under the request's statement timeout, read-only, and the setting stays local", async () => {
     const request = withQueryTimeout(orm.em.fork(), 1234);
     const [read] = await runSql<Settings>(request, SETTINGS, {}, { name: 'read', read: true });
-    expect(read).toMatchObject({ timeout: '1234ms', read_only: 'on' });
+    // the budget left once a connection is in hand: 1234 ms less the wait for it
+    const left = Number(/^(\d+)ms$/.exec(read?.timeout ?? '')?.[1]);
+    expect(left).toBeGreaterThan(0);
+    expect(left).toBeLessThanOrEqual(1234);
+    expect(read?.read_only).toBe('on');
     // not a read (a write of the same request), and a connection from the pool afterwards
     const [write] = await runSql<Settings>(request, SETTINGS, {}, { name: 'write' });
     expect(write).toMatchObject({ timeout: '0', read_only: 'off' });
     // a read of an EntityManager without a timeout is a plain statement
     const [plain] = await runSql<Settings>(orm.em.fork(), SETTINGS, {}, { name: 'r', read: true });
     expect(plain).toMatchObject({ timeout: '0', read_only: 'off' });
+  });
+
+  it("runs reads on the read pool, with at most the request's parallel workers", async () => {
+    const POOL = `select current_setting('application_name') as pool,
+      current_setting('max_parallel_workers_per_gather') as workers`;
+    type Pool = { pool: string; workers: string };
+    const server = await runSql<Pool>(orm.em.fork(), POOL, {}, { name: 'default' });
+    const request = withQueryTimeout(orm.em.fork(), 1234, 0);
+    const [read] = await runSql<Pool>(request, POOL, {}, { name: 'read', read: true });
+    expect(read).toEqual({ pool: 'cortex-telemetry reads', workers: '0' });
+    // a write of the same request: the main pool, the server's own setting
+    const [write] = await runSql<Pool>(request, POOL, {}, { name: 'write' });
+    expect(write).toEqual({ pool: 'cortex-telemetry', workers: server[0]?.workers });
+    // a read of an EntityManager without read limits: the read pool, no setting of its own
+    const [plain] = await runSql<Pool>(orm.em.fork(), POOL, {}, { name: 'r', read: true });
+    expect(plain).toEqual({ pool: 'cortex-telemetry reads', workers: server[0]?.workers });
   });
 
   it('applies settings in a transaction of their own, or the one it is given', async () => {

@@ -1,5 +1,16 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { queryTimeoutOf } from '../query-timeout.js';
+import { queryTimeoutOf, readBudgetSpent, readWorkersOf } from '../query-timeout.js';
+
+/** knex's answer when no pooled connection came free within the pool's acquire timeout. */
+function isAcquireTimeout(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (e.name === 'KnexTimeoutError' || /Timeout acquiring a connection/.test(e.message)) {
+      return true;
+    }
+    e = e.cause;
+  }
+  return false;
+}
 
 /**
  * The one way this codebase runs SQL (Umami's `rawQuery(sql, data, name)`): `runSql` takes the
@@ -31,9 +42,11 @@ export interface SqlOptions {
   /** `rows` (the default): the rows it returns; `rowCount`: how many rows it wrote. */
   result?: 'rows' | 'rowCount';
   /**
-   * A read of analyst or KPI data: when its EntityManager carries the request's statement
-   * timeout (query-timeout.ts, docs/api.md#limits), it runs under it, in a read-only
-   * transaction of its own (or `transaction`); otherwise as a plain statement.
+   * A read of analyst or KPI data. It runs on the read pool (orm.ts), so reads never take the
+   * connections ingest and the fold need. When its EntityManager carries the request's read
+   * limits (query-timeout.ts, docs/api.md#limits), it runs under them — the statement timeout
+   * and at most that many parallel workers — in a read-only transaction of its own (or
+   * `transaction`); otherwise as a plain statement.
    */
   read?: boolean;
   /**
@@ -101,22 +114,39 @@ async function run(
   o: SqlOptions,
 ): Promise<unknown[] | number> {
   const [text, params] = bindNamed(sql, values);
-  const connection = em.getConnection();
+  const connection = em.getConnection(o.read ? 'read' : 'write');
   const timeoutMs = o.read ? queryTimeoutOf(em) : undefined;
+  const workers = o.read ? readWorkersOf(em) : undefined;
   const setup: [string, string][] = Object.entries(o.settings ?? {});
-  if (timeoutMs !== undefined) setup.push(['statement_timeout', `${Math.round(timeoutMs)}`]);
-  if (setup.length === 0) return execute(connection, text, params, o, o.transaction);
+  if (workers !== undefined) setup.push(['max_parallel_workers_per_gather', `${workers}`]);
+  if (setup.length === 0 && timeoutMs === undefined) {
+    return execute(connection, text, params, o, o.transaction);
+  }
+  // a read's budget counts from here: waiting for a connection of the read pool spends it too
+  const asked = performance.now();
   const prepared = async (trx: SqlTransaction) => {
+    const settings = [...setup];
+    if (timeoutMs !== undefined) {
+      const left = Math.floor(timeoutMs - (performance.now() - asked));
+      if (left < 1) throw readBudgetSpent();
+      settings.push(['statement_timeout', `${left}`]);
+    }
     await connection.execute(
-      `select ${setup.map(() => 'set_config(?, ?, true)').join(', ')}`,
-      setup.flat(),
+      `select ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
+      settings.flat(),
       'all',
       trx,
     );
     return execute(connection, text, params, o, trx);
   };
   if (o.transaction) return prepared(o.transaction);
-  return connection.transactional(prepared, { readOnly: o.read === true });
+  try {
+    return await connection.transactional(prepared, { readOnly: o.read === true });
+  } catch (error) {
+    // the read pool stayed full for the whole budget (its acquire timeout is the budget)
+    if (timeoutMs !== undefined && isAcquireTimeout(error)) throw readBudgetSpent();
+    throw error;
+  }
 }
 
 /**
