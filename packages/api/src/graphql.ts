@@ -241,7 +241,11 @@ export function createGraphQL(options: {
       error: (...a) => logger.error({ yoga: a }, 'yoga'),
     },
     context: async ({ request }) => {
-      const em = withQueryTimeout(orm.em.fork(), config.QUERY_TIMEOUT_MS, config.READ_PARALLEL_WORKERS);
+      const em = withQueryTimeout(
+        orm.em.fork(),
+        config.QUERY_TIMEOUT_MS,
+        config.READ_PARALLEL_WORKERS,
+      );
       const kind = kindOf(tokens, request);
       const presented = bearerToken(request.headers.get('authorization'));
       return {
