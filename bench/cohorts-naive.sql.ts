@@ -25,13 +25,12 @@ const periodOf = (period: CohortPeriod, day: string) =>
 const step = (period: CohortPeriod) => (period === 'DAY' ? 1 : 7);
 
 /**
- * Every user's periods with an event of `name` (a wire event name parameter, or any activity when
- * it is null) over all history before the window's end, in the filter scope.
+ * Every user's periods with an event of the parameter `name` (a wire event name), or of any
+ * activity without one, over all history before the window's end, in the filter scope.
  */
-const eventPeriods = (period: CohortPeriod, name = 'null') => `
+const eventPeriods = (period: CohortPeriod, name?: string) => `
   select distinct user_id_hash, ${periodOf(period, DAY)} as period from telemetry_events
-  where (case when ${name}::text is null then event_name in (${ACTIVITY})
-      else event_name = ${name}::text end)
+  where ${name ? `event_name = ${name}::text` : `event_name in (${ACTIVITY})`}
     and "timestamp" < $2::timestamptz and ${FILTERS}`;
 const activePeriods = (period: CohortPeriod) => eventPeriods(period);
 
@@ -41,13 +40,21 @@ const windowPeriods = (period: CohortPeriod) => `
   where ${period === 'DAY' ? 'true' : 'extract(isodow from d) = 1'}`;
 
 /**
- * $5: intervals, $6: startEvent, $7: returnEvent (wire names, null for any activity). A user is
- * a member of the cohort of their first start (FIRST_TIME) or of every period they started in
- * (RECURRING); values[0] is the cohort's size, values[k] its members back in period + k.
+ * $5: intervals, then the start and return events given (wire names; none: any activity). A
+ * user is a member of the cohort of their first start (FIRST_TIME) or of every period they
+ * started in (RECURRING); values[0] is the cohort's size, values[k] its members back in
+ * period + k.
  */
-const retentionSql = (period: CohortPeriod, type: CohortType) => `
-with starts as (${eventPeriods(period, '$6')}),
-returns as (${eventPeriods(period, '$7')}),
+const retentionSql = (
+  period: CohortPeriod,
+  type: CohortType,
+  startParam: string | undefined,
+  returnParam: string | undefined,
+) => `
+with starts as (${eventPeriods(period, startParam)}),
+returns as (${
+  startParam || returnParam ? eventPeriods(period, returnParam) : 'select * from starts'
+}),
 members as (${
   type === 'FIRST_TIME'
     ? 'select user_id_hash, min(period) as cohort from starts group by 1'
@@ -56,13 +63,19 @@ members as (${
 cohorts as (${windowPeriods(period)}),
 -- the period containing asOf: later periods are left out of every row
 last_period as (select ${periodOf(period, `${END_DAY} - 1`)} as period),
+-- each member once at k = 0, and once for every later period they came back in
+counts as (
+  select cohort, 0 as k, count(*) as value from members group by 1
+  union all
+  select m.cohort, (r.period - m.cohort) / ${step(period)}, count(*)
+  from members m join returns r using (user_id_hash)
+  where r.period > m.cohort group by 1, 2
+),
 cells as (
-  select c.period as cohort, k,
-    case when k = 0 then (select count(*) from members m where m.cohort = c.period)
-    else (select count(*) from members m join returns r using (user_id_hash)
-      where m.cohort = c.period and r.period = c.period + k * ${step(period)}) end::int as value
-  from cohorts c cross join generate_series(0, $5::int) k
-  where c.period + k * ${step(period)} <= (select period from last_period)
+  select c.period as cohort, g.k, coalesce(n.value, 0)::int as value
+  from cohorts c cross join generate_series(0, $5::int) as g(k)
+  left join counts n on n.cohort = c.period and n.k = g.k
+  where c.period + g.k * ${step(period)} <= (select period from last_period)
 ),
 rows as (
   select cohort, json_agg(value order by k) as "values", max(k) as last_k,
@@ -172,12 +185,16 @@ export async function naiveCohort(db: Queryable, q: NaiveCohort, p: NaiveParams)
   const run = async (sql: string, extra: unknown[]) =>
     (await db.query(sql, [...common, ...extra])).rows[0].result;
   switch (q.kind) {
-    case 'retention':
-      return run(retentionSql(q.period, q.type ?? 'FIRST_TIME'), [
-        q.intervals,
-        q.startEvent ?? null,
-        q.returnEvent ?? null,
-      ]);
+    case 'retention': {
+      // only the events given become parameters: an unused one would have no type
+      const events = [q.startEvent, q.returnEvent].filter((e): e is string => !!e);
+      const param = (event: string | null | undefined) =>
+        event ? `$${6 + events.indexOf(event)}` : undefined;
+      return run(
+        retentionSql(q.period, q.type ?? 'FIRST_TIME', param(q.startEvent), param(q.returnEvent)),
+        [q.intervals, ...events],
+      );
+    }
     case 'lifecycle':
       return { periods: await run(lifecycleSql(q.period), []) };
     case 'funnel':
