@@ -5,7 +5,9 @@ import type { NaiveParams, Queryable } from './kpi-naive.sql.js';
  * The baseline for retention, lifecycle and funnels: docs/kpis.md sections 5–7 as direct SQL over
  * the raw `telemetry_events` table, no day sets, one statement each, returning the GraphQL result
  * shape as JSON (only the fields the benchmark asks for). Straightforward rather than tuned, like
- * `kpi-naive.sql.ts`: any activity as start and return, FIRST_TIME cohorts.
+ * `kpi-naive.sql.ts`. The benchmark times it beside the engine, and the cohort property test
+ * (packages/api/test/cohorts-property.test.ts) checks it against the engine and the reference,
+ * pending days included: this file is the one definition of the baseline for both.
  */
 const ACTIVITY = ACTIVITY_EVENTS.map((v) => `'${v}'`).join(', ');
 const DAY = `("timestamp" at time zone 'UTC')::date`;
@@ -15,35 +17,65 @@ const START_DAY = `($1::timestamptz at time zone 'UTC')::date`;
 const END_DAY = `($2::timestamptz at time zone 'UTC')::date`;
 
 export type CohortPeriod = 'DAY' | 'WEEK';
+export type CohortType = 'FIRST_TIME' | 'RECURRING';
 
 /** The period a UTC day falls in: itself, or its ISO week's Monday. */
 const periodOf = (period: CohortPeriod, day: string) =>
   period === 'DAY' ? day : `date_trunc('week', ${day})::date`;
 const step = (period: CohortPeriod) => (period === 'DAY' ? 1 : 7);
 
-/** Every user's active periods over all history before the window's end, in the filter scope. */
-const activePeriods = (period: CohortPeriod) => `
+/**
+ * Every user's periods with an event of the parameter `name` (a wire event name), or of any
+ * activity without one, over all history before the window's end, in the filter scope.
+ */
+const eventPeriods = (period: CohortPeriod, name?: string) => `
   select distinct user_id_hash, ${periodOf(period, DAY)} as period from telemetry_events
-  where event_name in (${ACTIVITY}) and "timestamp" < $2::timestamptz and ${FILTERS}`;
+  where ${name ? `event_name = ${name}::text` : `event_name in (${ACTIVITY})`}
+    and "timestamp" < $2::timestamptz and ${FILTERS}`;
+const activePeriods = (period: CohortPeriod) => eventPeriods(period);
 
 /** The periods whose first day lies in the window: days, or Mondays. */
 const windowPeriods = (period: CohortPeriod) => `
   select d::date as period from generate_series(${START_DAY}, ${END_DAY} - 1, interval '1 day') d
   where ${period === 'DAY' ? 'true' : 'extract(isodow from d) = 1'}`;
 
-/** $5: intervals. */
-const retentionSql = (period: CohortPeriod) => `
-with active as (${activePeriods(period)}),
-first_period as (select user_id_hash, min(period) as cohort from active group by 1),
+/**
+ * $5: intervals, then the start and return events given (wire names; none: any activity). A
+ * user is a member of the cohort of their first start (FIRST_TIME) or of every period they
+ * started in (RECURRING); values[0] is the cohort's size, values[k] its members back in
+ * period + k.
+ */
+const retentionSql = (
+  period: CohortPeriod,
+  type: CohortType,
+  startParam: string | undefined,
+  returnParam: string | undefined,
+) => `
+with starts as (${eventPeriods(period, startParam)}),
+returns as (${
+  startParam || returnParam ? eventPeriods(period, returnParam) : 'select * from starts'
+}),
+members as (${
+  type === 'FIRST_TIME'
+    ? 'select user_id_hash, min(period) as cohort from starts group by 1'
+    : 'select user_id_hash, period as cohort from starts'
+}),
 cohorts as (${windowPeriods(period)}),
 -- the period containing asOf: later periods are left out of every row
 last_period as (select ${periodOf(period, `${END_DAY} - 1`)} as period),
+-- each member once at k = 0, and once for every later period they came back in
+counts as (
+  select cohort, 0 as k, count(*) as value from members group by 1
+  union all
+  select m.cohort, (r.period - m.cohort) / ${step(period)}, count(*)
+  from members m join returns r using (user_id_hash)
+  where r.period > m.cohort group by 1, 2
+),
 cells as (
-  select c.period as cohort, k,
-    (select count(*) from first_period f join active a using (user_id_hash)
-      where f.cohort = c.period and a.period = c.period + k * ${step(period)})::int as value
-  from cohorts c cross join generate_series(0, $5::int) k
-  where c.period + k * ${step(period)} <= (select period from last_period)
+  select c.period as cohort, g.k, coalesce(n.value, 0)::int as value
+  from cohorts c cross join generate_series(0, $5::int) as g(k)
+  left join counts n on n.cohort = c.period and n.k = g.k
+  where c.period + g.k * ${step(period)} <= (select period from last_period)
 ),
 rows as (
   select cohort, json_agg(value order by k) as "values", max(k) as last_k,
@@ -112,7 +144,7 @@ const funnelSql = (steps: number) => {
     p.used || e.id as used, extract(epoch from e."timestamp" - p.at)::float8 as seconds
   from m${i - 1} p join telemetry_events e using (user_id_hash)
   where e.event_name = ($5::text[])[${i + 1}] and e."timestamp" >= p.at
-    and e."timestamp" <= p.entry + $6::int * interval '1 day' and e."timestamp" < $2::timestamptz
+    and e."timestamp" <= p.entry + $6::int * interval '24 hours' and e."timestamp" < $2::timestamptz
     and not e.id = any(p.used) and (($3::text is null or e.phase = $3::text)
     and ($4::text is null or e.channel = $4::text))
   order by p.user_id_hash, e."timestamp", e.id)`);
@@ -135,7 +167,15 @@ left join counts p on p.i = c.i - 1`;
 };
 
 export type NaiveCohort =
-  | { kind: 'retention'; period: CohortPeriod; intervals: number }
+  | {
+      kind: 'retention';
+      period: CohortPeriod;
+      intervals: number;
+      /** Default FIRST_TIME, any activity as start and return (wire event names). */
+      type?: CohortType;
+      startEvent?: string | null;
+      returnEvent?: string | null;
+    }
   | { kind: 'lifecycle'; period: CohortPeriod }
   | { kind: 'funnel'; steps: string[]; windowDays: number };
 
@@ -145,8 +185,16 @@ export async function naiveCohort(db: Queryable, q: NaiveCohort, p: NaiveParams)
   const run = async (sql: string, extra: unknown[]) =>
     (await db.query(sql, [...common, ...extra])).rows[0].result;
   switch (q.kind) {
-    case 'retention':
-      return run(retentionSql(q.period), [q.intervals]);
+    case 'retention': {
+      // only the events given become parameters: an unused one would have no type
+      const events = [q.startEvent, q.returnEvent].filter((e): e is string => !!e);
+      const param = (event: string | null | undefined) =>
+        event ? `$${6 + events.indexOf(event)}` : undefined;
+      return run(
+        retentionSql(q.period, q.type ?? 'FIRST_TIME', param(q.startEvent), param(q.returnEvent)),
+        [q.intervals, ...events],
+      );
+    }
     case 'lifecycle':
       return { periods: await run(lifecycleSql(q.period), []) };
     case 'funnel':

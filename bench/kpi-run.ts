@@ -183,7 +183,9 @@ const CASES: Case[] = [
 function cohortArgs(q: NaiveCohort): string {
   switch (q.kind) {
     case 'retention':
-      return `, period: ${q.period}, intervals: ${q.intervals}, type: FIRST_TIME`;
+      return `, period: ${q.period}, intervals: ${q.intervals}, type: ${q.type ?? 'FIRST_TIME'}${
+        q.startEvent ? `, startEvent: ${q.startEvent.toUpperCase()}` : ''
+      }${q.returnEvent ? `, returnEvent: ${q.returnEvent.toUpperCase()}` : ''}`;
     case 'lifecycle':
       return `, period: ${q.period}`;
     case 'funnel':

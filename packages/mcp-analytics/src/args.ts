@@ -119,22 +119,25 @@ export const traceStatsArgs = {
 };
 
 /** A `CortexEventName` value: the catalog's wire names in upper case. */
+const catalogEvent = z.enum(upper(EVENT_NAMES));
 const eventName = (what: string) =>
-  z
-    .enum(upper(EVENT_NAMES))
+  catalogEvent
     .optional()
     .describe(
       `${what}: an event of the catalog in upper case (CONTEXT_LOADED, …); default any activity.`,
     );
 
-/** `retention(period, intervals, type, startEvent, returnEvent, days, asOf, phase, channel)`. */
-export const retentionArgs = {
-  period: z
+const period = (what: string, fallback: 'DAY' | 'WEEK') =>
+  z
     .enum(['DAY', 'WEEK'])
     .optional()
     .describe(
-      'Cohort period: DAY (UTC days) or WEEK (ISO weeks from Monday 00:00 UTC); default WEEK.',
-    ),
+      `${what}: DAY (UTC days) or WEEK (ISO weeks from Monday 00:00 UTC); default ${fallback}.`,
+    );
+
+/** `retention(period, intervals, type, startEvent, returnEvent, days, asOf, phase, channel)`. */
+export const retentionArgs = {
+  period: period('Cohort period', 'WEEK'),
   intervals: z
     .number()
     .int()
@@ -153,6 +156,45 @@ export const retentionArgs = {
     .int()
     .optional()
     .describe('Window length in UTC days, 1–366; its periods are the cohorts. Default 90.'),
+  asOf: kpiArgs.asOf,
+  phase,
+  channel,
+};
+
+/** `lifecycle(period, days, asOf, phase, channel)`. */
+export const lifecycleArgs = {
+  period: period('Lifecycle period', 'DAY'),
+  days: z
+    .number()
+    .int()
+    .optional()
+    .describe('Window length in UTC days, 1–366; one row per period starting in it. Default 30.'),
+  asOf: kpiArgs.asOf,
+  phase,
+  channel,
+};
+
+/** `funnel(steps, windowDays, days, asOf, phase, channel)`. */
+export const funnelArgs = {
+  steps: z
+    .array(catalogEvent)
+    .describe(
+      'The steps in order, 2–6 catalog events in upper case (EXTENSION_ACTIVATED, CONTEXT_CREATED, …); an event may repeat.',
+    ),
+  windowDays: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      "1–90: every step must come within windowDays × 24 h of the user's first step; default 14.",
+    ),
+  days: z
+    .number()
+    .int()
+    .optional()
+    .describe(
+      'Window length in UTC days, 1–366: users enter with their earliest first step in it, and later steps must be in it too. Default 30.',
+    ),
   asOf: kpiArgs.asOf,
   phase,
   channel,

@@ -284,3 +284,64 @@ export const RetentionDocument = graphql(/* GraphQL */ `
     }
   }
 `);
+
+export const LifecycleDocument = graphql(/* GraphQL */ `
+  query McpLifecycle(
+    $period: RetentionPeriod
+    $days: Int
+    $asOf: DateTime
+    $phase: BetaPhase
+    $channel: Channel
+  ) {
+    lifecycle(period: $period, days: $days, asOf: $asOf, phase: $phase, channel: $channel) {
+      window {
+        from
+        to
+        days
+      }
+      period
+      periods {
+        start
+        new
+        returning
+        resurrecting
+        dormant
+        active
+      }
+    }
+  }
+`);
+
+export const FunnelDocument = graphql(/* GraphQL */ `
+  query McpFunnel(
+    $steps: [CortexEventName!]!
+    $windowDays: Int
+    $days: Int
+    $asOf: DateTime
+    $phase: BetaPhase
+    $channel: Channel
+  ) {
+    funnel(
+      steps: $steps
+      windowDays: $windowDays
+      days: $days
+      asOf: $asOf
+      phase: $phase
+      channel: $channel
+    ) {
+      window {
+        from
+        to
+        days
+      }
+      windowDays
+      steps {
+        eventName
+        users
+        conversionFromStart
+        conversionFromPrevious
+        medianSecondsFromPrevious
+      }
+    }
+  }
+`);

@@ -1,7 +1,9 @@
 import type {
   McpErrorGroupQuery,
   McpErrorGroupsQuery,
+  McpFunnelQuery,
   McpKpiReportFragment,
+  McpLifecycleQuery,
   McpRetentionQuery,
   McpTraceStatsQuery,
 } from './gql/graphql.js';
@@ -67,4 +69,25 @@ export function retentionSummary(r: McpRetentionQuery['retention'], scope: strin
     ? `average retention after 1…${after.length} ${unit}(s): ${after.map(percent).join(', ')}`
     : `no ${unit} after the cohorts yet`;
   return `${scope}, ${cohorts}${events.length ? ` (${events.join(', ')})` : ''}, ${windowText(r.window)}: ${r.cohorts.length} cohort(s), total size ${size}; ${average}.`;
+}
+
+export function lifecycleSummary(l: McpLifecycleQuery['lifecycle'], scope: string): string {
+  const periods = `${l.period === 'DAY' ? 'daily' : 'weekly'} lifecycle, ${windowText(l.window)}`;
+  const latest = l.periods.at(-1);
+  if (!latest)
+    return `${scope}, ${periods}: no ${l.period === 'DAY' ? 'day' : 'week'} starts in the window.`;
+  const total = (key: 'new' | 'resurrecting') => l.periods.reduce((sum, p) => sum + p[key], 0);
+  return `${scope}, ${periods}: ${l.periods.length} period(s); latest (${latest.start}) ${latest.active} active = ${latest.new} new + ${latest.returning} returning + ${latest.resurrecting} resurrecting, ${latest.dormant} dormant; over all periods ${total('new')} new, ${total('resurrecting')} resurrecting.`;
+}
+
+export function funnelSummary(f: McpFunnelQuery['funnel'], scope: string): string {
+  const steps = f.steps
+    .map((s, i) =>
+      i === 0
+        ? `${s.eventName} ${s.users}`
+        : `${s.eventName} ${s.users} (${percent(s.conversionFromPrevious)})`,
+    )
+    .join(' → ');
+  const last = f.steps.at(-1);
+  return `${scope}, ${f.steps.length}-step funnel within ${f.windowDays} day(s) of entry, ${windowText(f.window)}: ${steps}; overall ${percent(last?.conversionFromStart)}.`;
 }

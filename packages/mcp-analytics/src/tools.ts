@@ -5,7 +5,9 @@ import {
   compareArgs,
   errorGroupArgs,
   errorGroupsArgs,
+  funnelArgs,
   kpiArgs,
+  lifecycleArgs,
   retentionArgs,
   toDateTime,
   traceStatsArgs,
@@ -15,7 +17,9 @@ import {
   CompareBetasDocument,
   ErrorGroupDocument,
   ErrorGroupsDocument,
+  FunnelDocument,
   KpisDocument,
+  LifecycleDocument,
   RetentionDocument,
   TraceDailyStatsDocument,
   TraceStatsDocument,
@@ -24,8 +28,10 @@ import type { McpKpiReportFragment } from './gql/graphql.js';
 import {
   errorGroupSummary,
   errorGroupsSummary,
+  funnelSummary,
   kpiFigures,
   kpisSummary,
+  lifecycleSummary,
   retentionSummary,
   traceStatsSummary,
   windowText,
@@ -233,6 +239,41 @@ export function registerAnalyticsTools(server: McpServer, api: AnalyticsApi): vo
       return answer(retentionSummary(retention, scopeText(args.phase, args.channel)), {
         retention,
       });
+    }),
+  );
+
+  server.registerTool(
+    'get_lifecycle',
+    {
+      title: 'Lifecycle',
+      description:
+        'Users per UTC day or ISO week starting in the window, by where they stand (the `lifecycle` GraphQL field; docs/kpis.md section 6): `new` (first-ever activity in this period), `returning` (active now and in the period before), `resurrecting` (active now, not in the period before, active earlier), `active` = the three together, and `dormant` (active in the period before, not now; a positive count).',
+      inputSchema: lifecycleArgs,
+      annotations: readOnly,
+    },
+    guarded(async ({ asOf, ...args }) => {
+      const { lifecycle } = await request(api, LifecycleDocument, {
+        ...args,
+        asOf: toDateTime(asOf),
+      });
+      return answer(lifecycleSummary(lifecycle, scopeText(args.phase, args.channel)), {
+        lifecycle,
+      });
+    }),
+  );
+
+  server.registerTool(
+    'get_funnel',
+    {
+      title: 'Funnel',
+      description:
+        'A conversion funnel of 2–6 catalog events (the `funnel` GraphQL field; docs/kpis.md section 7): a user enters with their earliest first step in the window, and each next step is the earliest such event at or after the previous one and within windowDays × 24 h of entry. Per step: users reaching it, conversion from the first and from the previous step (fractions, null when divided by 0), and the median seconds from the previous step.',
+      inputSchema: funnelArgs,
+      annotations: readOnly,
+    },
+    guarded(async ({ asOf, ...args }) => {
+      const { funnel } = await request(api, FunnelDocument, { ...args, asOf: toDateTime(asOf) });
+      return answer(funnelSummary(funnel, scopeText(args.phase, args.channel)), { funnel });
     }),
   );
 }

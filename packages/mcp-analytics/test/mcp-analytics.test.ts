@@ -87,7 +87,9 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     expect(tools.map((t) => t.name).sort()).toEqual([
       'compare_betas',
       'get_error_group',
+      'get_funnel',
       'get_kpis',
+      'get_lifecycle',
       'get_retention',
       'get_trace_stats',
       'list_error_groups',
@@ -122,6 +124,24 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
       'startEvent',
       'type',
     ]);
+    const lifecycle = tools.find((t) => t.name === 'get_lifecycle');
+    expect(Object.keys(lifecycle?.inputSchema.properties ?? {}).sort()).toEqual([
+      'asOf',
+      'channel',
+      'days',
+      'period',
+      'phase',
+    ]);
+    const funnel = tools.find((t) => t.name === 'get_funnel');
+    expect(Object.keys(funnel?.inputSchema.properties ?? {}).sort()).toEqual([
+      'asOf',
+      'channel',
+      'days',
+      'phase',
+      'steps',
+      'windowDays',
+    ]);
+    expect(funnel?.inputSchema.required).toEqual(['steps']);
   });
 
   it('get_kpis answers the `kpis` field for the same arguments', async () => {
@@ -416,6 +436,147 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     expect(open.data.retention.average.values).toEqual([1, null, null]);
   });
 
+  it('get_lifecycle answers the `lifecycle` field for the same arguments', async () => {
+    const FIELDS = `window { from to days } period
+      periods { start new returning resurrecting dormant active }`;
+    const lifecycle = async (args: string) =>
+      (await graphql(`{ lifecycle(${args}) { ${FIELDS} } }`)).lifecycle;
+    const row = (start: string, n: number, ret: number, res: number, dormant: number) => ({
+      start,
+      new: n,
+      returning: ret,
+      resurrecting: res,
+      dormant,
+      active: n + ret + res,
+    });
+
+    // days 11-10…11-12 (the default period, DAY). 11-10: ana, first active 09-28 and not on 11-09
+    // → resurrecting. 11-11: cy's first activity (web) → new; ana is not back → dormant.
+    // 11-12: cy again → returning; dan's first → new; everyone of 11-11 is back → 0 dormant.
+    const day = await numbers('get_lifecycle', { days: 3, asOf: '2026-11-12' });
+    const daily = await lifecycle('days: 3, asOf: "2026-11-12T00:00:00Z"');
+    expect(day.data).toEqual({ lifecycle: daily });
+    expect(daily).toMatchObject({
+      window: { from: '2026-11-10T00:00:00.000Z', to: '2026-11-13T00:00:00.000Z', days: 3 },
+      period: 'DAY',
+    });
+    expect(daily.periods).toEqual([
+      row('2026-11-10', 0, 0, 1, 0),
+      row('2026-11-11', 1, 0, 0, 1),
+      row('2026-11-12', 1, 1, 0, 0),
+    ]);
+    expect(day.summary).toBe(
+      'both betas, all channels, daily lifecycle, 3 day(s) 2026-11-10…2026-11-12: 3 period(s); latest (2026-11-12) 2 active = 1 new + 1 returning + 0 resurrecting, 0 dormant; over all periods 2 new, 1 resurrecting.',
+    );
+
+    // the open beta alone: its history starts 11-10, so ana is new there, not resurrecting
+    const open = await numbers('get_lifecycle', {
+      days: 3,
+      asOf: '2026-11-12',
+      phase: 'OPEN_BETA',
+    });
+    expect(open.data.lifecycle).toEqual(
+      await lifecycle('days: 3, asOf: "2026-11-12T00:00:00Z", phase: OPEN_BETA'),
+    );
+    expect(open.data.lifecycle.periods).toEqual([
+      row('2026-11-10', 1, 0, 0, 0),
+      row('2026-11-11', 1, 0, 0, 1),
+      row('2026-11-12', 1, 1, 0, 0),
+    ]);
+
+    // weeks from Monday 09-28 to 11-09 (asOf's week). 09-28: ana and ben, both first ever → 2 new;
+    // 10-05: nobody, both dormant; then empty weeks; 11-09: cy and dan new, ana back after five
+    // idle weeks → resurrecting; nobody was active in the week of 11-02 → 0 dormant.
+    const week = await numbers('get_lifecycle', { period: 'WEEK', days: 46, asOf: '2026-11-12' });
+    expect(week.data.lifecycle).toEqual(
+      await lifecycle('period: WEEK, days: 46, asOf: "2026-11-12T00:00:00Z"'),
+    );
+    expect(week.data.lifecycle.periods).toEqual([
+      row('2026-09-28', 2, 0, 0, 0),
+      row('2026-10-05', 0, 0, 0, 2),
+      row('2026-10-12', 0, 0, 0, 0),
+      row('2026-10-19', 0, 0, 0, 0),
+      row('2026-10-26', 0, 0, 0, 0),
+      row('2026-11-02', 0, 0, 0, 0),
+      row('2026-11-09', 2, 0, 1, 0),
+    ]);
+    expect(week.summary).toBe(
+      'both betas, all channels, weekly lifecycle, 46 day(s) 2026-09-28…2026-11-12: 7 period(s); latest (2026-11-09) 3 active = 2 new + 0 returning + 1 resurrecting, 0 dormant; over all periods 4 new, 1 resurrecting.',
+    );
+  });
+
+  it('get_funnel answers the `funnel` field for the same arguments', async () => {
+    const FIELDS = `window { from to days } windowDays
+      steps { eventName users conversionFromStart conversionFromPrevious medianSecondsFromPrevious }`;
+    const funnel = async (args: string) =>
+      (await graphql(`{ funnel(${args}) { ${FIELDS} } }`)).funnel;
+
+    // window 09-28…11-12. Entries by a first session: ana 09-28 10:00, cy 11-12 10:00. A context
+    // load after it within 14 days: ana's at 10:01 (60 s); cy has none (dan's is dan's).
+    const loaded = await numbers('get_funnel', {
+      steps: ['SESSION_STARTED', 'CONTEXT_LOADED'],
+      days: 46,
+      asOf: '2026-11-12',
+    });
+    const answered = await funnel(
+      'steps: [SESSION_STARTED, CONTEXT_LOADED], days: 46, asOf: "2026-11-12T00:00:00Z"',
+    );
+    expect(loaded.data).toEqual({ funnel: answered });
+    expect(answered).toEqual({
+      window: { from: '2026-09-28T00:00:00.000Z', to: '2026-11-13T00:00:00.000Z', days: 46 },
+      windowDays: 14,
+      steps: [
+        {
+          eventName: 'SESSION_STARTED',
+          users: 2,
+          conversionFromStart: 1,
+          conversionFromPrevious: null,
+          medianSecondsFromPrevious: null,
+        },
+        {
+          eventName: 'CONTEXT_LOADED',
+          users: 1,
+          conversionFromStart: 0.5,
+          conversionFromPrevious: 0.5,
+          medianSecondsFromPrevious: 60,
+        },
+      ],
+    });
+    expect(loaded.summary).toBe(
+      'both betas, all channels, 2-step funnel within 14 day(s) of entry, 46 day(s) 2026-09-28…2026-11-12: SESSION_STARTED 2 → CONTEXT_LOADED 1 (50.0%); overall 50.0%.',
+    );
+
+    // a step repeated: ana's second session (09-30 10:00) is exactly 2 × 24 h after her entry,
+    // so it counts with windowDays 2 (172800 s) and not with 1; cy never has a second one
+    const twice = { steps: ['SESSION_STARTED', 'SESSION_STARTED'], days: 46, asOf: '2026-11-12' };
+    const two = await numbers('get_funnel', { ...twice, windowDays: 2 });
+    expect(two.data.funnel).toEqual(
+      await funnel(
+        'steps: [SESSION_STARTED, SESSION_STARTED], windowDays: 2, days: 46, asOf: "2026-11-12T00:00:00Z"',
+      ),
+    );
+    expect(two.data.funnel.steps.map((s: { users: number }) => s.users)).toEqual([2, 1]);
+    expect(two.data.funnel.steps[1].medianSecondsFromPrevious).toBe(172_800);
+    const one = await numbers('get_funnel', { ...twice, windowDays: 1 });
+    expect(one.data.funnel.steps[1]).toEqual({
+      eventName: 'SESSION_STARTED',
+      users: 0,
+      conversionFromStart: 0,
+      conversionFromPrevious: 0,
+      medianSecondsFromPrevious: null,
+    });
+
+    // the closed beta alone: ana only (cy's session is open beta)
+    const closed = await numbers('get_funnel', {
+      steps: ['SESSION_STARTED', 'CONTEXT_LOADED'],
+      days: 46,
+      asOf: '2026-11-12',
+      phase: 'CLOSED_BETA',
+    });
+    expect(closed.data.funnel.steps.map((s: { users: number }) => s.users)).toEqual([1, 1]);
+    expect(closed.summary).toMatch(/^closed beta, all channels, 2-step funnel/);
+  });
+
   it("turns the server's errors into tool errors carrying the code", async () => {
     const bad = await call('get_kpis', { days: 0 });
     const res = await app.gql('{ kpis(days: 0) { window { days } } }');
@@ -436,6 +597,18 @@ describe('mcp:analytics over stdio against the real server', { timeout: 120_000 
     expect(intervals.structuredContent).toEqual({
       error: { code: 'BAD_USER_INPUT', message: refused.errors?.[0]?.message },
     });
+
+    const steps = await call('get_funnel', { steps: ['SESSION_STARTED'] });
+    const short = await app.gql('{ funnel(steps: [SESSION_STARTED]) { windowDays } }');
+    expect(short.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(short.errors?.[0]?.message).toMatch(/^steps: /);
+    expect(steps.isError).toBe(true);
+    expect(steps.structuredContent).toEqual({
+      error: { code: 'BAD_USER_INPUT', message: short.errors?.[0]?.message },
+    });
+    const unknown = await call('get_funnel', { steps: ['SESSION_STARTED', 'NOT_AN_EVENT'] });
+    expect(unknown.isError).toBe(true);
+    expect(unknown.content[0]?.text).toMatch(/Input validation error: .*get_funnel/);
 
     const window = await call('list_error_groups', { from: '2026-11-08', to: '2026-11-01' });
     expect(window.isError).toBe(true);

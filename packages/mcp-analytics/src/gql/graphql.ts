@@ -177,6 +177,29 @@ export type McpRetentionQueryVariables = Exact<{
 
 export type McpRetentionQuery = { retention: { period: RetentionPeriod, intervals: number, type: RetentionType, startEvent: CortexEventName | null, returnEvent: CortexEventName | null, window: { from: string, to: string, days: number }, cohorts: Array<{ start: string, size: number, values: Array<number>, incomplete: boolean }>, average: { values: Array<number | null> } } };
 
+export type McpLifecycleQueryVariables = Exact<{
+  period?: RetentionPeriod | null | undefined;
+  days?: number | null | undefined;
+  asOf?: string | null | undefined;
+  phase?: BetaPhase | null | undefined;
+  channel?: Channel | null | undefined;
+}>;
+
+
+export type McpLifecycleQuery = { lifecycle: { period: RetentionPeriod, window: { from: string, to: string, days: number }, periods: Array<{ start: string, new: number, returning: number, resurrecting: number, dormant: number, active: number }> } };
+
+export type McpFunnelQueryVariables = Exact<{
+  steps: Array<CortexEventName> | CortexEventName;
+  windowDays?: number | null | undefined;
+  days?: number | null | undefined;
+  asOf?: string | null | undefined;
+  phase?: BetaPhase | null | undefined;
+  channel?: Channel | null | undefined;
+}>;
+
+
+export type McpFunnelQuery = { funnel: { windowDays: number, window: { from: string, to: string, days: number }, steps: Array<{ eventName: CortexEventName, users: number, conversionFromStart: number | null, conversionFromPrevious: number | null, medianSecondsFromPrevious: number | null }> } };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -531,3 +554,55 @@ export const McpRetentionDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<McpRetentionQuery, McpRetentionQueryVariables>;
+export const McpLifecycleDocument = new TypedDocumentString(`
+    query McpLifecycle($period: RetentionPeriod, $days: Int, $asOf: DateTime, $phase: BetaPhase, $channel: Channel) {
+  lifecycle(
+    period: $period
+    days: $days
+    asOf: $asOf
+    phase: $phase
+    channel: $channel
+  ) {
+    window {
+      from
+      to
+      days
+    }
+    period
+    periods {
+      start
+      new
+      returning
+      resurrecting
+      dormant
+      active
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<McpLifecycleQuery, McpLifecycleQueryVariables>;
+export const McpFunnelDocument = new TypedDocumentString(`
+    query McpFunnel($steps: [CortexEventName!]!, $windowDays: Int, $days: Int, $asOf: DateTime, $phase: BetaPhase, $channel: Channel) {
+  funnel(
+    steps: $steps
+    windowDays: $windowDays
+    days: $days
+    asOf: $asOf
+    phase: $phase
+    channel: $channel
+  ) {
+    window {
+      from
+      to
+      days
+    }
+    windowDays
+    steps {
+      eventName
+      users
+      conversionFromStart
+      conversionFromPrevious
+      medianSecondsFromPrevious
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<McpFunnelQuery, McpFunnelQueryVariables>;

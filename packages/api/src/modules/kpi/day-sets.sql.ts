@@ -225,13 +225,15 @@ pending_links as (
  * (user_id_hash, day, prev_day) for days in [`from`, :endDay) — the folded rows the pending tail
  * does not re-link, plus the tail's new and re-linked rows (pendingTailSql's `pending_changed`,
  * which must be in front of it). A read of per-user days (retention) sees pending facts this way,
- * exactly once. User-level kinds only (session_id '').
+ * exactly once. User-level kinds only: their rows always have session_id '' (expandKinds), so
+ * the folded rows are not filtered on it, and the scope-and-day index of the kind (which does
+ * not hold session_id) answers them alone, an index-only scan.
  */
 export const linkedDaysSql = (kind: 'active' | 'resumed', from: string) => `
   select d.user_id_hash, d.day, d.prev_day from kpi_days d
   left join pending_changed c on c.user_id_hash = d.user_id_hash and c.kind = '${kind}'
     and c.session_id = '' and c.day = d.day and not c.is_new
-  where d.kind = '${kind}' and ${scopeSql('d.')} and d.session_id = ''
+  where d.kind = '${kind}' and ${scopeSql('d.')}
     and d.day >= ${from}::date and d.day < :endDay::date and c.user_id_hash is null
   union all
   select user_id_hash, day, new_prev from pending_changed
