@@ -14,6 +14,7 @@ import { Migration20261206200000 } from './migrations/Migration20261206200000.js
 import { Migration20261206210000 } from './migrations/Migration20261206210000.js';
 import { Migration20261206220000 } from './migrations/Migration20261206220000.js';
 import { Migration20261206300000 } from './migrations/Migration20261206300000.js';
+import { Migration20261207300000 } from './migrations/Migration20261207300000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -34,6 +35,7 @@ export const migrationsList = [
   { name: 'Migration20261206210000', class: Migration20261206210000 },
   { name: 'Migration20261206220000', class: Migration20261206220000 },
   { name: 'Migration20261206300000', class: Migration20261206300000 },
+  { name: 'Migration20261207300000', class: Migration20261207300000 },
 ];
 
 export async function initORM(
