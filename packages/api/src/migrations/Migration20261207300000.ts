@@ -14,7 +14,8 @@ import { Migration } from '@mikro-orm/migrations';
  * the active days they follow from, and erasing a user (which reads the user's kpi_days rows
  * to correct the histogram) covers them too. Backfilled from the folded active rows, which
  * pending facts do not change: the fold derives comebacks from the rows it re-links. The index
- * serves resurrection's read of the window's comeback rows by scope and day.
+ * serves resurrection's read of the window's comeback rows by scope and day; the tables are
+ * analyzed at the end, so plans see the new rows.
  * Frozen: plain SQL only (the comeback rule inlined: previous active day real and ≤ day − 8).
  */
 export class Migration20261207300000 extends Migration {
@@ -32,6 +33,9 @@ export class Migration20261207300000 extends Migration {
     group by 1, 2, 3, 4, 5;`);
     this.addSql(`create index kpi_days_comeback_scope_day_idx on kpi_days
       (phase_key, channel_key, day) include (user_id_hash) where kind = 'comeback';`);
+    // statistics that know the new rows: a read that joins them by the planner's old estimate
+    // (no comeback rows at all) loops over every comeback day of the scope
+    this.addSql('analyze kpi_days, kpi_day_links;');
   }
 
   override async down(): Promise<void> {

@@ -43,25 +43,31 @@ export const comebackMarksSql = (changed: string) => `
 /**
  * Columns: phase_key, channel_key, user_id_hash, day, old_prev (null when added), is_new,
  * removed, new_prev (null when removed). `storedWhere` restricts the stored comeback rows `d`
- * read (a read's scope and end). The removed rows form a partition of their own, so `lag`
- * links every kept or added day to the previous kept or added one.
+ * read (a read's scope and end). Stored rows and marks meet in one grouped timeline (a mark of
+ * removal and its stored row make one removed row) rather than through an outer join, so the
+ * planner never loops over the marks per stored row. The removed rows form a partition of
+ * their own, so `lag` links every kept or added day to the previous kept or added one.
  */
 export const comebackRelinkedSql = (marks: string, storedWhere = 'true') => `
   select * from (
-    select t.*, case when removed then null else coalesce(lag(day) over (partition by
+    select g.*, case when removed then null else coalesce(lag(day) over (partition by
       user_id_hash, phase_key, channel_key, removed order by day), '-infinity'::date) end as new_prev
     from (
-      select d.phase_key, d.channel_key, d.user_id_hash, d.day, d.prev_day as old_prev,
-        false as is_new, m.user_id_hash is not null as removed
-      from kpi_days d
-      join (select distinct phase_key, channel_key, user_id_hash from ${marks}) as s
-        on ${SAME_USER_SCOPE('d', 's')}
-      left join ${marks} m on ${SAME_USER_SCOPE('m', 'd')} and m.day = d.day and not m.comeback
-      where d.kind = 'comeback' and d.session_id = '' and ${storedWhere}
-      union all
-      select phase_key, channel_key, user_id_hash, day, null, true, false from ${marks}
-      where comeback
-    ) as t
+      select phase_key, channel_key, user_id_hash, day, max(old_prev) as old_prev,
+        bool_or(is_new) as is_new, bool_or(removal) as removed
+      from (
+        select d.phase_key, d.channel_key, d.user_id_hash, d.day, d.prev_day as old_prev,
+          false as is_new, false as removal
+        from kpi_days d
+        join (select distinct phase_key, channel_key, user_id_hash from ${marks}) as s
+          on ${SAME_USER_SCOPE('d', 's')}
+        where d.kind = 'comeback' and d.session_id = '' and ${storedWhere}
+        union all
+        select phase_key, channel_key, user_id_hash, day, null, comeback, not comeback
+        from ${marks}
+      ) as t
+      group by user_id_hash, phase_key, channel_key, day
+    ) as g
   ) as linked
   where is_new or removed or old_prev <> new_prev`;
 
