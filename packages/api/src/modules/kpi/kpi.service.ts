@@ -112,11 +112,7 @@ function cdrOf(window: KpiWindow, row: CdrRow) {
   } satisfies CdrKpi;
 }
 
-function resurrectionOf(
-  window: KpiWindow,
-  inactiveDays: number,
-  row: ResurrectionRow,
-) {
+function resurrectionOf(window: KpiWindow, inactiveDays: number, row: ResurrectionRow) {
   return {
     window,
     inactiveDays,
