@@ -73,20 +73,17 @@ select
 export const comebackResurrectionCtesSql = `
 ${pendingComebackTailSql},
 ${activeLinksSql},
-resurrections as materialized (
-  -- the window's comeback days as the fold would leave them: folded ones and those the tail
-  -- adds, less those it removes — grouped, not outer-joined, so the planner cannot loop over
-  -- the tail's rows for every folded one
-  select user_id_hash, day from (
-    select d.user_id_hash, d.day, false as removed from kpi_days d
-    where d.kind = 'comeback' and ${scopeSql('d.')} and d.session_id = ''
-      and d.day >= :startDay::date and d.day < :endDay::date
-    union all
-    select user_id_hash, day, removed from pending_comeback_changed
-    where (is_new or removed) and day >= :startDay::date
-  ) as t
-  group by user_id_hash, day
-  having not bool_or(removed)
+resurrections as (
+  -- the window's comeback rows as the fold would leave them: folded, less those the tail
+  -- removes, plus those it adds
+  select d.user_id_hash, d.day from kpi_days d
+  left join pending_comeback_changed c on c.user_id_hash = d.user_id_hash and c.day = d.day
+    and c.removed
+  where d.kind = 'comeback' and ${scopeSql('d.')} and d.session_id = ''
+    and d.day >= :startDay::date and d.day < :endDay::date and c.user_id_hash is null
+  union all
+  select user_id_hash, day from pending_comeback_changed
+  where is_new and day >= :startDay::date
 ),
 ${viaContextSql},
 ${seriesSql}`;
