@@ -79,7 +79,9 @@ resurrections as (
   select d.user_id_hash, d.day from kpi_days d
   left join pending_comeback_changed c on c.user_id_hash = d.user_id_hash and c.day = d.day
     and c.removed
-  where d.kind = 'comeback' and ${scopeSql('d.')} and d.session_id = ''
+  -- comeback rows are user-level (session_id ''): no condition on it, so the comeback index
+  -- answers alone (index-only)
+  where d.kind = 'comeback' and ${scopeSql('d.')}
     and d.day >= :startDay::date and d.day < :endDay::date and c.user_id_hash is null
   union all
   select user_id_hash, day from pending_comeback_changed
