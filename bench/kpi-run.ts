@@ -112,13 +112,13 @@ export async function load(db: Queryable, events: number, url: string): Promise<
 }
 
 /**
- * The fold backlog of the second part: BENCH_PENDING events (default a twentieth of the size,
- * at most 100,000) stored through ingest's own statement with nothing folded, as under
+ * The fold backlog of the second part: BENCH_PENDING events (default a hundredth of the size,
+ * at most 50,000) stored through ingest's own statement with nothing folded, as under
  * sustained ingest before the folder catches up. Another seed over the same users and days:
  * mostly days already folded, some filling gaps (re-linking days, moving comebacks), some new.
  */
 const pendingEvents = (events: number) =>
-  Number(env.BENCH_PENDING ?? Math.min(100_000, Math.round(events / 20)));
+  Number(env.BENCH_PENDING ?? Math.min(50_000, Math.round(events / 100)));
 
 const [NOTED_INSERT] = bindNamed(insertEventsSql, { rows: null, receivedAt: null });
 let placeholder = 0;
