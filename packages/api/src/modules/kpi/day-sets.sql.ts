@@ -227,14 +227,9 @@ from (
  * day before `from` moves such a link from one day before `from` to another (or from
  * −infinity to a real day), which changes none of those answers. Resurrection asks whether a
  * previous day exists at all, so it passes none. The same builders as the fold's (newDaysSql,
- * relinkedSql, linkDeltasSql), so the tail is always what the fold would write. `fromByKind`
- * does the same for single kinds, when one statement serves several KPIs (get-kpi-report).
+ * relinkedSql, linkDeltasSql), so the tail is always what the fold would write.
  */
-export const pendingTailSql = (
-  kinds: readonly DayKind[],
-  from?: string,
-  fromByKind: Partial<Record<DayKind, string>> = {},
-) => `
+export const pendingTailSql = (kinds: readonly DayKind[], from?: string) => `
 pending_facts as (
   select distinct k.kind, coalesce(:phase::text, '*') as phase_key,
     coalesce(:channel::text, '*') as channel_key, f.user_id_hash, k.session_id, f.day
@@ -242,9 +237,6 @@ pending_facts as (
   ${expandKinds}
   where k.applies and k.kind in (${list(kinds)}) and f.day < :endDay::date
     ${from ? `and f.day >= ${from}::date` : ''} and ${filterSql('f.')}
-    ${Object.entries(fromByKind)
-      .map(([kind, day]) => `and (k.kind <> '${kind}' or f.day >= ${day}::date)`)
-      .join(' ')}
 ),
 pending_new as (${newDaysSql('pending_facts')}
 ),

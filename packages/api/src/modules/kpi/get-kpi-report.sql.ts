@@ -25,17 +25,13 @@ import { KPI_SETTINGS, type KpiFilter } from './query.js';
  * Why one statement: every KPI adds what the still-pending day facts change (pendingTailSql),
  * and that tail costs in proportion to the fold backlog — under sustained ingest, most of a
  * read. Four statements computed it four times, each holding a connection and a core. Here the
- * tail of every kind the four need is computed once and each KPI reads the rows of its kinds:
- * the active and resumed days over the whole history (resurrection needs it; a pending day
- * before DAU's or paid conversion's own `from` changes none of their answers), sessions and
- * dependency days from the window's start, as CDR's own tail. One snapshot for all four, so they also agree with each
+ * tail of every kind the four need is computed once (no `from`: resurrection needs the whole
+ * history, and a pending day before a KPI's own `from` changes none of its answers) and each
+ * KPI reads the rows of its kinds. One snapshot for all four, so they also agree with each
  * other about what was pending.
  */
 const sql = `
-with ${pendingTailSql(['active', 'resumed', 'session', 'dependency'], undefined, {
-  session: ':startDay',
-  dependency: ':startDay',
-})},
+with ${pendingTailSql(['active', 'resumed', 'session', 'dependency'])},
 ${comebackResurrectionCtesSql},
 ${cdrCtesSql},
 ${dauWauCtesSql},
