@@ -219,26 +219,6 @@ describe.each(SEEDS)('KPI engine = docs/kpis.md reference (seed %i)', (seed) => 
     },
   );
 
-  // after the tests above, which read the pending half through the tail: this one folds it
-  it('gives the same answers once everything is folded (kpis as four queries side by side)', async () => {
-    await foldPendingDays(app.orm.em.fork());
-    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
-    for (const q of COMBOS) {
-      const res = await app.gql(KPI_QUERY, {
-        days: q.days,
-        asOf: q.asOf.toISOString(),
-        phase: q.phase?.toUpperCase(),
-        channel: q.channel?.toUpperCase(),
-        inactiveDays: q.inactiveDays,
-      });
-      expect(res.errors).toBeUndefined();
-      expect(res.data?.kpis, describeCombo(q)).toEqual(closeFloats(referenceKpis(history, q)));
-      expect(res.data?.resurrection, describeCombo(q)).toEqual(
-        closeFloats(referenceResurrection(history, q)),
-      );
-    }
-  });
-
   it('uses the packages/schema/schema.graphql defaults for days and inactiveDays', async () => {
     const asOf = new Date('2026-09-28T09:30:00Z');
     const res = await app.gql(

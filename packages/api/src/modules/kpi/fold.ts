@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, runSql } from '../../db/sql.js';
 import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
-import { getHasPendingDays } from './get-has-pending.sql.js';
 import { KPI_SETTINGS } from './query.js';
 
 /**
@@ -40,7 +39,13 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
  * empty most of the time, instead of a transaction and the fold lock.
  */
 async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
-  return (await getHasPendingDays(em)) ? foldPendingDays(em) : NOTHING_FOLDED;
+  const [probe] = await runSql<{ pending: boolean }>(
+    em,
+    'select exists (select 1 from kpi_pending) as pending',
+    {},
+    { name: 'hasPendingDays' },
+  );
+  return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
 }
 
 /**

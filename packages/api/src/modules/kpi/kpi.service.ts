@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { type KpiWindow, kpiWindow, windowDays } from '../shared/window.js';
 import { type CdrRow, getCdr } from './get-cdr.sql.js';
 import { type DauWauRow, getDauWau } from './get-dau-wau.sql.js';
-import { getHasPendingDays } from './get-has-pending.sql.js';
 import { getKpiReport, KPI_REPORT_INACTIVE_DAYS } from './get-kpi-report.sql.js';
 import { getPaidConversion, type PaidConversionRow } from './get-paid-conversion.sql.js';
 import { getResurrection, type ResurrectionRow } from './get-resurrection.sql.js';
@@ -152,37 +151,18 @@ function paidConversionOf(window: KpiWindow, row: PaidConversionRow) {
 }
 
 /**
- * The four KPIs over one window (resurrection with k = 7). With day facts pending (ingest going
- * on), one statement reads the pending tail once for all four (get-kpi-report.sql.ts): the tail
- * follows the fold backlog and is most of a read's cost then. With nothing pending, four
- * statements side by side: no tail to share, and they use both cores.
+ * The four KPIs over one window (resurrection with k = 7), in one statement that reads the
+ * pending tail once for all four (get-kpi-report.sql.ts).
  */
 async function kpiReport(em: EntityManager, args: KpiArgs) {
   const window = kpiWindow(args.days, args.asOf);
-  const filter = filterOf(args);
-  const k = KPI_REPORT_INACTIVE_DAYS;
-  if (await getHasPendingDays(em)) {
-    const row = await getKpiReport(em, window, filter);
-    return {
-      window,
-      cdr: cdrOf(window, row.cdr),
-      resurrection: resurrectionOf(window, k, row.resurrection),
-      dauWau: dauWauOf(window, row.dau_wau),
-      paidConversion: paidConversionOf(window, row.paid_conversion),
-    } satisfies KpiReport;
-  }
-  const [cdrRow, resurrectionRow, dauWauRows, conversionRow] = await Promise.all([
-    getCdr(em, window, filter),
-    getResurrection(em, window, k, filter),
-    getDauWau(em, window, filter),
-    getPaidConversion(em, window, filter),
-  ]);
+  const row = await getKpiReport(em, window, filterOf(args));
   return {
     window,
-    cdr: cdrOf(window, cdrRow),
-    resurrection: resurrectionOf(window, k, resurrectionRow),
-    dauWau: dauWauOf(window, dauWauRows),
-    paidConversion: paidConversionOf(window, conversionRow),
+    cdr: cdrOf(window, row.cdr),
+    resurrection: resurrectionOf(window, KPI_REPORT_INACTIVE_DAYS, row.resurrection),
+    dauWau: dauWauOf(window, row.dau_wau),
+    paidConversion: paidConversionOf(window, row.paid_conversion),
   } satisfies KpiReport;
 }
 
@@ -203,8 +183,8 @@ function checkInactiveDaysOnce(em: EntityManager, inactiveDays: number): void {
 /**
  * The KPI service, the module's one face: resolve the window, then run the queries. A read never
  * folds: each query reads the folded day sets plus the pending tail (day-sets.sql.ts,
- * pendingTailSql; `report` one tail for its four KPIs while facts are pending), so a batch whose
- * response was sent counts (read-after-write) without waiting for the fold.
+ * pendingTailSql) — `report` one tail for its four KPIs — so a batch whose response was sent counts (read-after-write) without waiting
+ * for the fold.
  */
 export const kpiService = {
   cdr: async (em: EntityManager, args: KpiArgs) => {
