@@ -16,38 +16,29 @@ import { scopeSql } from './scope.js';
  * and on a day through that day's row. Both are sums over the histogram (folded links plus the
  * pending tail's delta).
  */
-/** The CTEs after a pending tail with the 'session' and 'dependency' kinds (pendingTailSql). */
-export const cdrCtesSql = `
-cdr_links as (
+const sql = `
+with ${pendingTailSql(['session', 'dependency'], ':startDay')},
+links as (
   select kind, day, prev_day, subjects from kpi_day_links
   where kind in ('session', 'dependency') and ${scopeSql()}
     and day >= :startDay::date and day < :endDay::date
   union all
-  select kind, day, prev_day, subjects from pending_links
-  where kind in ('session', 'dependency') and day >= :startDay::date
+  select kind, day, prev_day, subjects from pending_links where day >= :startDay::date
 ),
-cdr_per_day as (
+per_day as (
   select day,
     coalesce(sum(subjects) filter (where kind = 'session'), 0)::int as sessions,
     coalesce(sum(subjects) filter (where kind = 'dependency'), 0)::int as dependent
-  from cdr_links group by day
-)`;
-
-/** One CdrRow, after cdrCtesSql. */
-export const cdrSelectSql = `
+  from links group by day
+)
 select
-  (select coalesce(sum(subjects), 0) from cdr_links
+  (select coalesce(sum(subjects), 0) from links
    where kind = 'session' and prev_day < :startDay::date)::int as sessions,
-  (select coalesce(sum(subjects), 0) from cdr_links
+  (select coalesce(sum(subjects), 0) from links
    where kind = 'dependency' and prev_day < :startDay::date)::int as dependent_sessions,
   (select coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'),
       'sessions', sessions, 'dependentSessions', dependent) order by day), '[]'::json)
-   from cdr_per_day where sessions > 0) as series`;
-
-const sql = `
-with ${pendingTailSql(['session', 'dependency'], ':startDay')},
-${cdrCtesSql}
-${cdrSelectSql}`;
+   from per_day where sessions > 0) as series`;
 
 export interface CdrRow {
   sessions: number;

@@ -16,19 +16,15 @@ import { scopeSql } from './scope.js';
  * Reads at most 30 + days histogram days, whatever the number of users, plus the pending tail's
  * delta to the histogram.
  */
-/** The CTE after a pending tail with the 'active' kind (pendingTailSql). */
-export const dauWauCtesSql = `
-dau_links as (
+const sql = `
+with ${pendingTailSql(['active'], ':lookbackDay')},
+links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}
     and day >= :lookbackDay::date and day < :endDay::date
   union all
-  select day, prev_day, subjects from pending_links
-  where kind = 'active' and day >= :lookbackDay::date
-)`;
-
-/** DauWauRows, one per day of the window, ascending, after dauWauCtesSql. */
-export const dauWauSelectSql = `
+  select day, prev_day, subjects from pending_links where day >= :lookbackDay::date
+)
 select to_char(x.day, 'YYYY-MM-DD') as day,
   coalesce(sum(l.subjects) filter (where l.day = x.day), 0)::int as dau,
   coalesce(sum(l.subjects) filter (where l.day > x.day - 7 and l.prev_day <= x.day - 7), 0)::int
@@ -36,14 +32,9 @@ select to_char(x.day, 'YYYY-MM-DD') as day,
   coalesce(sum(l.subjects) filter (where l.prev_day <= x.day - 30), 0)::int as mau
 from generate_series(:startDay::date, :endDay::date - 1, interval '1 day') as g
 cross join lateral (select g::date as day) as x
-left join dau_links l on l.day <= x.day and l.day > x.day - 30
+left join links l on l.day <= x.day and l.day > x.day - 30
 group by x.day
 order by x.day`;
-
-const sql = `
-with ${pendingTailSql(['active'], ':lookbackDay')},
-${dauWauCtesSql}
-${dauWauSelectSql}`;
 
 export interface DauWauRow {
   day: string;

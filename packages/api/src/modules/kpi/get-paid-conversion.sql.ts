@@ -24,8 +24,8 @@ import { scopeSql } from './scope.js';
  * eligible = |(A ∪ B) \ P| = |A| − |A ∩ P| + |B \ A \ P|, so only B ∪ P is checked for activity.
  * A and the activity check both see the pending tail (day-sets.sql.ts, pendingTailSql).
  */
-/** The CTEs after a pending tail with the 'active' kind (pendingTailSql). */
-export const paidConversionCtesSql = `
+const sql = `
+with ${pendingTailSql(['active'], ':startDay')},
 monetization as materialized (
   select user_id_hash, "timestamp", event_name = '${SUBSCRIPTION_START}' as is_start
   from telemetry_events
@@ -66,7 +66,7 @@ cancellation_days as (
   from monetization
   where not is_start and "timestamp" >= :windowStart::timestamptz
 ),
-conversion_per_day as (
+per_day as (
   select day, sum(conversions) as conversions, sum(cancellations) as cancellations
   from (
     select (first_start_in_window at time zone 'UTC')::date as day, 1 as conversions,
@@ -76,10 +76,7 @@ conversion_per_day as (
     select day, 0, 1 from cancellation_days
   ) as marks
   group by day
-)`;
-
-/** One PaidConversionRow, after paidConversionCtesSql. */
-export const paidConversionSelectSql = `
+)
 select
   ((select coalesce(sum(subjects), 0) from kpi_day_links
     where kind = 'active' and ${scopeSql()} and day >= :startDay::date and day < :endDay::date
@@ -98,12 +95,7 @@ select
       'day', to_char(day, 'YYYY-MM-DD'),
       'conversions', conversions,
       'cancellations', cancellations) order by day), '[]'::json)
-   from conversion_per_day) as series`;
-
-const sql = `
-with ${pendingTailSql(['active'], ':startDay')},
-${paidConversionCtesSql}
-${paidConversionSelectSql}`;
+   from per_day) as series`;
 
 export interface PaidConversionRow {
   eligible_users: number;

@@ -24,7 +24,7 @@ import { scopeSql } from './scope.js';
  * sees the pending tail (day-sets.sql.ts, pendingTailSql): its histogram deltas, and its rows.
  */
 const activeLinksSql = `
-resurrection_links as (
+links as (
   select day, prev_day, subjects from kpi_day_links
   where kind = 'active' and ${scopeSql()}
     and day >= :startDay::date and day < :endDay::date
@@ -49,28 +49,26 @@ via_context as (
 )`;
 
 const seriesSql = `
-resurrection_per_day as (
+per_day as (
   select day, sum(subjects)::int as active,
     coalesce(sum(subjects) filter (where prev_day > '-infinity'::date
       and prev_day <= day - (:inactiveDays::int + 1)), 0)::int as resurrected
-  from resurrection_links group by day
+  from links group by day
 )`;
 
 const summarySql = (resurrectedUsers: string) => `
 select
   (${resurrectedUsers})::int as resurrected_users,
-  (select coalesce(sum(subjects), 0) from resurrection_links where prev_day < :startDay::date)::int
+  (select coalesce(sum(subjects), 0) from links where prev_day < :startDay::date)::int
     as active_users,
   (select count(*) from via_context)::int as via_context_users,
   (select coalesce(json_agg(json_build_object('day', to_char(day, 'YYYY-MM-DD'),
       'activeUsers', active, 'resurrectedUsers', resurrected) order by day), '[]'::json)
-   from resurrection_per_day where active > 0) as series`;
+   from per_day where active > 0) as series`;
 
-/**
- * k = COMEBACK_DAYS: resurrected users from the comeback histogram. The CTEs after a pending tail
- * with the 'active' and 'resumed' kinds and no `from` (pendingTailSql).
- */
-export const comebackResurrectionCtesSql = `
+/** k = COMEBACK_DAYS: resurrected users from the comeback histogram. */
+const comebackSql = `
+with ${pendingTailSql(['active', 'resumed'])},
 ${pendingComebackTailSql},
 ${activeLinksSql},
 resurrections as (
@@ -88,15 +86,13 @@ resurrections as (
   where is_new and day >= :startDay::date
 ),
 ${viaContextSql},
-${seriesSql}`;
-
-/** One ResurrectionRow, after comebackResurrectionCtesSql. */
-export const comebackResurrectionSelectSql = summarySql(`
+${seriesSql}
+${summarySql(`
   (select coalesce(sum(subjects), 0) from kpi_day_links
    where kind = 'comeback' and ${scopeSql()} and day >= :startDay::date
      and day < :endDay::date and prev_day < :startDay::date)
   + (select coalesce(sum(subjects), 0) from pending_comeback_links
-     where day >= :startDay::date and prev_day < :startDay::date)`);
+     where day >= :startDay::date and prev_day < :startDay::date)`)}`;
 
 /** Any other k: the window's resurrection rows, counted distinct. */
 const rowsSql = (inactiveDays: number) => `
@@ -125,10 +121,7 @@ ${seriesSql}
 ${summarySql('select count(distinct user_id_hash) from resurrections')}`;
 
 const sql = (inactiveDays: number) =>
-  inactiveDays === COMEBACK_DAYS
-    ? `with ${pendingTailSql(['active', 'resumed'])},${comebackResurrectionCtesSql}
-${comebackResurrectionSelectSql}`
-    : rowsSql(inactiveDays);
+  inactiveDays === COMEBACK_DAYS ? comebackSql : rowsSql(inactiveDays);
 
 export interface ResurrectionRow {
   active_users: number;

@@ -205,7 +205,7 @@ builder.queryField('kpis', (t) =>
     type: KpiReportRef,
     description: 'All four KPIs over the same window (resurrection with inactiveDays = 7).',
     args: kpiArgs(t.arg, 7),
-    resolve: (_root, args, ctx) => kpiService.report(ctx.em, toKpiArgs(args, 7)),
+    resolve: (_root, args, ctx) => kpiService.report(ctx.em, toKpiArgs(args, 7), 7),
   }),
 );
 

@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { type KpiWindow, kpiWindow, windowDays } from '../shared/window.js';
-import { type CdrRow, getCdr } from './get-cdr.sql.js';
-import { type DauWauRow, getDauWau } from './get-dau-wau.sql.js';
-import { getKpiReport, KPI_REPORT_INACTIVE_DAYS } from './get-kpi-report.sql.js';
-import { getPaidConversion, type PaidConversionRow } from './get-paid-conversion.sql.js';
-import { getResurrection, type ResurrectionRow } from './get-resurrection.sql.js';
+import { getCdr } from './get-cdr.sql.js';
+import { getDauWau } from './get-dau-wau.sql.js';
+import { getPaidConversion } from './get-paid-conversion.sql.js';
+import { getResurrection } from './get-resurrection.sql.js';
 import type { KpiFilter } from './query.js';
 import { checkInactiveDays } from './window.js';
 
@@ -97,7 +96,8 @@ export const filterOf = (args: KpiFilter): KpiFilter => ({
   channel: args.channel,
 });
 
-function cdrOf(window: KpiWindow, row: CdrRow) {
+async function cdr(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+  const row = await getCdr(em, window, filter);
   const series = zeroFilled(
     window,
     row.series.map((p) => ({ ...p, rate: ratio(p.dependentSessions, p.sessions) })),
@@ -112,7 +112,13 @@ function cdrOf(window: KpiWindow, row: CdrRow) {
   } satisfies CdrKpi;
 }
 
-function resurrectionOf(window: KpiWindow, inactiveDays: number, row: ResurrectionRow) {
+async function resurrection(
+  em: EntityManager,
+  window: KpiWindow,
+  inactiveDays: number,
+  filter: KpiFilter,
+) {
+  const row = await getResurrection(em, window, inactiveDays, filter);
   return {
     window,
     inactiveDays,
@@ -124,7 +130,8 @@ function resurrectionOf(window: KpiWindow, inactiveDays: number, row: Resurrecti
   } satisfies ResurrectionKpi;
 }
 
-function dauWauOf(window: KpiWindow, rows: DauWauRow[]) {
+async function dauWau(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+  const rows = await getDauWau(em, window, filter);
   const series = zeroFilled(window, rows, (day) => ({ day, dau: 0, wau: 0, mau: 0 }));
   const last = series.at(-1) ?? { dau: 0, wau: 0, mau: 0 };
   return {
@@ -138,7 +145,8 @@ function dauWauOf(window: KpiWindow, rows: DauWauRow[]) {
   } satisfies DauWauKpi;
 }
 
-function paidConversionOf(window: KpiWindow, row: PaidConversionRow) {
+async function paidConversion(em: EntityManager, window: KpiWindow, filter: KpiFilter) {
+  const row = await getPaidConversion(em, window, filter);
   return {
     window,
     rate: ratio(row.conversions, row.eligible_users),
@@ -150,25 +158,28 @@ function paidConversionOf(window: KpiWindow, row: PaidConversionRow) {
   } satisfies PaidConversionKpi;
 }
 
-/**
- * The four KPIs over one window (resurrection with k = 7), in one statement that reads the
- * pending tail once for all four (get-kpi-report.sql.ts).
- */
-async function kpiReport(em: EntityManager, args: KpiArgs) {
+/** The four KPIs over one window; independent queries, so they run side by side. */
+async function kpiReport(em: EntityManager, args: KpiArgs, inactiveDays: number) {
   const window = kpiWindow(args.days, args.asOf);
-  const row = await getKpiReport(em, window, filterOf(args));
+  const filter = filterOf(args);
+  const [cdrKpi, resurrectionKpi, dauWauKpi, conversionKpi] = await Promise.all([
+    cdr(em, window, filter),
+    resurrection(em, window, inactiveDays, filter),
+    dauWau(em, window, filter),
+    paidConversion(em, window, filter),
+  ]);
   return {
     window,
-    cdr: cdrOf(window, row.cdr),
-    resurrection: resurrectionOf(window, KPI_REPORT_INACTIVE_DAYS, row.resurrection),
-    dauWau: dauWauOf(window, row.dau_wau),
-    paidConversion: paidConversionOf(window, row.paid_conversion),
+    cdr: cdrKpi,
+    resurrection: resurrectionKpi,
+    dauWau: dauWauKpi,
+    paidConversion: conversionKpi,
   } satisfies KpiReport;
 }
 
 /**
- * The `inactiveDays` values each request has checked: a request asking for `resurrection`
- * several times (aliases) checks each value once, on its EntityManager.
+ * The `inactiveDays` values each request has checked: a request asking for `kpis` and
+ * `resurrection` (or several aliases of them) checks each value once, on its EntityManager.
  */
 const checkedInactiveDays = new WeakMap<EntityManager, Set<number>>();
 
@@ -183,30 +194,22 @@ function checkInactiveDaysOnce(em: EntityManager, inactiveDays: number): void {
 /**
  * The KPI service, the module's one face: resolve the window, then run the queries. A read never
  * folds: each query reads the folded day sets plus the pending tail (day-sets.sql.ts,
- * pendingTailSql) — `report` one tail for its four KPIs — so a batch whose response was sent counts (read-after-write) without waiting
+ * pendingTailSql), so a batch whose response was sent counts (read-after-write) without waiting
  * for the fold.
  */
 export const kpiService = {
-  cdr: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    return cdrOf(window, await getCdr(em, window, filterOf(args)));
-  },
-  dauWau: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    return dauWauOf(window, await getDauWau(em, window, filterOf(args)));
-  },
-  paidConversion: async (em: EntityManager, args: KpiArgs) => {
-    const window = kpiWindow(args.days, args.asOf);
-    return paidConversionOf(window, await getPaidConversion(em, window, filterOf(args)));
-  },
+  cdr: async (em: EntityManager, args: KpiArgs) =>
+    cdr(em, kpiWindow(args.days, args.asOf), filterOf(args)),
+  dauWau: async (em: EntityManager, args: KpiArgs) =>
+    dauWau(em, kpiWindow(args.days, args.asOf), filterOf(args)),
+  paidConversion: async (em: EntityManager, args: KpiArgs) =>
+    paidConversion(em, kpiWindow(args.days, args.asOf), filterOf(args)),
   resurrection: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
     checkInactiveDaysOnce(em, inactiveDays);
-    const window = kpiWindow(args.days, args.asOf);
-    return resurrectionOf(
-      window,
-      inactiveDays,
-      await getResurrection(em, window, inactiveDays, filterOf(args)),
-    );
+    return resurrection(em, kpiWindow(args.days, args.asOf), inactiveDays, filterOf(args));
   },
-  report: async (em: EntityManager, args: KpiArgs) => kpiReport(em, args),
+  report: async (em: EntityManager, args: KpiArgs, inactiveDays: number) => {
+    checkInactiveDaysOnce(em, inactiveDays);
+    return kpiReport(em, args, inactiveDays);
+  },
 };
