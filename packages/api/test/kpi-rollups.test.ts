@@ -33,13 +33,22 @@ const DAY_SETS_FROM_EVENTS = `
     union select kind, phase, '*', user_id_hash, session_id, day from kinds
     union select kind, '*', channel, user_id_hash, session_id, day from kinds
     union select kind, phase, channel, user_id_hash, session_id, day from kinds
+  ),
+  -- comebacks: active days whose previous active day (same scope) is at least 8 days earlier
+  days as (
+    select * from scoped
+    union all
+    select 'comeback', phase_key, channel_key, user_id_hash, '', day from scoped a
+    where kind = 'active' and (select max(o.day) from scoped o
+      where (o.kind, o.phase_key, o.channel_key, o.user_id_hash)
+        = (a.kind, a.phase_key, a.channel_key, a.user_id_hash) and o.day < a.day) <= a.day - 8
   )
   select kind, phase_key, channel_key, user_id_hash, session_id, day::text as day,
-    coalesce((select max(o.day) from scoped o
+    coalesce((select max(o.day) from days o
       where (o.kind, o.phase_key, o.channel_key, o.user_id_hash, o.session_id)
         = (s.kind, s.phase_key, s.channel_key, s.user_id_hash, s.session_id)
         and o.day < s.day)::text, '-infinity') as prev_day
-  from scoped s
+  from days s
   order by 1, 2, 3, 4, 5, 6`;
 const DAY_SETS = `
   select kind, phase_key, channel_key, user_id_hash, session_id, day::text as day,
@@ -162,7 +171,7 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
   it('keeps kpi_days, previous-day links included, equal to the sets of the stored events', async () => {
     const expected = await app.sql(DAY_SETS_FROM_EVENTS);
     expect(expected.length).toBeGreaterThan(400);
-    for (const kind of ['active', 'resumed', 'session', 'dependency']) {
+    for (const kind of ['active', 'resumed', 'session', 'dependency', 'comeback']) {
       expect(expected.some((r) => r.kind === kind)).toBe(true);
     }
     expect(expected.some((r) => r.session_id === 'shared')).toBe(true);
@@ -202,10 +211,11 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
     ).rejects.toThrow('crash after the fold statement');
     expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 1 }]);
     expect(await app.sql(DAY_SETS)).toEqual(days);
-    // folded: 4 scopes of user-0's activity on 09-30 (09-30 is after every generated day)
+    // folded: 4 scopes of user-0's activity on 09-30 (09-30 is after every generated day), and
+    // in each a comeback: user-0's latest earlier activity is on 09-20 at the latest, 9+ idle days
     expect((await fold()).facts).toBe(1);
     const added = (await app.sql(DAY_SETS)).length - days.length;
-    expect(added).toBe(4);
+    expect(added).toBe(8);
     expect(await app.sql(DAY_SETS)).toEqual(await app.sql(DAY_SETS_FROM_EVENTS));
     expect(await app.sql(LINKS)).toEqual(linksOf(await app.sql(DAY_SETS_FROM_EVENTS)));
   });

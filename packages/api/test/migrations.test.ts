@@ -205,7 +205,20 @@ describe('the migration to folded day sets', () => {
         },
       ]);
       await migrator.up();
-      expect(await daySets()).toEqual(before);
+      // the same sets, plus the comeback set's backfill (Migration20261207300000): 11-09 after
+      // 7 idle days (11-02…11-08) is u1's first comeback
+      const comeback = {
+        kind: 'comeback',
+        user_id_hash: 'u1',
+        session_id: '',
+        day: '2026-11-09',
+        prev_day: '-infinity',
+      };
+      expect(await daySets()).toEqual([...before.slice(0, 2), comeback, ...before.slice(2)]);
+      expect(
+        await sql(`select day::text, prev_day::text, subjects from kpi_day_links
+          where kind = 'comeback' and phase_key = 'open_beta' and channel_key = 'web'`),
+      ).toEqual([{ day: '2026-11-09', prev_day: '-infinity', subjects: 1 }]);
       expect(await sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
 
       // a late event on 11-05 is only noted; the fold links it between 11-01 and 11-09
@@ -224,6 +237,12 @@ describe('the migration to folded day sets', () => {
         ['2026-11-09', '2026-11-05'],
       ];
       expect(active(await daySets())).toEqual(linked);
+      // 11-09 is 3 idle days after 11-05 now: no longer a comeback, in any scope
+      expect(
+        await sql(`select kind, day::text, prev_day::text, subjects from kpi_day_links
+          where kind = 'comeback' and subjects <> 0`),
+      ).toEqual([]);
+      expect((await daySets()).filter((r) => r.kind === 'comeback')).toEqual([]);
 
       // down(), with the same fact pending again (not folded): the rebuild from raw events has it
       await sql(`delete from kpi_days where day = '2026-11-05'`);

@@ -3,6 +3,12 @@ import {
   DEPENDENCY_SIGNAL_EVENTS,
   RESURRECTION_SIGNAL_EVENTS,
 } from '@cortex-telemetry/events';
+import {
+  comebackDeltasSql,
+  comebackMarksSql,
+  comebackRelinkedSql,
+  rebuildComebackDaysSql,
+} from './comeback-days.sql.js';
 import { filterSql } from './query.js';
 import { scopeSql } from './scope.js';
 
@@ -32,9 +38,6 @@ import { scopeSql } from './scope.js';
  *   Both come from the read's one snapshot, so a fact is counted exactly once — pending, or
  *   folded — and a batch whose response was sent is always counted (read-after-write).
  */
-/** Idle days from which a comeback row is in the comeback index (see the day-set migration). */
-export const COMEBACK_DAYS = 7;
-
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
 /** One row per (user, session, day, phase, channel) with the kinds its events imply. */
@@ -133,6 +136,8 @@ export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_f
  *   its whole timeline re-linked with `lag` (stored days + new days), and only rows whose link
  *   changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
+ * - The comeback set follows the re-linked active rows (comeback-days.sql.ts): comeback days
+ *   added or removed, their users' comeback timelines re-linked, the histogram moved likewise.
  * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
  * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
  * day rows it added.
@@ -151,20 +156,42 @@ new_days as (${newDaysSql('facts')}
 ),
 changed as materialized (${relinkedSql('new_days')}
 ),
+comeback_marks as (${comebackMarksSql('changed')}
+),
+comeback_changed as materialized (${comebackRelinkedSql('comeback_marks')}
+),
 inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
   select ${SUBJECT}, day, new_prev from changed where is_new
-  order by user_id_hash, kind, phase_key, channel_key, session_id, day
+  union all
+  select 'comeback', phase_key, channel_key, user_id_hash, '', day, new_prev
+  from comeback_changed where is_new
+  order by 4, 1, 2, 3, 5, 6
 ),
 moved_links as (
   update kpi_days d set prev_day = c.new_prev
   from changed c
   where not c.is_new and ${SAME_SUBJECT('d', 'c')} and d.day = c.day
 ),
+moved_comebacks as (
+  update kpi_days d set prev_day = c.new_prev
+  from comeback_changed c
+  where not c.is_new and not c.removed and d.user_id_hash = c.user_id_hash
+    and d.kind = 'comeback' and d.phase_key = c.phase_key and d.channel_key = c.channel_key
+    and d.session_id = '' and d.day = c.day
+),
+removed_comebacks as (
+  delete from kpi_days d
+  using comeback_changed c
+  where c.removed and d.user_id_hash = c.user_id_hash and d.kind = 'comeback'
+    and d.phase_key = c.phase_key and d.channel_key = c.channel_key and d.session_id = ''
+    and d.day = c.day
+),
 link_counts as (
   insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
   select kind, phase_key, channel_key, day, prev_day, sum(delta)
   from (${linkDeltasSql('changed')}
+    union all${comebackDeltasSql('comeback_changed')}
   ) as deltas
   group by 1, 2, 3, 4, 5
   having sum(delta) <> 0
@@ -255,6 +282,7 @@ export const rebuildDaySetsSql = [
      ) as f
      ${expandFacts}
    ) as c`,
+  rebuildComebackDaysSql,
   `insert into kpi_day_links (kind, phase_key, channel_key, day, prev_day, subjects)
    select kind, phase_key, channel_key, day, prev_day, count(*)
    from kpi_days group by 1, 2, 3, 4, 5`,
