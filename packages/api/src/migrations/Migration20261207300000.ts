@@ -34,8 +34,15 @@ export class Migration20261207300000 extends Migration {
     this.addSql(`create index kpi_days_comeback_scope_day_idx on kpi_days
       (phase_key, channel_key, day) include (user_id_hash) where kind = 'comeback';`);
     // statistics that know the new rows: a read that joins them by the planner's old estimate
-    // (no comeback rows at all) loops over every comeback day of the scope
-    this.addSql('analyze kpi_days, kpi_day_links;');
+    // (no comeback rows at all) loops over every comeback day of the scope. Not on Citus: an
+    // analyze of distributed tables cannot follow the writes above in one transaction, and the
+    // workers' autovacuum analyzes their shards themselves
+    this.addSql(`do $$
+begin
+  if not exists (select 1 from pg_extension where extname = 'citus') then
+    analyze kpi_days, kpi_day_links;
+  end if;
+end $$;`);
   }
 
   override async down(): Promise<void> {
