@@ -7,6 +7,7 @@ import { badInput } from '../../errors.js';
 import { isSharePage, SHARE_PAGES } from '../shared/access.js';
 import {
   getShareLinkByHashSql,
+  getShareLinkSql,
   insertShareLinkSql,
   listShareLinksSql,
   revokeShareLinkSql,
@@ -116,14 +117,16 @@ export async function createShareLink(
 /** The revoked link, or null when the id names none. */
 export async function revokeShareLink(em: EntityManager, id: string): Promise<ShareLink | null> {
   if (!UUID.test(id)) throw badInput('id: must be a share link id (a UUID)', 'id');
-  const [row] = await runSql<ShareLinkRow>(
+  const [revoked] = await runSql<ShareLinkRow>(
     em,
     revokeShareLinkSql,
     { id },
-    {
-      name: 'revokeShareLink',
-    },
+    { name: 'revokeShareLink' },
   );
+  // revoked before (or no such link): answered as it is, with its first instant
+  const [row] = revoked
+    ? [revoked]
+    : await runSql<ShareLinkRow>(em, getShareLinkSql, { id }, { name: 'getShareLink' });
   return row ? linkOf(row) : null;
 }
 

@@ -35,9 +35,14 @@ values (:id::uuid, :tokenHash, :path, :label, now() + make_interval(days => :day
 returning ${COLUMNS}`;
 
 /**
- * Parameter `:id`. Revoking twice keeps the first instant. Answers the link, none when there is
- * no such link.
+ * Parameter `:id`. Revokes a link not revoked yet and answers it; none when there is no such link
+ * or it was revoked already (getShareLinkSql then answers it with its first instant). Not
+ * `coalesce(revoked_at, now())`: Citus refuses a non-immutable function inside COALESCE or CASE.
  */
 export const revokeShareLinkSql = `
-update share_links set revoked_at = coalesce(revoked_at, now()) where id = :id::uuid
+update share_links set revoked_at = now() where id = :id::uuid and revoked_at is null
 returning ${COLUMNS}`;
+
+/** Parameter `:id`. The link, none when there is no such link. */
+export const getShareLinkSql = `
+select ${COLUMNS} from share_links where id = :id::uuid`;
