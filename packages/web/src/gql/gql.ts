@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query PreviewAlertRule($rule: AlertRuleInput!) {\n    previewAlertRule(rule: $rule) {\n      state\n      value\n      previousValue\n      message\n      window { from to days }\n      points { windowEnd value }\n    }\n  }\n": typeof types.PreviewAlertRuleDocument,
     "\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n": typeof types.AlertRuleDetailDocument,
     "\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n": typeof types.CheckAlertRuleDocument,
     "\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n": typeof types.SendTestNotificationDocument,
@@ -52,6 +53,7 @@ type Documents = {
     "\n  query TraceDays($operationName: String!, $from: DateTime!, $to: DateTime!, $channel: Channel) {\n    traceDailyStats(operationName: $operationName, from: $from, to: $to, channel: $channel) {\n      day\n      count\n      successRate\n      p50\n      p95\n      p99\n      max\n    }\n  }\n": typeof types.TraceDaysDocument,
 };
 const documents: Documents = {
+    "\n  query PreviewAlertRule($rule: AlertRuleInput!) {\n    previewAlertRule(rule: $rule) {\n      state\n      value\n      previousValue\n      message\n      window { from to days }\n      points { windowEnd value }\n    }\n  }\n": types.PreviewAlertRuleDocument,
     "\n  query AlertRuleDetail($id: ID!) {\n    alertRule(id: $id) {\n      id\n      name\n      kind\n      metric\n      phase\n      channel\n      days\n      condition\n      threshold\n      changeMode\n      schedule\n      includeToday\n      onlyCritical\n      snoozedUntil\n      state\n      lastValue\n      lastCheckedAt\n      nextCheckAt\n      destinations {\n        id\n        url\n        format\n        secret\n      }\n      evaluations(last: 20) {\n        evaluatedAt\n        state\n        value\n        previousValue\n        message\n      }\n      deliveries(last: 20) {\n        id\n        kind\n        status\n        createdAt\n        nextAttemptAt\n        destinationId\n        attempts {\n          attemptedAt\n          statusCode\n          error\n        }\n      }\n    }\n  }\n": types.AlertRuleDetailDocument,
     "\n  mutation CheckAlertRule($id: ID!) {\n    checkAlertRule(id: $id) {\n      state\n      value\n      previousValue\n      message\n      notified\n      evaluatedAt\n    }\n  }\n": types.CheckAlertRuleDocument,
     "\n  mutation SendTestNotification($id: ID!) {\n    sendTestNotification(id: $id) {\n      id\n      status\n    }\n  }\n": types.SendTestNotificationDocument,
@@ -104,6 +106,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PreviewAlertRule($rule: AlertRuleInput!) {\n    previewAlertRule(rule: $rule) {\n      state\n      value\n      previousValue\n      message\n      window { from to days }\n      points { windowEnd value }\n    }\n  }\n"): (typeof documents)["\n  query PreviewAlertRule($rule: AlertRuleInput!) {\n    previewAlertRule(rule: $rule) {\n      state\n      value\n      previousValue\n      message\n      window { from to days }\n      points { windowEnd value }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
