@@ -258,6 +258,74 @@ describe('/alerts', () => {
     await page.context().close();
   });
 
+  it('creates a weekly digest and an error-group rule from the form, with only the fields they take', async () => {
+    const page = await openDashboard(browser, app.baseUrl, '/alerts?new=1');
+    await signIn(page, ADMIN_TOKEN);
+    const form = page.getByTestId('alert-rule-form');
+    await form.getByLabel('Name', { exact: true }).fill('Monday digest');
+    await form.getByLabel(/The weekly digest/).check();
+    // no metric, threshold, phase or channel; the schedule is fixed
+    expect(await form.getByLabel('Metric').count()).toBe(0);
+    expect(await form.getByLabel('Threshold', { exact: true }).count()).toBe(0);
+    expect(await form.getByLabel('Phase').count()).toBe(0);
+    expect(await form.getByTestId('rule-schedule-weekly').inputValue()).toBe(
+      'Mondays 08:00 UTC (WEEKLY)',
+    );
+    await form.getByLabel('URL', { exact: true }).fill(`${receiver.base}/digest`);
+    await form.getByTestId('save-rule').click();
+    await page.waitForURL(/\/alerts\?rule=/);
+    const detail = page.getByTestId('alert-rule-detail');
+    await detail.getByRole('heading', { name: /Monday digest/ }).waitFor();
+    expect(await detail.textContent()).toContain(
+      'Sends the weekly digest (both betas, all channels) · Mondays 08:00 UTC',
+    );
+    const digestId = new URL(page.url()).searchParams.get('rule');
+    const digest = await app.gql(
+      'query ($id: ID!) { alertRule(id: $id) { kind schedule metric threshold phase } }',
+      { id: digestId },
+    );
+    expect(digest.data?.alertRule).toEqual({
+      kind: 'WEEKLY_DIGEST',
+      schedule: 'WEEKLY',
+      metric: null,
+      threshold: null,
+      phase: null,
+    });
+
+    // errorGroup.count asks for the stack hash; without it the server names the field
+    await page.getByTestId('new-rule').click();
+    await form.getByLabel('Name', { exact: true }).fill('Crash 9f2c1e grows');
+    await form.getByLabel('Metric').selectOption('errorGroup.count');
+    expect(await form.getByLabel('Operation', { exact: true }).count()).toBe(0);
+    await form.getByLabel('Fires when it').selectOption('ABOVE');
+    await form.getByLabel('Threshold', { exact: true }).fill('5');
+    await form.getByLabel('URL', { exact: true }).fill(`${receiver.base}/crash`);
+    await form.getByTestId('save-rule').click();
+    await form.locator('#rule-stack-hash-error').waitFor();
+    expect(await form.locator('#rule-stack-hash-error').textContent()).toContain(
+      'stackHash: is required for metric errorGroup.count',
+    );
+    await form.getByLabel('Stack hash', { exact: true }).fill('9f2c1e');
+    await form.getByTestId('save-rule').click();
+    await page.waitForURL((url) => url.searchParams.get('rule') !== digestId);
+    await detail.getByRole('heading', { name: /Crash 9f2c1e grows/ }).waitFor();
+    expect(await detail.textContent()).toContain(
+      'Fires when errorGroup.count of 9f2c1e rises above 5 over 7 days',
+    );
+    // trace.p95Ms swaps the stack hash for the operation
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    expect(await form.getByLabel('Stack hash', { exact: true }).inputValue()).toBe('9f2c1e');
+    await form.getByLabel('Metric').selectOption('trace.p95Ms');
+    expect(await form.getByLabel('Stack hash', { exact: true }).count()).toBe(0);
+    await form.getByLabel('Operation', { exact: true }).fill('recordEvents');
+    await form.getByTestId('save-rule').click();
+    await poll(async () =>
+      (await detail.textContent())?.includes('trace.p95Ms of recordEvents rises above 5'),
+    ).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.context().close();
+  });
+
   it('tells a viewer that alerts need an admin token, without a link to them or a sign-out', async () => {
     const page = await openDashboard(browser, app.baseUrl, '/alerts');
     await signIn(page, VIEWER_TOKEN);
