@@ -36,8 +36,11 @@ returning ${COLUMNS}`;
 
 /**
  * Parameter `:id`. Revoking twice keeps the first instant. Answers the link, none when there is
- * no such link.
+ * no such link. `least` skips a null and keeps the earlier instant, so it says "the first
+ * revocation" as `coalesce(revoked_at, now())` would; Citus refuses `coalesce`/`case` around
+ * `now()` in an UPDATE of a reference table ("non-IMMUTABLE functions are not allowed in CASE or
+ * COALESCE statements"), and `least` it allows.
  */
 export const revokeShareLinkSql = `
-update share_links set revoked_at = coalesce(revoked_at, now()) where id = :id::uuid
+update share_links set revoked_at = least(revoked_at, now()) where id = :id::uuid
 returning ${COLUMNS}`;
