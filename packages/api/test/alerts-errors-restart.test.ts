@@ -187,18 +187,21 @@ describe('kill -9 of the server between the state change and the delivery', {
     try {
       // A rule due at once whose check the test holds: the server's scheduler, which checks the
       // due rules and then delivers, waits on it, so nothing is delivered while the test runs.
+      // It reads the traces, which the test locks (as a migration or a vacuum full would), not
+      // the rule's row: on Citus every write to the alert_rules reference table waits for a row
+      // lock held on it, and the test writes rules while the scheduler waits.
       const blocker = await alertService.create(
         db.orm.em.fork(),
         {
           name: 'blocker',
           kind: 'metric',
-          metric: 'cdr.sessions',
+          metric: 'trace.p95Ms',
           stackHash: null,
-          operation: null,
+          operation: 'search',
           phase: null,
           channel: null,
           days: 1,
-          condition: 'below',
+          condition: 'above',
           threshold: 0,
           changeMode: 'absolute',
           includeToday: false,
@@ -212,15 +215,17 @@ describe('kill -9 of the server between the state change and the delivery', {
         settings,
         new Date('2026-11-01T00:00:00.000Z'),
       );
-      await held.raw('select id from alert_rules where id = ? for update', [blocker.row.id]);
+      expect(blocker.row.next_check_at.toISOString()).toBe('2026-11-01T01:00:00.000Z');
+      await held.raw('lock table telemetry_traces in access exclusive mode');
       const first = startServerProcess(env);
       servers.push(first);
       await first.ready;
-      await waitFor('the scheduler to wait on the held rule', async () => {
+      // the blocker reads its window and the previous one side by side: both wait on the lock
+      await waitFor('the scheduler to wait on the locked traces', async () => {
         const [row] = await sql(
           "select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'",
         );
-        return row?.n === 1;
+        return row?.n === 2;
       });
 
       const created = await gql(CREATE, {

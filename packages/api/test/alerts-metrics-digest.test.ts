@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertService } from '../src/modules/alerts/alerts.service.js';
 import type { AlertRuleInput } from '../src/modules/alerts/rule-input.js';
 import { startAlertScheduler } from '../src/modules/alerts/scheduler.js';
+import { withQueryTimeout } from '../src/query-timeout.js';
 import { startTestApp, type TestApp, VIEWER_TOKEN } from './helpers/app.js';
 import { startReceiver } from './helpers/receiver.js';
 import { ev, record } from './kpi-fixtures.js';
@@ -419,5 +420,67 @@ describe('the weekly digest', () => {
       '2026-11-30T08:00:00.000Z',
       'ok',
     ]);
+  });
+
+  it('goes ERRORED when it cannot be read, and queues nothing', async () => {
+    const created = await alertService.create(
+      app.orm.em.fork(),
+      ruleInput({
+        name: 'weekly, unreadable',
+        kind: 'weekly_digest',
+        destinations: [
+          {
+            id: null,
+            url: `${receiver.base}/digest-errored`,
+            format: 'json',
+            secret: 'sixteen-characters!',
+          },
+        ],
+      }),
+      settings,
+      new Date('2026-11-29T12:00:00.000Z'), // a Sunday
+    );
+    expect(created.row.next_check_at.toISOString()).toBe('2026-11-30T08:00:00.000Z');
+    const outbox = async () =>
+      (await app.sql('select count(*)::int as n from alert_deliveries'))[0].n;
+    const queuedBefore = await outbox();
+    // the scheduler's reads under a 1.5 s statement timeout, as a request's are (QUERY_TIMEOUT_MS)
+    const scheduler = startAlertScheduler({
+      newEm: () => withQueryTimeout(app.orm.em.fork(), 1500),
+      settings,
+      clock: { now: () => new Date('2026-11-30T08:00:00.000Z') },
+      intervalMs: null,
+    });
+    // a migration or a vacuum full holds the traces table: the digest's slowest operations wait
+    // for its lock until the statement timeout cancels the read
+    const held = await app.orm.em.getConnection().getKnex().transaction();
+    try {
+      await held.raw('lock table telemetry_traces in access exclusive mode');
+      await scheduler.tick();
+    } finally {
+      await held.rollback();
+      await scheduler.stop();
+    }
+    const shown = await app.gql(
+      'query ($id: ID!) { alertRule(id: $id) { state nextCheckAt evaluations { state value message } deliveries { id } } }',
+      { id: created.row.id },
+    );
+    expect(shown.data?.alertRule).toEqual({
+      state: 'ERRORED',
+      // the run is spent: the next one is the following Monday
+      nextCheckAt: '2026-12-07T08:00:00.000Z',
+      evaluations: [
+        {
+          state: 'ERRORED',
+          value: null,
+          message: expect.stringContaining('canceling statement due to statement timeout'),
+        },
+      ],
+      deliveries: [],
+    });
+    // nothing went into the outbox (the earlier digest, due since 11-30 too, could not read
+    // either), and the receiver got nothing
+    expect(await outbox()).toBe(queuedBefore);
+    expect(receiver.at('/digest-errored')).toHaveLength(0);
   });
 });

@@ -18,7 +18,10 @@ import type {
  * Pure, so it is unit-tested without a browser (docs/alerts.md#rules).
  */
 
-/** The KPI summary fields a metric rule may watch (docs/alerts.md#rules), with their labels. */
+/**
+ * What a metric rule may watch (docs/alerts.md#rules), with their labels: the KPI summary fields,
+ * one error group's count and one operation's trace p95.
+ */
 export const ALERT_METRICS = [
   { value: 'cdr.rate', label: 'CDR: rate' },
   { value: 'cdr.sessions', label: 'CDR: sessions' },
@@ -37,7 +40,23 @@ export const ALERT_METRICS = [
   { value: 'paidConversion.eligibleUsers', label: 'Paid conversion: eligible users' },
   { value: 'paidConversion.cancellations', label: 'Paid conversion: cancellations' },
   { value: 'paidConversion.paidUsersAtEnd', label: 'Paid conversion: paid users at end' },
+  { value: 'errorGroup.count', label: 'Errors: one error group’s count' },
+  { value: 'trace.p95Ms', label: 'Traces: one operation’s p95 in ms' },
 ] as const;
+
+/** The metrics that name what they measure: an error group by stack hash, an operation by name. */
+export function metricSubject(metric: string | null | undefined): 'stackHash' | 'operation' | null {
+  if (metric === 'errorGroup.count') return 'stackHash';
+  if (metric === 'trace.p95Ms') return 'operation';
+  return null;
+}
+
+/** When each schedule checks a rule (UTC); WEEKLY is the weekly digest's, and only its. */
+export const SCHEDULE_LABELS: Record<AlertSchedule, string> = {
+  HOURLY: 'every hour',
+  DAILY: 'daily at 01:00 UTC',
+  WEEKLY: 'Mondays 08:00 UTC',
+};
 
 export const CONDITIONS: { value: AlertCondition; label: string }[] = [
   { value: 'BELOW', label: 'falls below' },
@@ -67,10 +86,13 @@ export function describeRule(rule: {
   changeMode?: AlertChangeMode | null;
   days?: number | null;
   onlyCritical?: boolean;
+  stackHash?: string | null;
+  operation?: string | null;
 }): string {
   if (rule.kind === 'NEW_ERROR_GROUP') {
     return rule.onlyCritical ? 'a new CRITICAL error group' : 'a new error group';
   }
+  if (rule.kind === 'WEEKLY_DIGEST') return `the weekly digest, ${SCHEDULE_LABELS.WEEKLY}`;
   const verb = CONDITIONS.find((c) => c.value === rule.condition)?.label ?? '?';
   const t = rule.threshold ?? null;
   const amount =
@@ -78,7 +100,9 @@ export function describeRule(rule: {
       ? formatPercent(t)
       : formatMetricValue(rule.metric, t);
   const window = rule.days === 1 ? '1 day' : `${rule.days ?? 7} days`;
-  return `${rule.metric ?? '?'} ${verb} ${amount} over ${window}`;
+  const subject = rule.stackHash ?? rule.operation;
+  const metric = subject ? `${rule.metric} of ${subject}` : (rule.metric ?? '?');
+  return `${metric} ${verb} ${amount} over ${window}`;
 }
 
 export interface DestinationForm {
@@ -94,6 +118,10 @@ export interface RuleForm {
   name: string;
   kind: AlertRuleKind;
   metric: string;
+  /** `errorGroup.count`: the error group's stack hash ('' for none yet). */
+  stackHash: string;
+  /** `trace.p95Ms`: the operation's name ('' for none yet). */
+  operation: string;
   /** '' is "all" in the pickers. */
   phase: BetaPhase | '';
   channel: Channel | '';
@@ -125,6 +153,8 @@ export function emptyRuleForm(): RuleForm {
     name: '',
     kind: 'METRIC',
     metric: 'cdr.rate',
+    stackHash: '',
+    operation: '',
     phase: '',
     channel: '',
     days: 7,
@@ -144,6 +174,8 @@ export interface RuleSettings {
   name: string;
   kind: AlertRuleKind;
   metric?: string | null;
+  stackHash?: string | null;
+  operation?: string | null;
   phase?: BetaPhase | null;
   channel?: Channel | null;
   days?: number | null;
@@ -163,6 +195,8 @@ export function formFromRule(rule: RuleSettings): RuleForm {
     name: rule.name,
     kind: rule.kind,
     metric: rule.metric ?? empty.metric,
+    stackHash: rule.stackHash ?? '',
+    operation: rule.operation ?? '',
     phase: rule.phase ?? '',
     channel: rule.channel ?? '',
     days: rule.days ?? empty.days,
@@ -185,25 +219,33 @@ export function formFromRule(rule: RuleSettings): RuleForm {
 /**
  * The form as `AlertRuleInput`. Nothing is checked here beyond turning text into numbers: the
  * server checks every field and names it (BAD_USER_INPUT), and the form shows that message
- * beside the field (an empty threshold is sent as null: "threshold: is required …").
+ * beside the field (an empty threshold is sent as null: "threshold: is required …"). Only the
+ * fields the kind and metric use are sent (the server refuses a stack hash on another metric);
+ * the weekly digest covers both betas and every channel and runs WEEKLY, every other kind not.
  */
 export function formToInput(form: RuleForm): AlertRuleInput {
   const metric = form.kind === 'METRIC';
+  const digest = form.kind === 'WEEKLY_DIGEST';
   const typed = String(form.threshold).trim();
   const threshold = typed === '' ? null : Number(typed);
+  const subject = metric ? metricSubject(form.metric) : null;
+  const named = (field: 'stackHash' | 'operation') =>
+    subject === field ? form[field].trim() || null : null;
   return {
     name: form.name,
     kind: form.kind,
     metric: metric ? form.metric : null,
-    phase: form.phase || null,
-    channel: form.channel || null,
-    days: form.days,
+    stackHash: named('stackHash'),
+    operation: named('operation'),
+    phase: digest ? null : form.phase || null,
+    channel: digest ? null : form.channel || null,
+    days: metric ? form.days : null,
     condition: metric ? form.condition : null,
     threshold: metric && threshold !== null && Number.isFinite(threshold) ? threshold : null,
     changeMode: form.changeMode,
-    schedule: form.schedule,
-    includeToday: form.includeToday,
-    onlyCritical: !metric && form.onlyCritical,
+    schedule: digest ? 'WEEKLY' : form.schedule === 'WEEKLY' ? 'HOURLY' : form.schedule,
+    includeToday: metric && form.includeToday,
+    onlyCritical: form.kind === 'NEW_ERROR_GROUP' && form.onlyCritical,
     snoozedUntil: form.snoozedUntil ? `${form.snoozedUntil.slice(0, 16)}:00.000Z` : null,
     destinations: form.destinations.map((d) => ({
       id: d.id,

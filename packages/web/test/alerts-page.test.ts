@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -63,34 +64,30 @@ afterAll(async () => {
 
 const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 20_000 });
 
-/** The contract's answer (`previewAlertRule`), served in place of the server's. */
-const PREVIEW = {
-  state: 'FIRING',
-  value: 2,
-  previousValue: 1,
-  message: '2 is above 1',
-  window: { from: `${yesterday}T00:00:00.000Z`, to: `${yesterday}T00:00:00.000Z`, days: 1 },
-  points: [
-    { windowEnd: '2026-11-23', value: 1 },
-    { windowEnd: '2026-11-24', value: null },
-    { windowEnd: '2026-11-25', value: 2 },
-  ],
-};
+/** `YYYY-MM-DD` of the UTC day `n` days before yesterday. */
+const daysBeforeYesterday = (n: number) =>
+  new Date(Date.parse(yesterday) - n * 86_400_000).toISOString().slice(0, 10);
 
-/**
- * Answers `previewAlertRule` with PREVIEW and passes every other request on: the component is
- * tested against the contract whether or not this server has the field yet.
- */
-async function servePreview(page: Page): Promise<Record<string, unknown>[]> {
+/** The 14 window ends of the preview chart, oldest first: 13 days before yesterday … yesterday. */
+const previewDays = Array.from({ length: 14 }, (_, i) => daysBeforeYesterday(13 - i));
+
+/** The preview chart's CSV (windowEnd, value, triggerLevel), as the page downloads it. */
+async function previewCsv(page: Page): Promise<string> {
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('chart-alert-preview').getByRole('button', { name: /CSV/ }).click(),
+  ]);
+  return readFile((await download.path()) ?? '', 'utf8');
+}
+
+/** The `rule` of every previewAlertRule request the page sends (watched, not answered). */
+function previewRequests(page: Page): Record<string, unknown>[] {
   const asked: Record<string, unknown>[] = [];
-  await page.route('**/graphql', async (route) => {
-    const body = route.request().postDataJSON() as {
-      query?: string;
-      variables?: { rule?: object };
-    };
-    if (!body?.query?.includes('previewAlertRule')) return route.continue();
-    asked.push(body.variables?.rule as Record<string, unknown>);
-    return route.fulfill({ json: { data: { previewAlertRule: PREVIEW } } });
+  page.on('request', (request) => {
+    const body = request.postDataJSON() as { query?: string; variables?: { rule?: object } } | null;
+    if (body?.query?.includes('previewAlertRule')) {
+      asked.push(body.variables?.rule as Record<string, unknown>);
+    }
   });
   return asked;
 }
@@ -100,7 +97,7 @@ describe('/alerts', () => {
     const page = await openDashboard(browser, app.baseUrl, '/alerts');
     await signIn(page, ADMIN_TOKEN);
     await page.getByTestId('rules-empty').waitFor();
-    const asked = await servePreview(page);
+    const asked = previewRequests(page);
 
     await page.getByTestId('new-rule').click();
     const form = page.getByTestId('alert-rule-form');
@@ -111,12 +108,24 @@ describe('/alerts', () => {
     await form.getByLabel('Window (UTC days)').fill('1');
     await form.getByLabel('Phase').selectOption('OPEN_BETA');
 
-    // the live preview: the state now, the points, and the line where the rule fires
+    // the live preview, from the server's previewAlertRule: the window is yesterday alone (DAU 2:
+    // dan and eve), the previous window the day before (no one: 0); 2 > 1, so it would fire
     const preview = page.getByTestId('alert-preview');
     await poll(() => preview.getByTestId('preview-state').textContent()).toContain('2 is above 1');
+    expect(
+      (await preview.getByTestId('preview-state').textContent())?.replace(/\s+/g, ' ').trim(),
+    ).toBe('Now: Firing 2 (previous window 0) — 2 is above 1');
     expect(await preview.getByTestId('alert-state').textContent()).toBe('Firing');
     await preview.locator('[data-testid="chart-alert-preview"][data-drawn="true"]').waitFor();
     await preview.getByText('fires above 1').first().waitFor();
+    // 14 one-day windows ending 13 days before yesterday … yesterday: only yesterday has anyone
+    expect(await previewCsv(page)).toBe(
+      [
+        'windowEnd,value,triggerLevel',
+        ...previewDays.map((day) => `${day},${day === yesterday ? 2 : 0},1`),
+        '',
+      ].join('\r\n'),
+    );
     await page.screenshot({ path: '/tmp/alerts-form.png', fullPage: true });
     expect(asked.at(-1)).toMatchObject({
       metric: 'dauWau.dau',
@@ -212,31 +221,108 @@ describe('/alerts', () => {
     expect(await form.getByLabel('Name', { exact: true }).inputValue()).toBe(
       'Open beta DAU above 1',
     );
-    // the edit form previews the stored rule at once (the route above still answers)
+    // the edit form previews the stored rule at once
     await preview.locator('[data-testid="chart-alert-preview"][data-drawn="true"]').waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await page.screenshot({ path: '/tmp/alerts-phone.png', fullPage: true });
     await page.context().close();
   });
 
-  it('previews with the server’s own previewAlertRule, or says the server has none', async () => {
-    const fields = await app.gql('{ __type(name: "Query") { fields { name } } }');
-    const names: { name: string }[] = fields.data?.__type.fields ?? [];
-    expect(names.length).toBeGreaterThan(0);
-    const served = names.some((f) => f.name === 'previewAlertRule');
+  it('previews a change rule against the previous window, from the server’s previewAlertRule', async () => {
     const page = await openDashboard(browser, app.baseUrl, '/alerts?new=1');
     await signIn(page, ADMIN_TOKEN);
     const form = page.getByTestId('alert-rule-form');
+    await form.getByLabel('Metric').selectOption('dauWau.avgDau');
+    await form.getByLabel('Fires when it').selectOption('INCREASE');
     await form.getByLabel('Threshold', { exact: true }).fill('0.5');
-    await form.getByLabel('URL', { exact: true }).fill(`${receiver.base}/preview`);
+    // no name and no destination yet: the preview reads neither
     const preview = page.getByTestId('alert-preview');
-    if (served) {
-      await preview.getByTestId('preview-state').waitFor();
-    } else {
-      // before the API has the field: a note, the form still works, the session stays
-      await preview.getByTestId('preview-unavailable').waitFor();
-      expect(await storedToken(page)).toBe(ADMIN_TOKEN);
-    }
+    // the 7 days ending yesterday: DAU 0,0,0,0,0,0,2, average 2/7; the 7 days before: 0. It rose
+    // by 2/7 = 0.2857142857142857, less than 0.5: OK, and it would fire at 0 + 0.5
+    await poll(async () =>
+      (await preview.getByTestId('preview-state').textContent())?.replace(/\s+/g, ' ').trim(),
+    ).toBe(
+      'Now: OK 0.3 (previous window 0) — rose by 0.2857142857142857 (from 0 to 0.2857142857142857; threshold 0.5)',
+    );
+    await preview.locator('[data-testid="chart-alert-preview"][data-drawn="true"]').waitFor();
+    await preview.getByText('fires at or above 0.5').first().waitFor();
+    // of the 14 seven-day windows only the one ending yesterday holds yesterday's two users
+    expect(await previewCsv(page)).toBe(
+      [
+        'windowEnd,value,triggerLevel',
+        ...previewDays.map((day) => `${day},${day === yesterday ? 2 / 7 : 0},0.5`),
+        '',
+      ].join('\r\n'),
+    );
+    expect(await storedToken(page)).toBe(ADMIN_TOKEN);
+    await page.context().close();
+  });
+
+  it('creates a weekly digest and an error-group rule from the form, with only the fields they take', async () => {
+    const page = await openDashboard(browser, app.baseUrl, '/alerts?new=1');
+    await signIn(page, ADMIN_TOKEN);
+    const form = page.getByTestId('alert-rule-form');
+    await form.getByLabel('Name', { exact: true }).fill('Monday digest');
+    await form.getByLabel(/The weekly digest/).check();
+    // no metric, threshold, phase or channel; the schedule is fixed
+    expect(await form.getByLabel('Metric').count()).toBe(0);
+    expect(await form.getByLabel('Threshold', { exact: true }).count()).toBe(0);
+    expect(await form.getByLabel('Phase').count()).toBe(0);
+    expect(await form.getByTestId('rule-schedule-weekly').inputValue()).toBe(
+      'Mondays 08:00 UTC (WEEKLY)',
+    );
+    await form.getByLabel('URL', { exact: true }).fill(`${receiver.base}/digest`);
+    await form.getByTestId('save-rule').click();
+    await page.waitForURL(/\/alerts\?rule=/);
+    const detail = page.getByTestId('alert-rule-detail');
+    await detail.getByRole('heading', { name: /Monday digest/ }).waitFor();
+    expect(await detail.textContent()).toContain(
+      'Sends the weekly digest (both betas, all channels) · Mondays 08:00 UTC',
+    );
+    const digestId = new URL(page.url()).searchParams.get('rule');
+    const digest = await app.gql(
+      'query ($id: ID!) { alertRule(id: $id) { kind schedule metric threshold phase } }',
+      { id: digestId },
+    );
+    expect(digest.data?.alertRule).toEqual({
+      kind: 'WEEKLY_DIGEST',
+      schedule: 'WEEKLY',
+      metric: null,
+      threshold: null,
+      phase: null,
+    });
+
+    // errorGroup.count asks for the stack hash; without it the server names the field
+    await page.getByTestId('new-rule').click();
+    await form.getByLabel('Name', { exact: true }).fill('Crash 9f2c1e grows');
+    await form.getByLabel('Metric').selectOption('errorGroup.count');
+    expect(await form.getByLabel('Operation', { exact: true }).count()).toBe(0);
+    await form.getByLabel('Fires when it').selectOption('ABOVE');
+    await form.getByLabel('Threshold', { exact: true }).fill('5');
+    await form.getByLabel('URL', { exact: true }).fill(`${receiver.base}/crash`);
+    await form.getByTestId('save-rule').click();
+    await form.locator('#rule-stack-hash-error').waitFor();
+    expect(await form.locator('#rule-stack-hash-error').textContent()).toContain(
+      'stackHash: is required for metric errorGroup.count',
+    );
+    await form.getByLabel('Stack hash', { exact: true }).fill('9f2c1e');
+    await form.getByTestId('save-rule').click();
+    await page.waitForURL((url) => url.searchParams.get('rule') !== digestId);
+    await detail.getByRole('heading', { name: /Crash 9f2c1e grows/ }).waitFor();
+    expect(await detail.textContent()).toContain(
+      'Fires when errorGroup.count of 9f2c1e rises above 5 over 7 days',
+    );
+    // trace.p95Ms swaps the stack hash for the operation
+    await detail.getByRole('button', { name: 'Edit' }).click();
+    expect(await form.getByLabel('Stack hash', { exact: true }).inputValue()).toBe('9f2c1e');
+    await form.getByLabel('Metric').selectOption('trace.p95Ms');
+    expect(await form.getByLabel('Stack hash', { exact: true }).count()).toBe(0);
+    await form.getByLabel('Operation', { exact: true }).fill('recordEvents');
+    await form.getByTestId('save-rule').click();
+    await poll(async () =>
+      (await detail.textContent())?.includes('trace.p95Ms of recordEvents rises above 5'),
+    ).toBe(true);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.context().close();
   });
 

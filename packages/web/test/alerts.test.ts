@@ -2,11 +2,14 @@ import { CombinedError } from '@urql/core';
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import {
+  ALERT_METRICS,
   describeRule,
   emptyRuleForm,
   formatMetricValue,
   formFromRule,
   formToInput,
+  metricSubject,
+  SCHEDULE_LABELS,
   saveProblem,
 } from '../src/alerts';
 import { alertPreviewChart, alertSparkline, triggerLevel } from '../src/charts/alert-charts';
@@ -31,6 +34,8 @@ describe('the rule form', () => {
       name: 'CDR dropped',
       kind: 'METRIC',
       metric: 'cdr.rate',
+      stackHash: null,
+      operation: null,
       phase: 'OPEN_BETA',
       channel: null,
       days: 1,
@@ -61,6 +66,108 @@ describe('the rule form', () => {
     expect(formToInput({ ...emptyRuleForm(), threshold: 0.25 }).threshold).toBe(0.25);
   });
 
+  it('sends a weekly digest without metric, threshold, phase or channel, always WEEKLY', () => {
+    // whatever the form held before the kind changed is left out, and HOURLY becomes WEEKLY
+    const form = {
+      ...emptyRuleForm(),
+      name: 'Monday digest',
+      kind: 'WEEKLY_DIGEST' as const,
+      phase: 'OPEN_BETA' as const,
+      channel: 'WEB' as const,
+      threshold: '0.5',
+      stackHash: 'abc123',
+      includeToday: true,
+      onlyCritical: true,
+      destinations: [
+        { id: null, url: 'https://hooks.example/d', format: 'SLACK' as const, secret: '' },
+      ],
+    };
+    expect(formToInput(form)).toEqual({
+      name: 'Monday digest',
+      kind: 'WEEKLY_DIGEST',
+      metric: null,
+      stackHash: null,
+      operation: null,
+      phase: null,
+      channel: null,
+      days: null,
+      condition: null,
+      threshold: null,
+      changeMode: 'ABSOLUTE',
+      schedule: 'WEEKLY',
+      includeToday: false,
+      onlyCritical: false,
+      snoozedUntil: null,
+      destinations: [{ id: null, url: 'https://hooks.example/d', format: 'SLACK', secret: null }],
+    });
+    // back to a metric rule: WEEKLY is the digest's only, so the form's default HOURLY is sent
+    expect(formToInput({ ...form, kind: 'METRIC', schedule: 'WEEKLY' }).schedule).toBe('HOURLY');
+    expect(SCHEDULE_LABELS.WEEKLY).toBe('Mondays 08:00 UTC');
+    expect(describeRule({ kind: 'WEEKLY_DIGEST' })).toBe('the weekly digest, Mondays 08:00 UTC');
+  });
+
+  it('sends the stack hash with errorGroup.count and the operation with trace.p95Ms, only there', () => {
+    const base = {
+      ...emptyRuleForm(),
+      name: 'Crash grows',
+      condition: 'ABOVE' as const,
+      threshold: '5',
+      days: 1,
+      stackHash: ' 9f2c1e ',
+      operation: ' recordEvents ',
+    };
+    expect(formToInput({ ...base, metric: 'errorGroup.count' })).toMatchObject({
+      metric: 'errorGroup.count',
+      stackHash: '9f2c1e',
+      operation: null,
+      threshold: 5,
+      days: 1,
+    });
+    expect(formToInput({ ...base, metric: 'trace.p95Ms', threshold: 800 })).toMatchObject({
+      metric: 'trace.p95Ms',
+      stackHash: null,
+      operation: 'recordEvents',
+      threshold: 800,
+    });
+    // another metric sends neither; an empty one is null (the server: "is required for metric …")
+    expect(formToInput({ ...base, metric: 'cdr.rate' })).toMatchObject({
+      stackHash: null,
+      operation: null,
+    });
+    expect(
+      formToInput({ ...base, metric: 'errorGroup.count', stackHash: '  ' }).stackHash,
+    ).toBeNull();
+    expect(metricSubject('errorGroup.count')).toBe('stackHash');
+    expect(metricSubject('trace.p95Ms')).toBe('operation');
+    expect(metricSubject('cdr.rate')).toBeNull();
+    expect(
+      describeRule({
+        kind: 'METRIC',
+        metric: 'errorGroup.count',
+        stackHash: '9f2c1e',
+        condition: 'ABOVE',
+        threshold: 5,
+        days: 1,
+      }),
+    ).toBe('errorGroup.count of 9f2c1e rises above 5 over 1 day');
+    expect(
+      describeRule({
+        kind: 'METRIC',
+        metric: 'trace.p95Ms',
+        operation: 'recordEvents',
+        condition: 'INCREASE',
+        threshold: 250,
+        changeMode: 'ABSOLUTE',
+        days: 7,
+      }),
+    ).toBe('trace.p95Ms of recordEvents increases by 250 over 7 days');
+    // both are in the metric picker, after the KPI fields
+    expect(ALERT_METRICS.slice(-2).map((m) => m.value)).toEqual([
+      'errorGroup.count',
+      'trace.p95Ms',
+    ]);
+  });
+
   it('opens a stored rule for editing and keeps its destinations by id (secret left blank: kept)', () => {
     const form = formFromRule({
       name: 'Stickiness up',
@@ -88,6 +195,35 @@ describe('the rule form', () => {
     expect(formToInput(form).destinations).toEqual([
       { id: 'd1', url: 'https://hooks.example/x', format: 'JSON', secret: null },
     ]);
+    const trace = formFromRule({
+      name: 'Slow ingest',
+      kind: 'METRIC',
+      metric: 'trace.p95Ms',
+      operation: 'recordEvents',
+      stackHash: null,
+      days: 1,
+      condition: 'ABOVE',
+      threshold: 800,
+      schedule: 'HOURLY',
+      includeToday: false,
+      onlyCritical: false,
+      destinations: [],
+    });
+    expect(trace).toMatchObject({
+      metric: 'trace.p95Ms',
+      operation: 'recordEvents',
+      stackHash: '',
+    });
+    expect(formToInput(trace)).toMatchObject({ operation: 'recordEvents', stackHash: null });
+    const digest = formFromRule({
+      name: 'Monday digest',
+      kind: 'WEEKLY_DIGEST',
+      schedule: 'WEEKLY',
+      includeToday: false,
+      onlyCritical: false,
+      destinations: [],
+    });
+    expect(formToInput(digest)).toMatchObject({ kind: 'WEEKLY_DIGEST', schedule: 'WEEKLY' });
   });
 
   it('puts each BAD_USER_INPUT under the field it names, anything else for the whole form', () => {

@@ -1,11 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import axe from 'axe-core';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
 import { formatCount, formatPercent } from '../src/format';
 import { utcToday } from '../src/window';
+import { seriousAxeViolations } from './helpers/axe.js';
 import { launchChromium, openDashboard, STORAGE_KEY, signIn } from './helpers/browser.js';
 import { recordDashboardFixture } from './helpers/dashboard-fixture.js';
 
@@ -227,17 +227,6 @@ describe('beta dashboards', () => {
   });
 });
 
-/** axe-core's serious and critical violations on the page as it stands: `id: selectors`. */
-async function seriousAxeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ content: axe.source });
-  const result = await page.evaluate(() =>
-    (window as unknown as { axe: typeof axe }).axe.run(document, { resultTypes: ['violations'] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 describe('accessibility (axe-core)', () => {
   it('finds no serious or critical violation on the beta pages and a narrow /compare', async () => {
     // the closed beta's last window has rising changes (the green text) and its tester table
@@ -348,11 +337,11 @@ describe('the other pages', () => {
     const run = explorer.locator('button.graphiql-execute-button');
     await run.waitFor({ timeout: 30_000 });
     // the editor renders spaces as no-break spaces
-    const editor = await explorer.locator('.graphiql-editor-tool').innerText();
+    const editor = (await explorer.locator('.graphiql-editor-tool').textContent()) ?? '';
     expect(editor.replace(/\u00a0/g, ' ')).toContain(`"Authorization": "Bearer ${ADMIN_TOKEN}"`);
     await run.click();
     const result = async () =>
-      (await explorer.locator('.result-window').innerText()).replace(/\u00a0/g, ' ');
+      ((await explorer.locator('.result-window').textContent()) ?? '').replace(/\u00a0/g, ' ');
     await expect.poll(result, { timeout: 30_000 }).toContain('Syntax Error');
     expect(await result()).not.toContain('UNAUTHENTICATED');
     await explorer.close();
