@@ -1,6 +1,30 @@
 import { describe, expect, it } from 'vitest';
 import { backoffMs, retryAfterMs } from './delivery.js';
-import { alertWindow, conditionHolds, previousWindow } from './evaluate.js';
+import { alertWindow, conditionHolds, previousWindow, readable } from './evaluate.js';
+
+describe('readable', () => {
+  it('shortens what a person reads, never into a false equality with the threshold', () => {
+    expect(readable(0.7782978723404256)).toBe('0.7783');
+    expect(readable(2 / 7)).toBe('0.2857');
+    expect(readable(1234567.891)).toBe('1234567.89');
+    expect(readable(20)).toBe('20');
+    expect(readable(0.49996, 0.5)).toBe('0.49996');
+    expect(readable(0.4996, 0.5)).toBe('0.4996');
+  });
+  it('is what the sentences use', () => {
+    expect(
+      conditionHolds({ condition: 'below', threshold: 0.5, changeMode: null }, 0.49996, null),
+    ).toEqual({ firing: true, message: '0.49996 is below 0.5' });
+    expect(
+      conditionHolds({ condition: 'increase', threshold: 0.5, changeMode: 'absolute' }, 2 / 7, 0)
+        .message,
+    ).toBe('rose by 0.2857 (from 0 to 0.2857; threshold 0.5)');
+    expect(
+      conditionHolds({ condition: 'decrease', threshold: 0.1, changeMode: 'absolute' }, 0.5, 0.6)
+        .message,
+    ).toBe('fell by 0.1 (from 0.6 to 0.5; threshold 0.1)');
+  });
+});
 
 describe('conditionHolds', () => {
   const abs = (condition: 'increase' | 'decrease', threshold: number) => ({

@@ -121,6 +121,19 @@ export interface ConditionSpec {
   changeMode: AlertChangeMode | null;
 }
 
+/**
+ * A number for the sentence a person reads (the payload keeps the exact values): two decimals from
+ * 1 up, four significant digits below. Against a strict ABOVE/BELOW threshold, the exact value
+ * when the short one would read as equal to it while it is not. (A change is compared with a
+ * tolerance, so 0.09999999999999998 may read as the 0.1 it counts as.)
+ */
+export function readable(value: number, threshold?: number): string {
+  const short = (v: number) => (Math.abs(v) >= 1 ? Number(v.toFixed(2)) : Number(v.toPrecision(4)));
+  if (threshold !== undefined && value !== threshold && short(value) === short(threshold))
+    return String(value);
+  return String(short(value));
+}
+
 /** Whether the condition holds, and the sentence that says why (or why not). */
 export function conditionHolds(
   spec: ConditionSpec,
@@ -133,7 +146,7 @@ export function conditionHolds(
     const firing = condition === 'above' ? value > threshold : value < threshold;
     return {
       firing,
-      message: `${value} is ${firing ? '' : 'not '}${condition} ${threshold}`,
+      message: `${readable(value, threshold)} is ${firing ? '' : 'not '}${condition} ${threshold}`,
     };
   }
   if (previous === null) return { firing: false, message: 'no data in the previous window' };
@@ -145,13 +158,13 @@ export function conditionHolds(
     const firing = share >= threshold - EPSILON;
     return {
       firing,
-      message: `${condition === 'increase' ? 'rose' : 'fell'} by ${share} of ${previous} (from ${previous} to ${value}; threshold ${threshold})`,
+      message: `${condition === 'increase' ? 'rose' : 'fell'} by ${readable(share)} of ${readable(previous)} (from ${readable(previous)} to ${readable(value)}; threshold ${threshold})`,
     };
   }
   const firing = delta >= threshold - EPSILON;
   return {
     firing,
-    message: `${condition === 'increase' ? 'rose' : 'fell'} by ${delta} (from ${previous} to ${value}; threshold ${threshold})`,
+    message: `${condition === 'increase' ? 'rose' : 'fell'} by ${readable(delta)} (from ${readable(previous)} to ${readable(value)}; threshold ${threshold})`,
   };
 }
 
