@@ -124,7 +124,9 @@ async function main(): Promise<void> {
         ADMIN,
       );
       const cdp = await context.newCDPSession(page);
-      console.log('page            perf  TBT ms  a11y  axe violations (impact id nodes)');
+      console.log(
+        'page            perf  TBT ms  a11y  axe violations (impact id nodes); then FCP, LCP, SI (ms) and CLS',
+      );
       for (const path of PAGES) {
         await page.goto(`${base}${path}`);
         await settle(page, path);
@@ -132,6 +134,7 @@ async function main(): Promise<void> {
         let perf = '   –';
         let tbt = '     –';
         let a11y = '   –';
+        let metrics = '';
         if (LIGHTHOUSE_PAGES.has(path)) {
           await cdp.send('Network.clearBrowserCache');
           const run = await lighthouse(
@@ -156,10 +159,14 @@ async function main(): Promise<void> {
             )
             .map((a) => a.id);
           if (failed.length > 0) violations.push(`lighthouse a11y: ${failed.join(', ')}`);
+          const value = (id: string) => lhr?.audits[id]?.numericValue ?? Number.NaN;
+          metrics = `FCP ${Math.round(value('first-contentful-paint'))}  LCP ${Math.round(value('largest-contentful-paint'))}  SI ${Math.round(value('speed-index'))}  CLS ${value('cumulative-layout-shift').toFixed(3)}`;
         }
         console.log(
           `${path.padEnd(14)} ${perf}  ${tbt}  ${a11y}  ${violations.join('; ') || 'none'}`,
         );
+        // what the performance score is made of, to see which metric holds it back
+        if (metrics) console.log(`${' '.repeat(15)}${metrics}`);
         for (const line of nodes) console.log(line);
       }
       console.log(
