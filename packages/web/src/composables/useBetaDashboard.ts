@@ -119,15 +119,16 @@ export function useBetaDashboard(
   params: Ref<DashboardParams>,
   explicitAsOf: Ref<boolean>,
 ) {
+  const variables = () => ({
+    days: params.value.days,
+    asOf: asOfInstant(params.value.asOf),
+    previousAsOf: asOfInstant(previousAsOf(params.value.days, params.value.asOf)),
+    phase: phase.value,
+    channel: toChannel(params.value.channel),
+  });
   const kpis = useQuery({
     query: BetaDashboardQuery,
-    variables: () => ({
-      days: params.value.days,
-      asOf: asOfInstant(params.value.asOf),
-      previousAsOf: asOfInstant(previousAsOf(params.value.days, params.value.asOf)),
-      phase: phase.value,
-      channel: toChannel(params.value.channel),
-    }),
+    variables,
     requestPolicy: 'cache-and-network',
   });
   /** The current window's summaries and series, the previous window's summaries. */
@@ -149,6 +150,12 @@ export function useBetaDashboard(
   return {
     data,
     fetching: kpis.fetching,
+    /** Whether `data` answers the window asked now (urql keeps the last answer while the next loads). */
+    current: computed(
+      () =>
+        kpis.data.value != null &&
+        JSON.stringify(kpis.operation.value?.variables) === JSON.stringify(variables()),
+    ),
     error: computed(() => kpis.error.value?.message ?? null),
     empty,
     /** The phase's first and last day, once asked (null before). */
