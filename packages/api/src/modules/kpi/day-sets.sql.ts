@@ -35,8 +35,9 @@ import { scopeSql } from './scope.js';
  *   (foldPendingSql), run by a background folder;
  * - a KPI read never waits for a fold: it reads the folded day sets plus, computed on the fly
  *   and without writing, what the still-pending facts change in its one scope (pendingTailSql).
- *   Both come from the read's one snapshot, so a fact is counted exactly once — pending, or
- *   folded — and a batch whose response was sent is always counted (read-after-write).
+ *   Both come from the read's one snapshot (on Citus, between two fold commits:
+ *   foldCommitLockSql), so a fact is counted exactly once — pending, or folded — and a batch
+ *   whose response was sent is always counted (read-after-write).
  */
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
