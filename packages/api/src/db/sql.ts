@@ -54,6 +54,11 @@ export interface SqlOptions {
    * (read-only for a read), or `transaction`. A pooled connection never keeps them.
    */
   settings?: Readonly<Record<string, string>>;
+  /**
+   * A parameter-free statement run first in the statement's transaction (its own, or
+   * `transaction`), after the settings: e.g. a lock the statement must hold while it runs.
+   */
+  prelude?: string;
   /** Runs inside this transaction (`inTransaction`) instead of one of its own. */
   transaction?: SqlTransaction;
   /**
@@ -119,7 +124,7 @@ async function run(
   const workers = o.read ? readWorkersOf(em) : undefined;
   const setup: [string, string][] = Object.entries(o.settings ?? {});
   if (workers !== undefined) setup.push(['max_parallel_workers_per_gather', `${workers}`]);
-  if (setup.length === 0 && timeoutMs === undefined) {
+  if (setup.length === 0 && timeoutMs === undefined && o.prelude === undefined) {
     return execute(connection, text, params, o, o.transaction);
   }
   // a read's budget counts from here: waiting for a connection of the read pool spends it too
@@ -131,12 +136,15 @@ async function run(
       if (left < 1) throw readBudgetSpent();
       settings.push(['statement_timeout', `${left}`]);
     }
-    await connection.execute(
-      `select ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
-      settings.flat(),
-      'all',
-      trx,
-    );
+    if (settings.length > 0) {
+      await connection.execute(
+        `select ${settings.map(() => 'set_config(?, ?, true)').join(', ')}`,
+        settings.flat(),
+        'all',
+        trx,
+      );
+    }
+    if (o.prelude !== undefined) await connection.execute(o.prelude, [], 'all', trx);
     return execute(connection, text, params, o, trx);
   };
   if (o.transaction) return prepared(o.transaction);

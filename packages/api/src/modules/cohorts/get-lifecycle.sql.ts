@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
-import { pendingTailSql } from '../kpi/day-sets.sql.js';
+import { foldCommitSharedLockSql, pendingTailSql } from '../kpi/day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import { scopeSql } from '../kpi/scope.js';
 import { shiftDay } from '../shared/window.js';
@@ -76,5 +76,5 @@ export const getLifecycle = (
       endDay: starts.endDay,
       ...filter,
     },
-    { name: 'getLifecycle', read: true, settings: KPI_SETTINGS },
+    { name: 'getLifecycle', read: true, settings: KPI_SETTINGS, prelude: foldCommitSharedLockSql },
   );

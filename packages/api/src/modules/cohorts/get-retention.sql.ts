@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
-import { linkedDaysSql, pendingTailSql } from '../kpi/day-sets.sql.js';
+import { foldCommitSharedLockSql, linkedDaysSql, pendingTailSql } from '../kpi/day-sets.sql.js';
 import { filterSql, KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import type { RetentionType } from './periods.js';
 
@@ -122,5 +122,10 @@ export const getRetention = (em: EntityManager, q: RetentionQuery, filter: KpiFi
       endDay: q.endDay,
       ...filter,
     },
-    { name: 'getRetention', read: true, settings: RETENTION_SETTINGS },
+    {
+      name: 'getRetention',
+      read: true,
+      settings: RETENTION_SETTINGS,
+      prelude: foldCommitSharedLockSql,
+    },
   );

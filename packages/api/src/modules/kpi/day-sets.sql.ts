@@ -35,8 +35,9 @@ import { scopeSql } from './scope.js';
  *   (foldPendingSql), run by a background folder;
  * - a KPI read never waits for a fold: it reads the folded day sets plus, computed on the fly
  *   and without writing, what the still-pending facts change in its one scope (pendingTailSql).
- *   Both come from the read's one snapshot, so a fact is counted exactly once — pending, or
- *   folded — and a batch whose response was sent is always counted (read-after-write).
+ *   Both come from the read's one snapshot (on Citus, between two fold commits:
+ *   foldCommitLockSql), so a fact is counted exactly once — pending, or folded — and a batch
+ *   whose response was sent is always counted (read-after-write).
  */
 const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
 
@@ -123,6 +124,25 @@ const linkDeltasSql = (changed: string) => `
 
 /** Folds are serialised by this transaction-scoped advisory lock (see foldPendingSql). */
 export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_fold', 0))";
+
+/**
+ * On Citus, a KPI read is not one snapshot: the planner runs its CTEs and subqueries as
+ * subplans one after another, each statement on the workers with a snapshot of its own, and a
+ * distributed commit becomes visible node by node. A fold committing in between would leave a
+ * fact in neither the pending tail nor the day sets (or in both). So there, a transaction that
+ * moves facts between them (a fold, forgetting a user) takes this lock just before it commits,
+ * and every read that adds the pending tail holds it shared for its statement
+ * (foldCommitSharedLockSql): reads never see a commit half done, and wait at most for one
+ * commit, never for a whole fold. The lock is held until the commit has reached every node
+ * (Citus finishes a distributed commit before PostgreSQL releases the transaction's locks).
+ * Plain PostgreSQL reads one snapshot per statement and takes neither lock: `from pg_extension`
+ * keeps the call to the one row there is on Citus, none elsewhere.
+ */
+const onCitusOnly = "from pg_extension where extname = 'citus'";
+const FOLD_COMMIT_LOCK = "hashtextextended('kpi_fold_commit', 0)";
+export const foldCommitLockSql = `select pg_advisory_xact_lock(${FOLD_COMMIT_LOCK}) ${onCitusOnly}`;
+/** See foldCommitLockSql: the reads' side, as `runSql`'s `prelude` of a KPI read. */
+export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FOLD_COMMIT_LOCK}) ${onCitusOnly}`;
 
 /**
  * Claims every pending fact and merges it into the day sets, in one statement. Must run in a

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, runSql } from '../../db/sql.js';
-import { foldLockSql, foldPendingSql } from './day-sets.sql.js';
+import { foldCommitLockSql, foldLockSql, foldPendingSql } from './day-sets.sql.js';
 import { KPI_SETTINGS } from './query.js';
 
 /**
@@ -30,6 +30,8 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
       {},
       { name: 'foldPendingDays', settings: KPI_SETTINGS, transaction },
     );
+    // on Citus, wait for the reads in flight and hold off new ones until the commit is done
+    await runSql(em, foldCommitLockSql, {}, { name: 'foldCommitLock', transaction });
     return row ? { facts: row.facts, lags: row.lags, newDays: row.new_days } : NOTHING_FOLDED;
   });
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
-import { pendingTailSql } from './day-sets.sql.js';
+import { foldCommitSharedLockSql, pendingTailSql } from './day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
@@ -57,6 +57,6 @@ export const getCdr = async (em: EntityManager, window: KpiWindow, filter: KpiFi
         endDay: window.endDay,
         ...filter,
       },
-      { name: 'getCdr', read: true, settings: KPI_SETTINGS },
+      { name: 'getCdr', read: true, settings: KPI_SETTINGS, prelude: foldCommitSharedLockSql },
     )
   )[0] as CdrRow;

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
 import { type KpiWindow, shiftDay } from '../shared/window.js';
-import { pendingTailSql } from './day-sets.sql.js';
+import { foldCommitSharedLockSql, pendingTailSql } from './day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
@@ -54,5 +54,5 @@ export const getDauWau = (em: EntityManager, window: KpiWindow, filter: KpiFilte
       endDay: window.endDay,
       ...filter,
     },
-    { name: 'getDauWau', read: true, settings: KPI_SETTINGS },
+    { name: 'getDauWau', read: true, settings: KPI_SETTINGS, prelude: foldCommitSharedLockSql },
   );

@@ -2,7 +2,7 @@ import { SUBSCRIPTION_CANCEL, SUBSCRIPTION_START } from '@cortex-telemetry/event
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
-import { pendingTailSql } from './day-sets.sql.js';
+import { foldCommitSharedLockSql, pendingTailSql } from './day-sets.sql.js';
 import { filterSql, KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
@@ -118,6 +118,11 @@ export const getPaidConversion = async (em: EntityManager, window: KpiWindow, fi
         endDay: window.endDay,
         ...filter,
       },
-      { name: 'getPaidConversion', read: true, settings: KPI_SETTINGS },
+      {
+        name: 'getPaidConversion',
+        read: true,
+        settings: KPI_SETTINGS,
+        prelude: foldCommitSharedLockSql,
+      },
     )
   )[0] as PaidConversionRow;

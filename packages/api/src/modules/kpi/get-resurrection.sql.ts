@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
 import type { KpiWindow } from '../shared/window.js';
 import { COMEBACK_DAYS, pendingComebackTailSql } from './comeback-days.sql.js';
-import { pendingTailSql } from './day-sets.sql.js';
+import { foldCommitSharedLockSql, pendingTailSql } from './day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from './query.js';
 import { scopeSql } from './scope.js';
 
@@ -147,6 +147,11 @@ export const getResurrection = async (
         inactiveDays,
         ...filter,
       },
-      { name: 'getResurrection', read: true, settings: KPI_SETTINGS },
+      {
+        name: 'getResurrection',
+        read: true,
+        settings: KPI_SETTINGS,
+        prelude: foldCommitSharedLockSql,
+      },
     )
   )[0] as ResurrectionRow;

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { TokenKind } from '../../context.js';
 import { inTransaction, runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
-import { foldLockSql } from '../kpi/day-sets.sql.js';
+import { foldCommitLockSql, foldLockSql } from '../kpi/day-sets.sql.js';
 import {
   deleteEmptyDayLinksSql,
   deleteUserFailedItemsSql,
@@ -61,6 +61,8 @@ export async function forgetUser(
         quoted: JSON.stringify(userIdHash),
       }),
     });
+    // the day sets and the pending facts change together for KPI reads on Citus too
+    await runSql(em, foldCommitLockSql, {}, { name: 'foldCommitLock', transaction });
     return counts;
   });
   asked.logger.info(
