@@ -64,11 +64,15 @@ export const cohortCellDeltasSql = (changed: string, storedWhere: string, period
   group by 1, 2, 3, 4, 5
   having sum(delta) <> 0`;
 
-/** The fold's part (foldPendingSql): the cells' change from the rows it re-links. */
-export const foldCohortCellsSql = (changed: string) => `
+/**
+ * The fold's part (foldPendingSql): the cells' change, `deltas` (cohortCellDeltasSql of the rows
+ * it re-links, a materialized CTE in front of the fold's writes: on Citus each CTE runs as a
+ * statement of its own, and one that read kpi_days after the fold's insert would see the new
+ * days as stored ones), added to the cells.
+ */
+export const foldCohortCellsSql = (deltas: string) => `
   insert into kpi_cohort_cells as c (phase_key, channel_key, period_days, cohort, period, users)
-  select * from (${cohortCellDeltasSql(changed, 'true', CELL_PERIODS)}
-  ) as deltas
+  select * from ${deltas}
   order by 1, 2, 3, 4, 5
   on conflict (phase_key, channel_key, period_days, cohort, period)
     do update set users = c.users + excluded.users`;

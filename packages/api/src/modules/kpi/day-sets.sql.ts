@@ -3,7 +3,12 @@ import {
   DEPENDENCY_SIGNAL_EVENTS,
   RESURRECTION_SIGNAL_EVENTS,
 } from '@cortex-telemetry/events';
-import { foldCohortCellsSql, rebuildCohortCellsSql } from './cohort-cells.sql.js';
+import {
+  CELL_PERIODS,
+  cohortCellDeltasSql,
+  foldCohortCellsSql,
+  rebuildCohortCellsSql,
+} from './cohort-cells.sql.js';
 import {
   comebackDeltasSql,
   comebackMarksSql,
@@ -182,6 +187,8 @@ comeback_marks as (${comebackMarksSql('changed')}
 ),
 comeback_changed as materialized (${comebackRelinkedSql('comeback_marks')}
 ),
+cohort_deltas as materialized (${cohortCellDeltasSql('changed', 'true', CELL_PERIODS)}
+),
 inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
   select ${SUBJECT}, day, new_prev from changed where is_new
@@ -209,7 +216,7 @@ removed_comebacks as (
     and d.phase_key = c.phase_key and d.channel_key = c.channel_key and d.session_id = ''
     and d.day = c.day
 ),
-cohort_cells as (${foldCohortCellsSql('changed')}
+cohort_cells as (${foldCohortCellsSql('cohort_deltas')}
 ),
 link_counts as (
   insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
