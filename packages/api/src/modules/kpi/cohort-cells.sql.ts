@@ -43,13 +43,15 @@ export const cohortCellDeltasSql = (changed: string, storedWhere: string, period
       select u.*, min(day) over w as first_after,
         min(day) filter (where not is_new) over w as first_before
       from (
+        -- kind and session id from the subjects, not constants: the subject's primary-key
+        -- range, never the scope-and-day index that a constant kind would make eligible
         select d.phase_key, d.channel_key, d.user_id_hash, d.day, false as is_new
         from kpi_days d
-        join (select distinct phase_key, channel_key, user_id_hash from ${changed}
+        join (select distinct kind, phase_key, channel_key, user_id_hash, session_id from ${changed}
           where kind = 'active' and is_new) as s
-          on s.user_id_hash = d.user_id_hash and s.phase_key = d.phase_key
-            and s.channel_key = d.channel_key
-        where d.kind = 'active' and d.session_id = '' and ${storedWhere}
+          on s.user_id_hash = d.user_id_hash and s.kind = d.kind and s.phase_key = d.phase_key
+            and s.channel_key = d.channel_key and s.session_id = d.session_id
+        where ${storedWhere}
         union all
         select phase_key, channel_key, user_id_hash, day, true from ${changed}
         where kind = 'active' and is_new
