@@ -127,7 +127,7 @@ export async function insertBatch(
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */
 export async function resetTables(client: PgClient): Promise<void> {
   await client.query(
-    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, telemetry_failed_items',
+    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells, telemetry_failed_items',
   );
   await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links, kpi_pending');
   // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)

@@ -309,7 +309,9 @@ async function runSize(
   events: number,
   options: { naive: boolean; fanOut: boolean },
 ): Promise<CaseResult[]> {
-  const name = `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
+  // BENCH_DB: a database an earlier run kept (BENCH_KEEP_DB=1), migrated to this code, not loaded
+  const reused = env.BENCH_DB;
+  const name = reused ?? `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
   console.log(
     `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
   );
@@ -327,7 +329,12 @@ async function runSize(
   try {
     // a pool of its own: the load's memory settings must not leak into the naive timings
     const loader = new pg.Pool({ connectionString: url, max: 2 });
-    await load(loader, events, url).finally(() => loader.end());
+    if (reused) {
+      await loader.end();
+      console.log('  reused as loaded by an earlier run (BENCH_DB), migrations applied');
+    } else {
+      await load(loader, events, url).finally(() => loader.end());
+    }
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const engine = async (query: string) => {
@@ -395,7 +402,7 @@ async function runSize(
     await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()));
     await db.end();
     await orm.close(true);
-    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+    if (!env.BENCH_KEEP_DB && !reused) await dropDatabase(serverUrl, name);
   }
 }
 

@@ -6,10 +6,13 @@ import { inTransaction, runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { foldCommitLockSql, foldLockSql } from '../kpi/day-sets.sql.js';
 import {
+  deleteEmptyCohortCellsSql,
   deleteEmptyDayLinksSql,
   deleteUserFailedItemsSql,
   deleteUserRowsSql,
+  getUserCohortCellsSql,
   getUserDayLinksSql,
+  subtractCohortCellsSql,
   subtractDayLinksSql,
 } from './forget-user.sql.js';
 
@@ -50,6 +53,16 @@ export async function forgetUser(
     if (links.length > 0) {
       await run('subtractDayLinks', subtractDayLinksSql, { links: JSON.stringify(links) });
       await run('deleteEmptyDayLinks', deleteEmptyDayLinksSql, { links: JSON.stringify(links) });
+    }
+    const cells = await runSql<Record<string, unknown>>(em, getUserCohortCellsSql, user, {
+      name: 'getUserCohortCells',
+      transaction,
+    });
+    if (cells.length > 0) {
+      await run('subtractCohortCells', subtractCohortCellsSql, { cells: JSON.stringify(cells) });
+      await run('deleteEmptyCohortCells', deleteEmptyCohortCellsSql, {
+        cells: JSON.stringify(cells),
+      });
     }
     const counts: { table: string; rows: number }[] = [];
     for (const table of [...PIPELINES, 'kpi_days', 'kpi_pending']) {
