@@ -353,8 +353,10 @@ async function runSize(
       `\n  ${'query'.padEnd(34)}${'engine p50'.padStart(11)}${'p95'.padStart(9)}${'naive p50'.padStart(11)}${'p95'.padStart(9)}${'naive/engine'.padStart(14)}  answers`,
     );
     let allMatch = true;
+    // BENCH_CASES=retention,lifecycle: only the cases whose label starts with one of them
+    const only = env.BENCH_CASES?.split(',');
     const runCases = async (cases: Case[], suffix = '') => {
-      for (const c of cases) {
+      for (const c of cases.filter((c) => !only || only.some((o) => c.label.startsWith(o)))) {
         const label = `${c.label}${suffix}`;
         const query = document(c);
         const e = await measure(() => engine(query), RUNS, WARMUP);
