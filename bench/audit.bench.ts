@@ -74,6 +74,20 @@ async function axeViolations(page: Page): Promise<{ summary: string[]; nodes: st
   };
 }
 
+/**
+ * Which element Lighthouse took as the largest contentful paint, and where its time went (time to
+ * first byte, then the render delay: a text element painted late was waiting for script or data).
+ */
+function lcpElement(details: unknown): string {
+  type Item = { type?: string; items?: { label?: string; duration?: number }[]; selector?: string };
+  const parts = (details as { items?: Item[] } | undefined)?.items ?? [];
+  const table = parts.find((p) => p.type === 'table')?.items ?? [];
+  const node = parts.find((p) => p.type === 'node');
+  if (!node) return '';
+  const phases = table.map((row) => `${row.label} ${Math.round(row.duration ?? 0)}`).join(', ');
+  return `LCP element ${node.selector ?? '?'} (${phases})`;
+}
+
 async function main(): Promise<void> {
   if (!existsSync(new URL('index.html', WEB_DIST))) {
     throw new Error('packages/web/dist is missing: run `npx -y pnpm@12.4.2 build` first.');
@@ -135,6 +149,7 @@ async function main(): Promise<void> {
         let tbt = '     –';
         let a11y = '   –';
         let metrics = '';
+        let lcp = '';
         if (LIGHTHOUSE_PAGES.has(path)) {
           await cdp.send('Network.clearBrowserCache');
           const run = await lighthouse(
@@ -161,12 +176,14 @@ async function main(): Promise<void> {
           if (failed.length > 0) violations.push(`lighthouse a11y: ${failed.join(', ')}`);
           const value = (id: string) => lhr?.audits[id]?.numericValue ?? Number.NaN;
           metrics = `FCP ${Math.round(value('first-contentful-paint'))}  LCP ${Math.round(value('largest-contentful-paint'))}  SI ${Math.round(value('speed-index'))}  CLS ${value('cumulative-layout-shift').toFixed(3)}`;
+          lcp = lcpElement(lhr?.audits['lcp-breakdown-insight']?.details);
         }
         console.log(
           `${path.padEnd(14)} ${perf}  ${tbt}  ${a11y}  ${violations.join('; ') || 'none'}`,
         );
         // what the performance score is made of, to see which metric holds it back
         if (metrics) console.log(`${' '.repeat(15)}${metrics}`);
+        if (lcp) console.log(`${' '.repeat(15)}${lcp}`);
         for (const line of nodes) console.log(line);
       }
       console.log(
