@@ -99,9 +99,14 @@ function longTasks(details: unknown): string {
   const items = ((details as { items?: Task[] } | undefined)?.items ?? [])
     .toSorted((a, b) => (b.duration ?? 0) - (a.duration ?? 0))
     .slice(0, 4);
-  const script = (url = '') => url.split('/').pop()?.replace(/-[\w-]{8}\.js$/, '.js') || url;
+  const script = (url = '') =>
+    url
+      .split('/')
+      .pop()
+      ?.replace(/-[\w-]{8}\.js$/, '.js') || url;
   const list = items.map(
-    (t) => `${Math.round(t.duration ?? 0)} ms at ${Math.round(t.startTime ?? 0)} (${script(t.url)})`,
+    (t) =>
+      `${Math.round(t.duration ?? 0)} ms at ${Math.round(t.startTime ?? 0)} (${script(t.url)})`,
   );
   return list.length > 0 ? `longest tasks: ${list.join(', ')}` : '';
 }
