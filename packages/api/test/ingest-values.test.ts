@@ -129,7 +129,7 @@ describe('values stored exactly as sent', () => {
       Number.MAX_VALUE,
       0.1 + 0.2,
       1e-7,
-      123456789.123456789,
+      123456789.12345679,
       2 ** 53 + 1,
       0,
     ];
