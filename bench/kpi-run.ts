@@ -15,7 +15,7 @@ import {
 import pg from 'pg';
 import { pino } from 'pino';
 import { type NaiveCohort, naiveCohort } from './cohorts-naive.sql.js';
-import { recordsetJson } from './ingest-rows.js';
+import { rowsJson } from './ingest-rows.js';
 import { kpiFanOut } from './kpi-fanout.js';
 import { type NaiveKpi, naiveKpi, naiveWindow, type Queryable } from './kpi-naive.sql.js';
 import { DEFAULT_LAST_DAY, type SyntheticEvent, syntheticEvents } from './synthetic.js';
@@ -128,7 +128,7 @@ const NOTED_INSERT_PG = NOTED_INSERT.replace(/\?/g, () => `$${++placeholder}`);
 async function addPending(db: Queryable, events: number, count: number): Promise<number> {
   let batch: SyntheticEvent[] = [];
   const flush = async () => {
-    await db.query(NOTED_INSERT_PG, [recordsetJson(batch), `${DEFAULT_LAST_DAY}T23:00:00Z`]);
+    await db.query(NOTED_INSERT_PG, [rowsJson(batch), `${DEFAULT_LAST_DAY}T23:00:00Z`]);
     batch = [];
   };
   for (const e of syntheticEvents({ events: count, users: users(events), seed: 7 })) {
