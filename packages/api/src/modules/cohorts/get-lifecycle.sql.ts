@@ -31,23 +31,43 @@ links as (
   select day, prev_day, subjects from pending_links
   where kind = 'active' and day >= :lookbackDay::date
 ),
+-- each link row counts for the period its day is in (shift 0: "now") and for the one after it
+-- (shift 1: "the period before"), numbered from the first period (−1 for the lookback one), so
+-- the rows are grouped by period number instead of joined with every period
+counted as (
+  select i + shift as i,
+    sum(subjects) filter (where shift = 0 and prev_day = '-infinity'::date) as new_users,
+    sum(subjects) filter (where shift = 0
+      and prev_day >= start - :periodDays::int and prev_day < start) as returning_users,
+    sum(subjects) filter (where shift = 0 and prev_day > '-infinity'::date
+      and prev_day < start - :periodDays::int) as resurrecting_users,
+    sum(subjects) filter (where shift = 1
+      and prev_day < start - :periodDays::int) as previous_active_users
+  from (
+    select l.prev_day, l.subjects, l.i, s.shift,
+      :firstPeriod::date + (l.i + s.shift) * :periodDays::int as start
+    from (
+      -- (day − first + n) / n − 1: a whole division of a number ≥ 0, so −1 for the lookback
+      select prev_day, subjects,
+        (day - :firstPeriod::date + :periodDays::int) / :periodDays::int - 1 as i
+      from links
+    ) as l
+    cross join (values (0), (1)) as s(shift)
+  ) as shifted
+  group by 1
+),
 periods as (
-  select g::date as start
+  select g::date as start,
+    (g::date - :firstPeriod::date) / :periodDays::int as i
   from generate_series(:firstPeriod::timestamp, :lastPeriod::timestamp, make_interval(days => :periodDays::int)) as g
 )
 select to_char(p.start, 'YYYY-MM-DD') as start,
-  coalesce(sum(l.subjects) filter (where l.day >= p.start and l.prev_day = '-infinity'::date), 0)::int
-    as new_users,
-  coalesce(sum(l.subjects) filter (where l.day >= p.start
-    and l.prev_day >= p.start - :periodDays::int and l.prev_day < p.start), 0)::int
-    as returning_users,
-  coalesce(sum(l.subjects) filter (where l.day >= p.start and l.prev_day > '-infinity'::date
-    and l.prev_day < p.start - :periodDays::int), 0)::int as resurrecting_users,
-  coalesce(sum(l.subjects) filter (where l.day < p.start
-    and l.prev_day < p.start - :periodDays::int), 0)::int as previous_active_users
+  coalesce(c.new_users, 0)::int as new_users,
+  coalesce(c.returning_users, 0)::int as returning_users,
+  coalesce(c.resurrecting_users, 0)::int as resurrecting_users,
+  coalesce(c.previous_active_users, 0)::int as previous_active_users
 from periods p
-left join links l on l.day >= p.start - :periodDays::int and l.day < p.start + :periodDays::int
-group by p.start
+left join counted c on c.i = p.i
 order by p.start`;
 
 export interface LifecycleRow {
