@@ -19,7 +19,7 @@ import { graphqlJitPlugin } from './graphql-jit.js';
 import { findShareGrant, shareState } from './modules/share/share-links.service.js';
 import { type ListedKind, mayRun, rootAccess, sharedFields } from './modules/shared/access.js';
 import type { Orm } from './orm.js';
-import { isQueryTimeout, queryTimeoutError, withQueryTimeout } from './query-timeout.js';
+import { forkWithReadLimits, isQueryTimeout, queryTimeoutError } from './query-timeout.js';
 import { schema } from './schema.js';
 import { unavailablePlugin } from './unavailable.js';
 
@@ -241,11 +241,7 @@ export function createGraphQL(options: {
       error: (...a) => logger.error({ yoga: a }, 'yoga'),
     },
     context: async ({ request }) => {
-      const em = withQueryTimeout(
-        orm.em.fork(),
-        config.QUERY_TIMEOUT_MS,
-        config.READ_PARALLEL_WORKERS,
-      );
+      const em = forkWithReadLimits(orm.em, config);
       const kind = kindOf(tokens, request);
       const presented = bearerToken(request.headers.get('authorization'));
       return {

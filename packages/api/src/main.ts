@@ -12,6 +12,7 @@ import { ingestItems } from './modules/ingest/ingest.service.js';
 import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
 import { citusLayout } from './orm.js';
+import { forkWithReadLimits } from './query-timeout.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
   });
   // alert rules on their schedule, and the outbox delivered (also what a crash left pending)
   const alerts = startAlertScheduler({
-    newEm: () => orm.em.fork(),
+    newEm: () => forkWithReadLimits(orm.em, config),
     settings: alertSettingsOf(config),
     onError: (error) => logger.warn({ err: error }, 'alert check or delivery failed; retrying'),
   });

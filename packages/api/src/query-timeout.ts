@@ -26,6 +26,16 @@ export function withQueryTimeout<T extends EntityManager>(
   return em;
 }
 
+/**
+ * A fresh EntityManager with the configured read limits: every GraphQL request's, and the
+ * background alert checks' (a check waiting on a lock must end ERRORED, not hold its connection).
+ */
+export const forkWithReadLimits = (
+  em: EntityManager,
+  config: { QUERY_TIMEOUT_MS: number; READ_PARALLEL_WORKERS?: number },
+): EntityManager =>
+  withQueryTimeout(em.fork(), config.QUERY_TIMEOUT_MS, config.READ_PARALLEL_WORKERS);
+
 /** The statement timeout in ms the EntityManager carries, if any. */
 export const queryTimeoutOf = (em: EntityManager): number | undefined => limits.get(em);
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../src/db/embedded.js';
 import { alertService } from '../src/modules/alerts/alerts.service.js';
 import { type AlertScheduler, startAlertScheduler } from '../src/modules/alerts/scheduler.js';
+import { forkWithReadLimits } from '../src/query-timeout.js';
 import {
   ADMIN_TOKEN,
   INGEST_TOKEN,
@@ -154,6 +155,54 @@ describe('a metric that cannot be read', () => {
       message: '20 is above 10',
       notified: true,
     });
+  });
+});
+
+describe('a scheduled check that cannot read', () => {
+  it('ends ERRORED at the read budget instead of holding its connection until the lock goes', async () => {
+    const created = await app.gql(CREATE, {
+      rule: {
+        name: 'slow search, hourly',
+        metric: 'trace.p95Ms',
+        operation: 'search',
+        condition: 'ABOVE',
+        threshold: 10,
+        days: 1,
+        destinations: [{ url: `${receiver.base}/scheduled`, secret: 'sixteen-characters!' }],
+      },
+    });
+    const id = created.data?.createAlertRule.id as string;
+    // the server's own background checks: EntityManagers with the read limits (main.ts)
+    const s = startAlertScheduler({
+      newEm: () => forkWithReadLimits(app.orm.em, { QUERY_TIMEOUT_MS: 1500 }),
+      settings,
+      clock: { now: () => now },
+      intervalMs: null,
+    });
+    const held = await app.orm.em.getConnection().getKnex().transaction();
+    try {
+      await held.raw('lock table telemetry_traces in access exclusive mode');
+      now = new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000 + 7_200_000);
+      await s.tick();
+    } finally {
+      await held.rollback();
+      await s.stop();
+    }
+    const shown = await app.gql(
+      'query ($id: ID!) { alertRule(id: $id) { state evaluations { state message } deliveries { id } } }',
+      { id },
+    );
+    expect(shown.data?.alertRule).toEqual({
+      state: 'ERRORED',
+      evaluations: [
+        {
+          state: 'ERRORED',
+          message: expect.stringContaining('canceling statement due to statement timeout'),
+        },
+      ],
+      deliveries: [],
+    });
+    expect(receiver.at('/scheduled')).toEqual([]);
   });
 });
 
