@@ -32,12 +32,11 @@ const sql = (steps: readonly EventName[]) => {
   /** Step i's candidates as `e`: `at` (and `seq` for a repeated name), in the window. */
   const source = (i: number) =>
     repeated(i)
-      ? `repeated_events e`
+      ? 'repeated_events e'
       : `(select user_id_hash, "timestamp" as at from telemetry_events
     where event_name = :step${i} and "timestamp" >= :windowStart::timestamptz
       and "timestamp" < :windowEnd::timestamptz and ${filterSql()}) e`;
-  const match = (i: number) =>
-    `min(e.at) as at${i}${repeated(i) ? `, min(e.seq) as seq${i}` : ''}`;
+  const match = (i: number) => `min(e.at) as at${i}${repeated(i) ? `, min(e.seq) as seq${i}` : ''}`;
   /** What s{i} carries on: the entry, step i's time and the numbers of repeated names' matches. */
   const carried = (i: number) => [
     'p.user_id_hash',
@@ -48,13 +47,14 @@ const sql = (steps: readonly EventName[]) => {
   const stepCtes = steps.slice(1).map((name, index) => {
     const i = index + 1;
     const earlier = steps.slice(0, i).lastIndexOf(name);
+    const sameName = repeated(i) ? ` and e.event_name = :step${i}` : '';
+    const notTaken = earlier >= 0 ? ` and e.seq > p.seq${earlier}` : '';
     return `
 s${i} as (
   select ${carried(i - 1).join(', ')}, ${match(i)}
   from s${i - 1} p
-  join ${source(i)} on e.user_id_hash = p.user_id_hash${repeated(i) ? ` and e.event_name = :step${i}` : ''}
-    and e.at >= p.at${i - 1} and e.at <= p.at0 + :windowDays::int * interval '24 hours'
-    ${earlier >= 0 ? `and e.seq > p.seq${earlier}` : ''}
+  join ${source(i)} on e.user_id_hash = p.user_id_hash${sameName}
+    and e.at >= p.at${i - 1} and e.at <= p.at0 + :windowDays::int * interval '24 hours'${notTaken}
   group by ${carried(i - 1).join(', ')}
 )`;
   });
