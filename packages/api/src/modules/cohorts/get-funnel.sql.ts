@@ -96,6 +96,17 @@ export interface FunnelRow {
   median_seconds: number | null;
 }
 
+/**
+ * Without a repeated name, no sort: the planner cannot see the step CTEs' sizes (it takes the
+ * range join at the previous match and the deadline for 20–50× more selective than it is), so
+ * it sorts the step's window events for a merge join and the matches for a group aggregate —
+ * 180k–420k rows at 10M events, a third of the statement's time. Sorting off, it hashes them.
+ * A repeated name's numbering needs its sort, and with sorting off the planner's way round it
+ * costs more than the sort (2.6 s of CPU instead of 1.8 s at 10M).
+ */
+const settingsFor = (steps: readonly EventName[]) =>
+  new Set(steps).size === steps.length ? { ...KPI_SETTINGS, enable_sort: 'off' } : KPI_SETTINGS;
+
 export const getFunnel = (
   em: EntityManager,
   window: KpiWindow,
@@ -113,5 +124,5 @@ export const getFunnel = (
       windowDays,
       ...filter,
     },
-    { name: 'getFunnel', read: true, settings: KPI_SETTINGS },
+    { name: 'getFunnel', read: true, settings: settingsFor(steps) },
   );
