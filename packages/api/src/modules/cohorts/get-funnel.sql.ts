@@ -17,8 +17,9 @@ import type { KpiWindow } from '../shared/window.js';
  * then one CTE per step joining the users who reached the previous step to that step's events by
  * user, the earliest at or after the previous match and by the entry's deadline (a min, so no
  * sort of all step events). Plain joins and groups by user (no lateral LIMIT, which Citus cannot
- * run), so the matching stays per user; telemetry_events_step_scan_idx covers each step's scan
- * (name and time range, user, filter columns) without reading the table.
+ * run), so the matching stays per user. The covering (event, time) index
+ * (Migration20261208100000) answers each step's scan — name and time range, user, filter columns —
+ * without reading the table.
  *
  * "Each event matches one step" matters only for a name the steps repeat: greedy matching takes
  * that name's events in (timestamp, id) order, so its events are numbered per user (`seq`), and
