@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   type Booted,
   boot,
@@ -26,11 +27,15 @@ import { chromium, type Page } from 'playwright-core';
  * Chromium (CHROMIUM_PATH, default /usr/bin/chromium) started by playwright with a debugging
  * port Lighthouse connects to. The admin token sits in the profile's localStorage (the dashboard
  * never takes it from a URL), so Lighthouse keeps storage and the browser cache is cleared
- * before each of its runs instead. BENCH_AUDIT_PAGES=/open-beta,/compare picks pages.
+ * before each of its runs instead. BENCH_AUDIT_PAGES=/open-beta,/compare picks pages;
+ * BENCH_AUDIT_WEB_DIR=/path/to/dist audits another build of the dashboard.
  */
 const env = process.env;
 const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
-const WEB_DIST = new URL('../packages/web/dist/', import.meta.url);
+/** Another build (BENCH_AUDIT_WEB_DIR, e.g. main's) is audited the same way, for a before/after. */
+const WEB_DIST = env.BENCH_AUDIT_WEB_DIR
+  ? pathToFileURL(`${env.BENCH_AUDIT_WEB_DIR.replace(/\/$/, '')}/`)
+  : new URL('../packages/web/dist/', import.meta.url);
 const PAGES = env.BENCH_AUDIT_PAGES?.split(',') ?? [
   '/open-beta',
   '/closed-beta',
@@ -72,6 +77,38 @@ async function axeViolations(page: Page): Promise<{ summary: string[]; nodes: st
       ),
     ),
   };
+}
+
+/**
+ * Which element Lighthouse took as the largest contentful paint, and where its time went (time to
+ * first byte, then the render delay: a text element painted late was waiting for script or data).
+ */
+function lcpElement(details: unknown): string {
+  type Item = { type?: string; items?: { label?: string; duration?: number }[]; selector?: string };
+  const parts = (details as { items?: Item[] } | undefined)?.items ?? [];
+  const table = parts.find((p) => p.type === 'table')?.items ?? [];
+  const node = parts.find((p) => p.type === 'node');
+  if (!node) return '';
+  const phases = table.map((row) => `${row.label} ${Math.round(row.duration ?? 0)}`).join(', ');
+  return `LCP element ${node.selector ?? '?'} (${phases})`;
+}
+
+/** The longest main-thread tasks (what total blocking time is made of), with their script. */
+function longTasks(details: unknown): string {
+  type Task = { url?: string; duration?: number; startTime?: number };
+  const items = ((details as { items?: Task[] } | undefined)?.items ?? [])
+    .toSorted((a, b) => (b.duration ?? 0) - (a.duration ?? 0))
+    .slice(0, 4);
+  const script = (url = '') =>
+    url
+      .split('/')
+      .pop()
+      ?.replace(/-[\w-]{8}\.js$/, '.js') || url;
+  const list = items.map(
+    (t) =>
+      `${Math.round(t.duration ?? 0)} ms at ${Math.round(t.startTime ?? 0)} (${script(t.url)})`,
+  );
+  return list.length > 0 ? `longest tasks: ${list.join(', ')}` : '';
 }
 
 async function main(): Promise<void> {
@@ -135,6 +172,8 @@ async function main(): Promise<void> {
         let tbt = '     –';
         let a11y = '   –';
         let metrics = '';
+        let lcp = '';
+        let tasks = '';
         if (LIGHTHOUSE_PAGES.has(path)) {
           await cdp.send('Network.clearBrowserCache');
           const run = await lighthouse(
@@ -161,12 +200,16 @@ async function main(): Promise<void> {
           if (failed.length > 0) violations.push(`lighthouse a11y: ${failed.join(', ')}`);
           const value = (id: string) => lhr?.audits[id]?.numericValue ?? Number.NaN;
           metrics = `FCP ${Math.round(value('first-contentful-paint'))}  LCP ${Math.round(value('largest-contentful-paint'))}  SI ${Math.round(value('speed-index'))}  CLS ${value('cumulative-layout-shift').toFixed(3)}`;
+          lcp = lcpElement(lhr?.audits['lcp-breakdown-insight']?.details);
+          tasks = longTasks(lhr?.audits['long-tasks']?.details);
         }
         console.log(
           `${path.padEnd(14)} ${perf}  ${tbt}  ${a11y}  ${violations.join('; ') || 'none'}`,
         );
         // what the performance score is made of, to see which metric holds it back
         if (metrics) console.log(`${' '.repeat(15)}${metrics}`);
+        if (lcp) console.log(`${' '.repeat(15)}${lcp}`);
+        if (tasks) console.log(`${' '.repeat(15)}${tasks}`);
         for (const line of nodes) console.log(line);
       }
       console.log(

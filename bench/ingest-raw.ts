@@ -83,9 +83,10 @@ insert into telemetry_events (id, "timestamp", received_at, user_id_hash, user_t
   session_id, channel, phase, event_name, result)
 select id, "timestamp", $2::timestamptz, user_id_hash, user_tier, is_paid_user, session_id,
   channel, phase, event_name, result
-from json_to_recordset($1::json) as r(id uuid, "timestamp" timestamptz, user_id_hash text,
-  user_tier text, is_paid_user boolean, session_id text, channel text, phase text,
-  event_name text, result text)
+from (select (r ->> 0)::uuid as id, (r ->> 1)::timestamptz as "timestamp", r ->> 2 as user_id_hash,
+    r ->> 3 as user_tier, (r ->> 4)::boolean as is_paid_user, r ->> 5 as session_id,
+    r ->> 6 as channel, r ->> 7 as phase, r ->> 14 as event_name, r ->> 15 as result
+  from jsonb_array_elements($1::jsonb) as r) as input
 on conflict do nothing`;
 
 /** The exact statement `ingestItems` runs (day facts noted), with knex `?` as `$n`. */
@@ -127,7 +128,7 @@ export async function insertBatch(
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */
 export async function resetTables(client: PgClient): Promise<void> {
   await client.query(
-    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, telemetry_failed_items',
+    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells, telemetry_failed_items',
   );
   await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links, kpi_pending');
   // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)

@@ -2,7 +2,7 @@ import { type SyntheticEvent, syntheticEvents } from './synthetic.js';
 
 /**
  * One deterministic set of events, shaped three ways so every path of the ingest bench stores
- * exactly the same rows: GraphQL `EventInput`s for `recordEvents`, `json_to_recordset` rows for
+ * exactly the same rows: GraphQL `EventInput`s for `recordEvents`, positional JSON rows for
  * the raw INSERT paths, and COPY text for the raw COPY path. Payloads are built before the
  * clock starts, so the rates compare the server side, not the client's serialisation.
  */
@@ -67,21 +67,31 @@ export function apiBody(events: readonly SyntheticEvent[]): string {
   });
 }
 
-/** Rows as the service would build them (`commonRow` + event fields), for json_to_recordset. */
-export function recordsetJson(events: readonly SyntheticEvent[]): string {
+/**
+ * Rows as the service builds them (rows.ts): positional, the common columns then the event's,
+ * in columns.ts order, for the statement's `jsonb_array_elements`.
+ */
+export function rowsJson(events: readonly SyntheticEvent[]): string {
   return JSON.stringify(
-    events.map((e) => ({
-      id: e.eventId,
-      timestamp: e.timestamp.toISOString(),
-      user_id_hash: e.userIdHash,
-      user_tier: e.userTier,
-      is_paid_user: e.isPaidUser,
-      session_id: e.sessionId,
-      channel: e.channel,
-      phase: e.phase,
-      event_name: e.eventName,
-      result: 'success',
-    })),
+    events.map((e) => [
+      e.eventId,
+      e.timestamp.toISOString(),
+      e.userIdHash,
+      e.userTier,
+      e.isPaidUser,
+      e.sessionId,
+      e.channel,
+      e.phase,
+      null,
+      null,
+      null,
+      null,
+      null,
+      null,
+      e.eventName,
+      'success',
+      null,
+    ]),
   );
 }
 

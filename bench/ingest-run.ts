@@ -17,7 +17,7 @@ import { postBatch } from './ingest-http.js';
 import { summariseProfile } from './ingest-profile.js';
 import { connect, copyBatch, insertBatch, type PgClient, resetTables } from './ingest-raw.js';
 import { printReport, type RunResult, type ServerStats } from './ingest-report.js';
-import { apiBody, batches, benchEvents, copyText, recordsetJson } from './ingest-rows.js';
+import { apiBody, batches, benchEvents, copyText, rowsJson } from './ingest-rows.js';
 import { measureStages } from './ingest-stages.js';
 import { type FoldStats, runSustained } from './ingest-sustain.js';
 
@@ -158,7 +158,7 @@ export async function runIngestBench(): Promise<void> {
     const events = benchEvents(EVENTS);
     const groups = batches(events, BATCH);
     const bodies = groups.map(apiBody);
-    const recordsets = groups.map(recordsetJson);
+    const recordsets = groups.map(rowsJson);
     const copies = groups.map(copyText);
     log(
       `${events.length} events in ${groups.length} batches of ${BATCH}, payloads built in ${Math.round(performance.now() - t)} ms`,

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { itemRow, schema } from '@cortex-telemetry/api';
-import { createScrubber, parseItem } from '@cortex-telemetry/events';
+import { createScrubber, fromEnumValue, parseItem } from '@cortex-telemetry/events';
 
 /**
  * The Node side of one `recordEvents` batch, stage by stage, on one thread with no I/O: what
  * each step of the request path costs before PostgreSQL sees the rows. It re-creates the steps
- * with the same libraries (graphql-js coercion, the item rules, the JSON parameter; the
+ * with the same libraries (graphql-js coercion, the item rules, the positional JSON parameter; the
  * service binds that parameter, so no escaping stage), so it is a breakdown, not a replacement
  * for the end-to-end rate and the CPU profile.
  */
@@ -54,7 +54,15 @@ export function measureStages(bodies: readonly string[], limit = 40): StageTimes
       if (result.errors) throw result.errors[0];
       return result.coerced.events as unknown[];
     });
-    const parsed = stage(coerced.out, (items) => items.map((item) => parseItem('event', item)));
+    // the wire's event name (CONTEXT_LOADED) back to the catalog's, as the resolver does
+    // (withWireEventNames): without it every item failed its rules and went through zod
+    const parsed = stage(coerced.out, (items) =>
+      items.map((item) => {
+        const fields = item as Record<string, unknown>;
+        fields.eventName = fromEnumValue(fields.eventName);
+        return parseItem('event', fields);
+      }),
+    );
     const rows = stage(parsed.out, (items) =>
       JSON.stringify(
         items.map((p) =>

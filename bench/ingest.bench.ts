@@ -5,7 +5,7 @@ import { runIngestBench } from './ingest-run.js';
  * process) beside the same rows written straight into PostgreSQL, at the same concurrency, in
  * the same run, on empty tables each time:
  * - raw COPY FROM STDIN (the best raw path; the ratio's baseline),
- * - raw INSERT … json_to_recordset into telemetry_events only,
+ * - raw INSERT of the positional rows into telemetry_events only,
  * - raw INSERT noting the KPI day facts (the service's own statement, bind parameters),
  * - the same with parameters inlined as literals, the way MikroORM's `execute` sends them,
  * then where the server's time goes: SQL vs the rest per request, Node CPU per stage, and a

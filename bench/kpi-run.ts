@@ -15,7 +15,7 @@ import {
 import pg from 'pg';
 import { pino } from 'pino';
 import { type NaiveCohort, naiveCohort } from './cohorts-naive.sql.js';
-import { recordsetJson } from './ingest-rows.js';
+import { rowsJson } from './ingest-rows.js';
 import { kpiFanOut } from './kpi-fanout.js';
 import { type NaiveKpi, naiveKpi, naiveWindow, type Queryable } from './kpi-naive.sql.js';
 import { DEFAULT_LAST_DAY, type SyntheticEvent, syntheticEvents } from './synthetic.js';
@@ -128,7 +128,7 @@ const NOTED_INSERT_PG = NOTED_INSERT.replace(/\?/g, () => `$${++placeholder}`);
 async function addPending(db: Queryable, events: number, count: number): Promise<number> {
   let batch: SyntheticEvent[] = [];
   const flush = async () => {
-    await db.query(NOTED_INSERT_PG, [recordsetJson(batch), `${DEFAULT_LAST_DAY}T23:00:00Z`]);
+    await db.query(NOTED_INSERT_PG, [rowsJson(batch), `${DEFAULT_LAST_DAY}T23:00:00Z`]);
     batch = [];
   };
   for (const e of syntheticEvents({ events: count, users: users(events), seed: 7 })) {
@@ -309,7 +309,9 @@ async function runSize(
   events: number,
   options: { naive: boolean; fanOut: boolean },
 ): Promise<CaseResult[]> {
-  const name = `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
+  // BENCH_DB: a database an earlier run kept (BENCH_KEEP_DB=1), migrated to this code, not loaded
+  const reused = env.BENCH_DB;
+  const name = reused ?? `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
   console.log(
     `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
   );
@@ -327,7 +329,12 @@ async function runSize(
   try {
     // a pool of its own: the load's memory settings must not leak into the naive timings
     const loader = new pg.Pool({ connectionString: url, max: 2 });
-    await load(loader, events, url).finally(() => loader.end());
+    if (reused) {
+      await loader.end();
+      console.log('  reused as loaded by an earlier run (BENCH_DB), migrations applied');
+    } else {
+      await load(loader, events, url).finally(() => loader.end());
+    }
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const engine = async (query: string) => {
@@ -346,8 +353,10 @@ async function runSize(
       `\n  ${'query'.padEnd(34)}${'engine p50'.padStart(11)}${'p95'.padStart(9)}${'naive p50'.padStart(11)}${'p95'.padStart(9)}${'naive/engine'.padStart(14)}  answers`,
     );
     let allMatch = true;
+    // BENCH_CASES=retention,lifecycle: only the cases whose label starts with one of them
+    const only = env.BENCH_CASES?.split(',');
     const runCases = async (cases: Case[], suffix = '') => {
-      for (const c of cases) {
+      for (const c of cases.filter((c) => !only || only.some((o) => c.label.startsWith(o)))) {
         const label = `${c.label}${suffix}`;
         const query = document(c);
         const e = await measure(() => engine(query), RUNS, WARMUP);
@@ -395,7 +404,7 @@ async function runSize(
     await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()));
     await db.end();
     await orm.close(true);
-    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+    if (!env.BENCH_KEEP_DB && !reused) await dropDatabase(serverUrl, name);
   }
 }
 

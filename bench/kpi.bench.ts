@@ -11,7 +11,9 @@ import { runKpiBench } from './kpi-run.js';
  * and must still match the naive scan of all events (read-after-write). BENCH_RUNS / BENCH_WARMUP tune
  * the engine's repetitions (default 20 after 3), BENCH_NAIVE_RUNS / BENCH_NAIVE_WARMUP the naive
  * ones (5 after 1), BENCH_USERS the user count (default events / 20, 1k–50k), BENCH_KEEP_DB=1
- * keeps the database, CITUS_URL (a Citus coordinator) runs each size on a cluster database too and
+ * keeps the database and BENCH_DB=<its name> runs on it again without loading (migrated to this
+ * checkout first; events an earlier run stored as a backlog are still pending), BENCH_CASES=retention,
+ * kpis(days: 30) only the cases whose label starts with one of those, CITUS_URL (a Citus coordinator) runs each size on a cluster database too and
  * prints both side by side, with the shard fan-out of each KPI query.
  */
 await runKpiBench();

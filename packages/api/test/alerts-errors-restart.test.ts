@@ -11,7 +11,8 @@ import {
 } from './helpers/app.js';
 import { createTestDatabase } from './helpers/database.js';
 import { startReceiver } from './helpers/receiver.js';
-import { type ServerProcess, startServerProcess, waitFor } from './helpers/server-process.js';
+import { type ServerProcess, startServerProcess } from './helpers/server-process.js';
+import { waitFor } from './helpers/wait.js';
 import { ev, record } from './kpi-fixtures.js';
 
 let app: TestApp;

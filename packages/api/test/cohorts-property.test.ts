@@ -211,7 +211,9 @@ describe('retention, lifecycle and funnel = docs/kpis.md reference = naive raw-e
         fc.array(eventArb, { minLength: 20, maxLength: 120, size: 'max' }),
         fc.array(queryArb, { minLength: 3, maxLength: 3 }),
         async (generated, queries) => {
-          await app.sql('truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending');
+          await app.sql(
+            'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells',
+          );
           const history: CohortEvent[] = generated.map((g, i) => ({
             eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
             eventName: g.eventName,

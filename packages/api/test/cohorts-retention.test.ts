@@ -23,6 +23,7 @@ beforeAll(async () => {
     ev('SESSION_STARTED', '2026-11-16T12:00:00.000Z', 'cy'),
     ev('SESSION_STARTED', '2026-11-09T09:00:00.000Z', 'dee'),
     ev('SESSION_STARTED', '2026-11-19T00:00:00.000Z', 'dee'), // the window's end: ignored
+    ev('SESSION_STARTED', '2026-11-20T09:00:00.000Z', 'gil'), // first-ever after asOf: no cohort
     ev('SESSION_STARTED', '2026-11-17T09:00:00.000Z', 'eve', { channel: 'WEB' }),
     ev('CONTEXT_LOADED', '2026-11-03T09:00:00.000Z', 'fay', { sessionId: 's' }),
     ev('SESSION_STARTED', '2026-11-10T09:00:00.000Z', 'fay'),
@@ -31,6 +32,7 @@ beforeAll(async () => {
   await record(app, [
     ev('SESSION_STARTED', '2026-10-20T10:00:00.000Z', 'ana'),
     ev('SERVER_OPERATION_CALLED', '2026-11-08T23:59:59.999Z', 'cy'), // a Sunday: week of 11-02
+    ev('SESSION_STARTED', '2026-11-21T09:00:00.000Z', 'ana'), // after asOf, in its week: ignored
   ]);
   const [left] = await app.sql<{ n: number }>('select count(*)::int as n from kpi_pending');
   expect(left?.n).toBeGreaterThan(0);

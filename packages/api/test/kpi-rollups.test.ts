@@ -58,6 +58,56 @@ const LINKS = `
   select kind, phase_key, channel_key, day::text as day, prev_day::text as prev_day, subjects
   from kpi_day_links where subjects <> 0 order by 1, 2, 3, 4, 5`;
 
+const CELLS = `
+  select phase_key, channel_key, period_days, cohort::text as cohort, period::text as period, users
+  from kpi_cohort_cells where users <> 0 order by 1, 2, 3, 4, 5`;
+
+/** A day's period start: the day itself, or the Monday of its ISO week. */
+const periodStart = (day: string, periodDays: number) => {
+  if (periodDays === 1) return day;
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() - ((date.getUTCDay() + 6) % 7));
+  return date.toISOString().slice(0, 10);
+};
+
+/**
+ * The cohort cells the day sets imply (modules/kpi/cohort-cells.sql.ts): per scope and period
+ * length, users by (period of their first active day, period they were active in).
+ */
+function cellsOf(days: Record<string, string>[]) {
+  const timelines = new Map<string, string[]>();
+  for (const d of days.filter((r) => r.kind === 'active')) {
+    const key = [d.phase_key, d.channel_key, d.user_id_hash].join('|');
+    timelines.set(key, [...(timelines.get(key) ?? []), d.day!]);
+  }
+  const counts = new Map<string, number>();
+  for (const [key, userDays] of timelines) {
+    const [phase_key, channel_key] = key.split('|');
+    const first = [...userDays].sort()[0]!;
+    for (const periodDays of [1, 7]) {
+      const periods = new Set(userDays.map((day) => periodStart(day, periodDays)));
+      for (const period of periods) {
+        const cell = [phase_key, channel_key, periodDays, periodStart(first, periodDays), period];
+        counts.set(cell.join('|'), (counts.get(cell.join('|')) ?? 0) + 1);
+      }
+    }
+  }
+  return [...counts.entries()]
+    .map(([key, users]) => {
+      const [phase_key, channel_key, periodDays, cohort, period] = key.split('|');
+      return { phase_key, channel_key, period_days: Number(periodDays), cohort, period, users };
+    })
+    .sort((a, b) => {
+      const x = [a.phase_key, a.channel_key, a.period_days, a.cohort, a.period];
+      const y = [b.phase_key, b.channel_key, b.period_days, b.cohort, b.period];
+      for (let i = 0; i < x.length; i++) {
+        if (x[i]! < y[i]!) return -1;
+        if (x[i]! > y[i]!) return 1;
+      }
+      return 0;
+    });
+}
+
 /** The histogram the day sets imply: rows per (kind, scope, day, previous day). */
 function linksOf(days: Record<string, string>[]) {
   const counts = new Map<string, number>();
@@ -183,6 +233,14 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
     expect(await app.sql(LINKS)).toEqual(expected);
   });
 
+  it('keeps kpi_cohort_cells equal to the cohort cells of the active sets', async () => {
+    const expected = cellsOf(await app.sql(DAY_SETS_FROM_EVENTS));
+    // late days re-linked as some user's first: cohorts before the period of a later first day
+    expect(new Set(expected.map((c) => c.cohort)).size).toBeGreaterThan(1);
+    expect(expected.some((c) => c.period_days === 7 && c.cohort !== c.period)).toBe(true);
+    expect(await app.sql(CELLS)).toEqual(expected);
+  });
+
   it('leaves nothing pending, and a fold that does not commit leaves its facts pending', async () => {
     expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
     const days = await app.sql(DAY_SETS);
@@ -218,13 +276,16 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
     expect(added).toBe(8);
     expect(await app.sql(DAY_SETS)).toEqual(await app.sql(DAY_SETS_FROM_EVENTS));
     expect(await app.sql(LINKS)).toEqual(linksOf(await app.sql(DAY_SETS_FROM_EVENTS)));
+    expect(await app.sql(CELLS)).toEqual(cellsOf(await app.sql(DAY_SETS_FROM_EVENTS)));
   });
 
   it('is what the migration backfill and the benchmark load rebuild from raw events', async () => {
     const days = await app.sql(DAY_SETS);
     const links = await app.sql(LINKS);
+    const cells = await app.sql(CELLS);
     for (const statement of rebuildDaySetsSql) await app.sql(statement);
     expect(await app.sql(DAY_SETS)).toEqual(days);
     expect(await app.sql(LINKS)).toEqual(links);
+    expect(await app.sql(CELLS)).toEqual(cells);
   });
 });

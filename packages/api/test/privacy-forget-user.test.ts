@@ -81,6 +81,9 @@ const daySets = async () => ({
   links: await sql(
     'select kind, phase_key, channel_key, day::text, prev_day::text, subjects from kpi_day_links where subjects <> 0 order by 1, 2, 3, 4, 5',
   ),
+  cells: await sql(
+    'select phase_key, channel_key, period_days, cohort::text, period::text, users from kpi_cohort_cells where users <> 0 order by 1, 2, 3, 4, 5',
+  ),
 });
 
 describe('forgetUser', () => {

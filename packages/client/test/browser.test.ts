@@ -3,8 +3,8 @@ import { build } from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
+import { waitFor } from '../../api/test/helpers/wait.js';
 import { startProxy } from './helpers/proxy.js';
-import { waitFor } from './helpers/wait.js';
 
 /**
  * The browser entry in headless Chromium against the real server. Bundling it for the browser

@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readdirSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,10 +16,11 @@ import {
 } from '../../api/test/helpers/app.js';
 import { createTestDatabase } from '../../api/test/helpers/database.js';
 import { serveOn, startPrivatePostgres } from '../../api/test/helpers/private-postgres.js';
+import { freshApiBuild } from '../../api/test/helpers/server-process.js';
+import { waitFor } from '../../api/test/helpers/wait.js';
 import { testClient } from './helpers/clients.js';
 import { startProxy } from './helpers/proxy.js';
 import { startStream } from './helpers/stream.js';
-import { waitFor } from './helpers/wait.js';
 
 /**
  * Issue 7 item 5c: faults against the real server. Whatever fails, every event emitted ends up
@@ -57,36 +57,10 @@ function lines(child: ChildProcess, match: RegExp): Promise<string> {
   );
 }
 
-/**
- * The API server as a process: from its build when the build is newer than every source file of
- * the api and events packages (CI builds before testing; starting from JavaScript is several
- * times faster on a loaded machine), else from the TypeScript sources.
- */
-function newestMtime(dir: string): number {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile())
-    .reduce((max, e) => Math.max(max, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
-}
+/** The API server as a process: from its build when fresh, else from the TypeScript sources. */
 function apiServer(env: Record<string, string>): ChildProcess {
-  const built = join(ROOT, 'packages/api/dist/main.js');
-  const fresh = (() => {
-    try {
-      const builtAt = Math.min(
-        statSync(built).mtimeMs,
-        statSync(join(ROOT, 'packages/events/dist/index.js')).mtimeMs,
-      );
-      return (
-        builtAt >
-        Math.max(
-          newestMtime(join(ROOT, 'packages/api/src')),
-          newestMtime(join(ROOT, 'packages/events/src')),
-        )
-      );
-    } catch {
-      return false;
-    }
-  })();
-  if (!fresh) return tsNode('packages/api/src/main.ts', [], env);
+  const built = freshApiBuild();
+  if (!built) return tsNode('packages/api/src/main.ts', [], env);
   return spawn(process.execPath, [built], {
     cwd: ROOT,
     env: { ...process.env, ...env },

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { INGEST_TOKEN, startTestApp, type TestApp } from '../../api/test/helpers/app.js';
-import { waitFor } from './helpers/wait.js';
+import { waitFor } from '../../api/test/helpers/wait.js';
 
 /**
  * Issue 7 item 5b: the example MCP server (`pnpm example:mcp`) as a real process, driven over

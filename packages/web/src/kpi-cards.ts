@@ -25,6 +25,22 @@ export interface KpiCard {
   delta: Delta;
 }
 
+/**
+ * The cards in page order with their titles: what the page lays out from its first paint, before
+ * the numbers arrive, so the cards fill in where they already stand.
+ */
+export const KPI_CARD_TITLES = [
+  { id: 'cdr', title: 'Context Dependency Rate' },
+  { id: 'resurrection', title: 'Resurrection' },
+  { id: 'dau', title: 'Average DAU' },
+  { id: 'paid-conversion', title: 'Paid Conversion' },
+] as const satisfies readonly Pick<KpiCard, 'id' | 'title'>[];
+
+const TITLE = Object.fromEntries(KPI_CARD_TITLES.map((card) => [card.id, card.title])) as Record<
+  KpiCard['id'],
+  string
+>;
+
 const ARROWS: Record<Exclude<Direction, 'none'>, string> = { up: '▲', down: '▼', flat: '●' };
 const signed = (value: number, text: string) =>
   value > 0 ? `+${text}` : value < 0 ? `−${text.replace('-', '')}` : text;
@@ -79,7 +95,7 @@ function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[
   return [
     {
       id: 'cdr',
-      title: 'Context Dependency Rate',
+      title: TITLE.cdr,
       value: formatPercent(cdr.rate),
       details: [
         `${formatCount(cdr.dependentSessions)} of ${formatCount(cdr.sessions)} sessions loaded or resumed a context`,
@@ -88,7 +104,7 @@ function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[
     },
     {
       id: 'resurrection',
-      title: 'Resurrection',
+      title: TITLE.resurrection,
       value: formatPercent(resurrection.rate),
       details: [
         `${formatCount(resurrection.resurrectedUsers)} of ${formatCount(resurrection.activeUsers)} active users came back after 7+ idle days`,
@@ -98,7 +114,7 @@ function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[
     },
     {
       id: 'dau',
-      title: 'Average DAU',
+      title: TITLE.dau,
       value: formatCount(dauWau.avgDau),
       details: [
         `Last day: DAU ${formatCount(dauWau.dau)} · WAU ${formatCount(dauWau.wau)} · MAU ${formatCount(dauWau.mau)}`,
@@ -108,7 +124,7 @@ function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[
     },
     {
       id: 'paid-conversion',
-      title: 'Paid Conversion',
+      title: TITLE['paid-conversion'],
       value: formatPercent(paidConversion.rate),
       details: [
         `${formatCount(paidConversion.conversions)} of ${formatCount(paidConversion.eligibleUsers)} eligible users started paying`,

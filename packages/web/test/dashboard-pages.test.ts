@@ -178,6 +178,75 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it('lays out the cards with their titles before the numbers arrive; filling them in moves nothing', async () => {
+    const page = await signedIn('/status');
+    // the page's answers wait until the test has measured the page without them
+    const holds = new Map<string, () => void>();
+    const released = (name: string) => new Promise<void>((go) => holds.set(name, go));
+    const kpis = released('BetaDashboard');
+    const range = released('PhaseRange');
+    await page.route('**/graphql', async (route) => {
+      const name = route.request().postDataJSON()?.operationName;
+      if (name === 'BetaDashboard') await kpis;
+      if (name === 'PhaseRange') await range;
+      await route.continue();
+    });
+    const CARD_IDS = CARDS.map((id) => `kpi-card-${id}`);
+    const CHART_IDS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
+    /** Top and height of each card and chart panel, and of the notice above them. */
+    const boxes = () =>
+      page.evaluate(
+        (ids) =>
+          ids.map((id) => {
+            const box = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+            return box ? `${id} ${Math.round(box.top)}+${Math.round(box.height)}` : `${id} missing`;
+          }),
+        [...CARD_IDS, ...CHART_IDS],
+      );
+    const titles = () => page.locator('[data-testid^="kpi-card-"] h2').allTextContents();
+    const busy = () =>
+      page
+        .locator('[data-testid^="kpi-card-"]')
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-busy')));
+
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await poll(titles).toEqual([
+      'Context Dependency Rate',
+      'Resurrection',
+      'Average DAU',
+      'Paid Conversion',
+    ]);
+    expect(await busy()).toEqual(['true', 'true', 'true', 'true']);
+    expect(await page.getByTestId('kpi-value').count()).toBe(0);
+    expect(await page.getByTestId('kpi-pending').count()).toBe(4);
+    const waiting = await boxes();
+    expect(waiting.filter((box) => box.endsWith('missing'))).toEqual([]);
+    holds.get('BetaDashboard')?.();
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(await busy()).toEqual(['false', 'false', 'false', 'false']);
+    expect(await boxes()).toEqual(waiting);
+
+    // the ended closed beta: while its range is asked, the last-window notice's room is kept
+    await page.goto(`${app.baseUrl}/closed-beta?days=7`);
+    await page.getByTestId('finding-last-window').waitFor();
+    const notice = async (id: string) => {
+      const box = await page.getByTestId(id).boundingBox();
+      return box && `${Math.round(box.y)}+${Math.round(box.height)}`;
+    };
+    const finding = await notice('finding-last-window');
+    const before = await boxes();
+    expect(await busy()).toEqual(['true', 'true', 'true', 'true']);
+    holds.get('PhaseRange')?.();
+    await page.waitForURL(/\/closed-beta\?days=7&asOf=2026-11-12$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '50.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(await page.getByTestId('finding-last-window').count()).toBe(0);
+    expect(await notice('last-window')).toBe(finding);
+    expect(await boxes()).toEqual(before);
+    await page.context().close();
+  });
+
   it('offers the last window of an ended closed beta, and lists its testers', async () => {
     const page = await signedIn('/closed-beta?days=7&asOf=2026-11-25');
     const offer = page.getByTestId('ended-phase');

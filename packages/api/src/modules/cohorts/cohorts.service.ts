@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../../errors.js';
 import { filterOf, type KpiArgs } from '../kpi/kpi.service.js';
 import { checkIntegerBetween, type KpiWindow, kpiWindow } from '../shared/window.js';
+import { getFirstRetention } from './get-first-retention.sql.js';
 import { getFunnel } from './get-funnel.sql.js';
 import { getLifecycle } from './get-lifecycle.sql.js';
 import { getRetention } from './get-retention.sql.js';
@@ -82,19 +83,34 @@ async function retention(em: EntityManager, args: RetentionArgs): Promise<Retent
   const shape = { period, type, intervals, startEvent, returnEvent, window };
   const firstPeriod = starts[0];
   if (firstPeriod === undefined) return { ...shape, cohorts: [], average: { values: [] } };
-  const rows = await getRetention(
-    em,
-    {
-      type,
-      startEvent,
-      returnEvent,
-      intervals,
-      firstPeriod,
-      periodDays: PERIOD_DAYS[period],
-      endDay: window.endDay,
-    },
-    filterOf(args),
-  );
+  const periodDays = PERIOD_DAYS[period];
+  // first-time activity retention is a sum of the cohort cells; the rest joins per user
+  const rows =
+    type === 'first_time' && startEvent === null && returnEvent === null
+      ? await getFirstRetention(
+          em,
+          {
+            intervals,
+            firstPeriod,
+            lastPeriod: starts.at(-1) ?? firstPeriod,
+            periodDays,
+            endDay: window.endDay,
+          },
+          filterOf(args),
+        )
+      : await getRetention(
+          em,
+          {
+            type,
+            startEvent,
+            returnEvent,
+            intervals,
+            firstPeriod,
+            periodDays,
+            endDay: window.endDay,
+          },
+          filterOf(args),
+        );
   const users = new Map(rows.map((r) => [`${r.cohort}:${r.k}`, r.users]));
   // the last period starting in the window is the one containing asOf
   const asOfPeriod = starts.length - 1;

@@ -18,7 +18,7 @@ import {
   insertFailedItemsSql,
   insertTracesSql,
 } from './ingest.sql.js';
-import { itemRow, type Row, scrubRules } from './rows.js';
+import { itemRow, ROW_ID, ROW_USER_ID_HASH, type Row, scrubRules } from './rows.js';
 
 /**
  * Ingest (docs/api.md#ingest-rules): validate each item on its own, correct clock skew, stamp phase, then store
@@ -67,6 +67,13 @@ const SQL: Record<Pipeline, { name: string; sql: string }> = {
 };
 
 /**
+ * The rules that fired on the item being prepared: one set for every item, emptied before each
+ * (the row copies what it needs), instead of a set per item for the collector (issue #19).
+ * Preparing is synchronous, so no two items share it at once.
+ */
+const FIRED = new Set<string>();
+
+/**
  * Validates one item and builds its row (rows.ts), or says which field broke which rule.
  * Validation sees what the client sent; the row holds it scrubbed.
  */
@@ -94,8 +101,8 @@ function prepare(
       message: `timestamp: must not be more than 1 hour in the future (was ${timestamp.toISOString()} after clock-skew correction, received ${o.receivedAt.toISOString()})`,
     };
   }
-  const fired = new Set<string>();
-  const row = itemRow(pipeline, item, fallbackId, timestamp, o, fired);
+  FIRED.clear();
+  const row = itemRow(pipeline, item, fallbackId, timestamp, o, FIRED);
   return { ok: true, prepared: { pipeline, row } };
 }
 
@@ -135,7 +142,7 @@ function noteInserted(keys: InsertedKeys, userIdHash: string, id: string): void 
 }
 
 const claimInserted = (keys: InsertedKeys, row: Row): boolean =>
-  keys.get(row.user_id_hash as string)?.delete(row.id as string) ?? false;
+  keys.get(row[ROW_USER_ID_HASH] as string)?.delete(row[ROW_ID] as string) ?? false;
 
 /** Items are grouped per source index so one legacy item producing two rows counts once. */
 async function store(

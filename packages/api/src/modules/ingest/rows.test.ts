@@ -1,6 +1,7 @@
 import { createScrubber, parseItem } from '@cortex-telemetry/events';
 import { describe, expect, it } from 'vitest';
-import { isoTimestamp, itemRow } from './rows.js';
+import { COMMON_COLUMNS, PIPELINE_COLUMNS } from './columns.js';
+import { isoTimestamp, itemRow, scrubRulesLiteral } from './rows.js';
 
 const OPTIONS = {
   openBetaStartsAt: new Date('2026-10-01T00:00:00.000Z'),
@@ -18,7 +19,14 @@ function rowJson(pipeline: 'event' | 'error' | 'trace', raw: Record<string, unkn
     OPTIONS,
     new Set(),
   );
-  return JSON.parse(JSON.stringify(row));
+  const columns = [...COMMON_COLUMNS, ...PIPELINE_COLUMNS[pipeline]];
+  // every position a column of the list, in its order: SQL reads the row by these positions
+  expect(row).toHaveLength(columns.length);
+  const sent = JSON.parse(JSON.stringify(row)) as unknown[];
+  // keyed by column for reading; null columns left out
+  return Object.fromEntries(
+    columns.flatMap(([column], i) => (sent[i] === null ? [] : [[column, sent[i]]])),
+  );
 }
 
 describe('isoTimestamp', () => {
@@ -45,7 +53,7 @@ describe('isoTimestamp', () => {
 });
 
 describe('itemRow', () => {
-  it('leaves null columns out of the JSON, which json_to_recordset reads as null', () => {
+  it('holds the defaults by position, null columns as null', () => {
     expect(
       rowJson('event', {
         timestamp: new Date('2026-11-01T10:00:00.000Z'),
@@ -105,7 +113,7 @@ describe('itemRow', () => {
       stack_hash: 'h',
       severity: 'critical',
       related_event_name: 'context_merged',
-      scrub_rules: ['email', 'home_path'],
+      scrub_rules: '{"email","home_path"}',
     });
   });
 
@@ -137,5 +145,11 @@ describe('itemRow', () => {
       success: false,
       result_count: 0,
     });
+  });
+
+  it('writes the rules that fired as a PostgreSQL array literal, every name quoted', () => {
+    expect(scrubRulesLiteral(new Set())).toBeNull();
+    // a custom rule may be named `null`: unquoted, PostgreSQL would read it as a NULL element
+    expect(scrubRulesLiteral(new Set(['null', 'email', 'a_b']))).toBe('{"a_b","email","null"}');
   });
 });

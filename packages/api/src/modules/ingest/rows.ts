@@ -9,16 +9,19 @@ import {
   stackFingerprint,
   stampPhase,
 } from '@cortex-telemetry/events';
-import type { CommonColumn } from './columns.js';
 
 /**
- * The row ingest stores for one valid item, as a `json_to_recordset` record (ingest.sql.ts).
- * A null column is left `undefined`, which JSON.stringify omits and json_to_recordset reads as
- * null again: the parameter is a third shorter for the usual item, which has no scope ids,
- * metadata or scrubbed text (issue #8).
+ * The row ingest stores for one valid item: its values by position, the common columns of
+ * columns.ts and then its pipeline's, in list order, read back by position (ingest.sql.ts). A
+ * null column is `null`. No keys: repeated 500 times a batch they were a quarter of the
+ * parameter's bytes (issue #19).
  */
-export type Row = Record<string, unknown>;
+export type Row = unknown[];
 type ParsedItem = ParsedEvent | ParsedError | ParsedTrace;
+
+/** Where a row holds its key `(user_id_hash, id)` (COMMON_COLUMNS order). */
+export const ROW_ID = 0;
+export const ROW_USER_ID_HASH = 2;
 
 export interface RowOptions {
   openBetaStartsAt: Date;
@@ -36,6 +39,16 @@ export function computeStackHash(errorType: string, stackTrace: string | null): 
 /** The rules that fired on an item, as its `scrub_rules` value. */
 export const scrubRules = (fired: Set<string>) => (fired.size === 0 ? null : [...fired].sort());
 
+/**
+ * The same as a PostgreSQL array literal (`{"email","ip"}`), the form a positional row carries:
+ * every element quoted, so a custom rule named `null` stays a name.
+ */
+export function scrubRulesLiteral(fired: Set<string>): string | null {
+  const rules = scrubRules(fired);
+  if (rules === null) return null;
+  return `{${rules.map((r) => `"${r.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
+}
+
 const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /**
@@ -49,33 +62,6 @@ export function isoTimestamp(date: Date): string {
   return `${String(year).padStart(4, '0')}-${two(date.getUTCMonth() + 1)}-${two(date.getUTCDate())}T${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
-function commonRow(
-  item: ParsedItem,
-  id: string,
-  timestamp: Date,
-  o: RowOptions,
-  fired: Set<string>,
-): Row {
-  const row: Record<CommonColumn, unknown> = {
-    id,
-    timestamp: isoTimestamp(timestamp),
-    user_id_hash: item.userIdHash,
-    user_tier: item.userTier ?? undefined,
-    is_paid_user: resolveIsPaidUser(item.isPaidUser, item.userTier),
-    session_id: item.sessionId,
-    channel: item.channel,
-    phase: stampPhase(item.phase, timestamp, o.openBetaStartsAt),
-    project_id: item.projectId ?? undefined,
-    branch_id: item.branchId ?? undefined,
-    context_id: item.contextId ?? undefined,
-    client_version: item.clientVersion ?? undefined,
-    metadata: item.metadata === null ? undefined : o.scrubber.value(item.metadata, fired),
-    // filled in by itemRow() once every scrubbed field of the item has been seen
-    scrub_rules: undefined,
-  };
-  return row;
-}
-
 /** The id the client gave the item (its idempotency key), if any. */
 function itemId(pipeline: Pipeline, item: ParsedItem): string | null {
   if (pipeline === 'event') return (item as ParsedEvent).eventId;
@@ -86,7 +72,9 @@ function itemId(pipeline: Pipeline, item: ParsedItem): string | null {
 /**
  * The row of a valid item whose timestamp is already skew-corrected. It holds the item
  * scrubbed, and the stack hash is computed from the scrubbed trace so the same bug from two
- * home directories groups together.
+ * home directories groups together. `fired` must come empty; the rules that fired are left in it.
+ * Built as one array literal per pipeline, in the order of columns.ts (rows.test.ts holds the
+ * positions to the column lists).
  */
 export function itemRow(
   pipeline: Pipeline,
@@ -96,29 +84,80 @@ export function itemRow(
   o: RowOptions,
   fired: Set<string>,
 ): Row {
-  const row = commonRow(item, itemId(pipeline, item) ?? fallbackId(), timestamp, o, fired);
+  const id = itemId(pipeline, item) ?? fallbackId();
+  const ts = isoTimestamp(timestamp);
+  const isPaidUser = resolveIsPaidUser(item.isPaidUser, item.userTier);
+  const phase = stampPhase(item.phase, timestamp, o.openBetaStartsAt);
+  const metadata = item.metadata === null ? null : o.scrubber.value(item.metadata, fired);
   if (pipeline === 'event') {
     const e = item as ParsedEvent;
-    row.event_name = e.eventName;
-    row.result = e.result;
-    row.duration_ms = e.durationMs ?? undefined;
-  } else if (pipeline === 'error') {
+    return [
+      id,
+      ts,
+      e.userIdHash,
+      e.userTier,
+      isPaidUser,
+      e.sessionId,
+      e.channel,
+      phase,
+      e.projectId,
+      e.branchId,
+      e.contextId,
+      e.clientVersion,
+      metadata,
+      scrubRulesLiteral(fired),
+      e.eventName,
+      e.result,
+      e.durationMs,
+    ];
+  }
+  if (pipeline === 'error') {
     const e = item as ParsedError;
     const errorType = o.scrubber.text(e.errorType, fired);
+    const errorMessage = o.scrubber.text(e.errorMessage, fired);
     const stackTrace = e.stackTrace === null ? null : o.scrubber.text(e.stackTrace, fired);
-    row.error_type = errorType;
-    row.error_message = o.scrubber.text(e.errorMessage, fired);
-    row.stack_trace = stackTrace ?? undefined;
-    row.stack_hash = e.stackHash ?? computeStackHash(errorType, stackTrace);
-    row.severity = e.severity;
-    row.related_event_name = e.relatedEventName ?? undefined;
-  } else {
-    const t = item as ParsedTrace;
-    row.operation_name = t.operationName;
-    row.duration_ms = t.durationMs;
-    row.success = t.success;
-    row.result_count = t.resultCount ?? undefined;
+    return [
+      id,
+      ts,
+      e.userIdHash,
+      e.userTier,
+      isPaidUser,
+      e.sessionId,
+      e.channel,
+      phase,
+      e.projectId,
+      e.branchId,
+      e.contextId,
+      e.clientVersion,
+      metadata,
+      scrubRulesLiteral(fired),
+      errorType,
+      errorMessage,
+      stackTrace,
+      e.stackHash ?? computeStackHash(errorType, stackTrace),
+      e.severity,
+      e.relatedEventName,
+    ];
   }
-  row.scrub_rules = scrubRules(fired) ?? undefined;
-  return row;
+  const t = item as ParsedTrace;
+  return [
+    id,
+    ts,
+    t.userIdHash,
+    t.userTier,
+    isPaidUser,
+    t.sessionId,
+    t.channel,
+    phase,
+    t.projectId,
+    t.branchId,
+    t.contextId,
+    t.clientVersion,
+    metadata,
+    scrubRulesLiteral(fired),
+    t.operationName,
+    t.durationMs,
+    t.success,
+    t.resultCount,
+  ];
 }

@@ -4,6 +4,12 @@ import {
   RESURRECTION_SIGNAL_EVENTS,
 } from '@cortex-telemetry/events';
 import {
+  CELL_PERIODS,
+  cohortCellDeltasSql,
+  foldCohortCellsSql,
+  rebuildCohortCellsSql,
+} from './cohort-cells.sql.js';
+import {
   comebackDeltasSql,
   comebackMarksSql,
   comebackRelinkedSql,
@@ -158,6 +164,7 @@ export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FO
  * - The histogram moves by +1 per new link and −1 per replaced one.
  * - The comeback set follows the re-linked active rows (comeback-days.sql.ts): comeback days
  *   added or removed, their users' comeback timelines re-linked, the histogram moved likewise.
+ * - The cohort cells follow the new active rows (cohort-cells.sql.ts).
  * Plain joins and window functions partitioned by user only (no correlated subqueries), so it
  * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
  * day rows it added.
@@ -179,6 +186,8 @@ changed as materialized (${relinkedSql('new_days')}
 comeback_marks as (${comebackMarksSql('changed')}
 ),
 comeback_changed as materialized (${comebackRelinkedSql('comeback_marks')}
+),
+cohort_deltas as materialized (${cohortCellDeltasSql('changed', 'true', CELL_PERIODS)}
 ),
 inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
@@ -206,6 +215,8 @@ removed_comebacks as (
   where c.removed and d.user_id_hash = c.user_id_hash and d.kind = 'comeback'
     and d.phase_key = c.phase_key and d.channel_key = c.channel_key and d.session_id = ''
     and d.day = c.day
+),
+cohort_cells as (${foldCohortCellsSql('cohort_deltas')}
 ),
 link_counts as (
   insert into kpi_day_links as l (kind, phase_key, channel_key, day, prev_day, subjects)
@@ -288,7 +299,7 @@ export const linkedDaysSql = (kind: 'active' | 'resumed', from: string) => `
 
 /** All day sets rebuilt from telemetry_events, nothing left pending (benchmark load, tests). */
 export const rebuildDaySetsSql = [
-  'truncate kpi_days, kpi_day_links, kpi_pending',
+  'truncate kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells',
   `insert into kpi_days (${SUBJECT}, day, prev_day)
    select ${SUBJECT}, day,
      coalesce(lag(day) over (partition by ${SUBJECT} order by day), '-infinity'::date)
@@ -306,4 +317,5 @@ export const rebuildDaySetsSql = [
   `insert into kpi_day_links (kind, phase_key, channel_key, day, prev_day, subjects)
    select kind, phase_key, channel_key, day, prev_day, count(*)
    from kpi_days group by 1, 2, 3, 4, 5`,
+  rebuildCohortCellsSql,
 ];

@@ -6,11 +6,11 @@ import { inTransaction, runSql } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import { foldCommitLockSql, foldLockSql } from '../kpi/day-sets.sql.js';
 import {
-  deleteEmptyDayLinksSql,
+  deleteEmptySharesSql,
   deleteUserFailedItemsSql,
   deleteUserRowsSql,
-  getUserDayLinksSql,
-  subtractDayLinksSql,
+  subtractShareSql,
+  USER_SHARES,
 } from './forget-user.sql.js';
 
 export interface ForgetUserResult {
@@ -43,13 +43,16 @@ export async function forgetUser(
       runSql(em, sql, values, { name, result: 'rowCount', transaction });
     const user = { user: userIdHash };
     await runSql(em, foldLockSql, {}, { name: 'foldLock', transaction });
-    const links = await runSql<Record<string, unknown>>(em, getUserDayLinksSql, user, {
-      name: 'getUserDayLinks',
-      transaction,
-    });
-    if (links.length > 0) {
-      await run('subtractDayLinks', subtractDayLinksSql, { links: JSON.stringify(links) });
-      await run('deleteEmptyDayLinks', deleteEmptyDayLinksSql, { links: JSON.stringify(links) });
+    // the histogram and the cohort cells lose the user's share before their day rows go
+    for (const aggregate of USER_SHARES) {
+      const rows = await runSql<Record<string, unknown>>(em, aggregate.share, user, {
+        name: `getUser${aggregate.name}`,
+        transaction,
+      });
+      if (rows.length === 0) continue;
+      const share = { share: JSON.stringify(rows) };
+      await run(`subtract${aggregate.name}`, subtractShareSql(aggregate), share);
+      await run(`deleteEmpty${aggregate.name}`, deleteEmptySharesSql(aggregate), share);
     }
     const counts: { table: string; rows: number }[] = [];
     for (const table of [...PIPELINES, 'kpi_days', 'kpi_pending']) {

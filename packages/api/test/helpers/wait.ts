@@ -2,7 +2,7 @@
 export async function waitFor<T>(
   what: string,
   check: () => Promise<T | undefined | false> | T | undefined | false,
-  ms = 60_000,
+  ms = 90_000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown;
