@@ -17,6 +17,7 @@ import { Migration20261206300000 } from './migrations/Migration20261206300000.js
 import { Migration20261207100000 } from './migrations/Migration20261207100000.js';
 import { Migration20261207200000 } from './migrations/Migration20261207200000.js';
 import { Migration20261207300000 } from './migrations/Migration20261207300000.js';
+import { Migration20261208100000 } from './migrations/Migration20261208100000.js';
 import { Migration20261208200000 } from './migrations/Migration20261208200000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
@@ -41,6 +42,7 @@ export const migrationsList = [
   { name: 'Migration20261207100000', class: Migration20261207100000 },
   { name: 'Migration20261207200000', class: Migration20261207200000 },
   { name: 'Migration20261207300000', class: Migration20261207300000 },
+  { name: 'Migration20261208100000', class: Migration20261208100000 },
   { name: 'Migration20261208200000', class: Migration20261208200000 },
 ];
 

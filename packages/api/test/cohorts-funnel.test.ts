@@ -31,6 +31,18 @@ beforeAll(async () => {
     at('hal', 'CONTEXT_LOADED', '2026-11-10T05:00:00.000Z'),
     at('ivy', 'CONTEXT_LOADED', '2026-11-10T05:00:00.000Z'),
     at('ivy', 'CONTEXT_LOADED', '2026-11-11T05:00:00.000Z'),
+    // September, outside the other cases' windows: a repeated step with another one between
+    at('jo', 'CONTEXT_LOADED', '2026-09-10T10:00:00.000Z'),
+    at('jo', 'CONTEXT_CREATED', '2026-09-10T10:00:00.000Z'),
+    at('jo', 'CONTEXT_LOADED', '2026-09-10T10:00:00.000Z'), // a second load, the same instant
+    at('kim', 'CONTEXT_LOADED', '2026-09-10T10:00:00.000Z'),
+    at('kim', 'CONTEXT_CREATED', '2026-09-10T10:00:00.000Z'), // no second load
+    at('lou', 'CONTEXT_LOADED', '2026-09-10T10:00:00.000Z'),
+    at('lou', 'CONTEXT_CREATED', '2026-09-10T11:00:00.000Z'),
+    at('lou', 'CONTEXT_LOADED', '2026-09-11T10:00:00.000Z'), // exactly entry + 24 h
+    at('max', 'CONTEXT_CREATED', '2026-09-10T09:00:00.000Z'), // before his entry
+    at('max', 'CONTEXT_LOADED', '2026-09-10T10:00:00.000Z'),
+    at('max', 'CONTEXT_LOADED', '2026-09-10T12:00:00.000Z'),
   ]);
 });
 afterAll(async () => app?.close());
@@ -82,6 +94,23 @@ describe('funnel', () => {
     expect(f.steps).toEqual([
       step('CONTEXT_LOADED', 6, 1, null, null),
       step('CONTEXT_LOADED', 2, 2 / 6, 2 / 6, 43_200),
+    ]);
+  });
+
+  it('matches a repeated step after another one with an event the entry did not take', async () => {
+    const f = await query(app, FUNNEL, {
+      days: 7,
+      asOf: '2026-09-12T12:00:00.000Z',
+      steps: ['CONTEXT_LOADED', 'CONTEXT_CREATED', 'CONTEXT_LOADED'],
+      windowDays: 1,
+    });
+    // entered: jo, kim, lou, max; created: jo 0 s, kim 0 s, lou 3600 s (max's is before entry);
+    // loaded again: jo (his second load, same instant: 0 s), lou (at the deadline: 23 h); kim's
+    // only load is her entry
+    expect(f.steps).toEqual([
+      step('CONTEXT_LOADED', 4, 1, null, null),
+      step('CONTEXT_CREATED', 3, 3 / 4, 3 / 4, 0),
+      step('CONTEXT_LOADED', 2, 2 / 4, 2 / 3, 82_800 / 2),
     ]);
   });
 
