@@ -100,27 +100,51 @@ const newDaysSql = (facts: string) => `
   except
   select f.* from ${facts} f join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day`;
 
+/** Each subject of `newDays` with its first new day (`first_new`), as `s`. */
+const firstNewDaysSql = (newDays: string) => `(
+  select ${SUBJECT}, min(day) as first_new from ${newDays} group by ${SUBJECT}) as s`;
+
 /**
- * The subjects of `newDays` re-linked: their stored days (those `storedWhere` keeps) and their
- * new days in one timeline, each linked to its previous day with `lag`, and only the rows that
- * are new or whose link changed. Columns: SUBJECT, day, old_prev (null when new), is_new,
- * new_prev. Window partitioned by user first, so it runs distributed by user_id_hash.
+ * The subjects of `newDays` re-linked: their new days and the stored days (those `storedWhere`
+ * keeps) around them in one timeline, each linked to its previous day with `lag`, and only the
+ * rows that are new or whose link changed. Columns: SUBJECT, day, old_prev (null when new),
+ * is_new, new_prev.
+ *
+ * Only the neighbourhood of the new days is read, not the whole timeline: with f the subject's
+ * first new day, a stored day before f keeps its link (no new day precedes it), so the timeline
+ * starts at the anchor — the last stored day before f, only there to be the first new day's
+ * `lag` and never returned — and holds every stored day after f. A subject's new days are
+ * mostly its latest, so that is a day or two instead of months of history. The anchor is a
+ * `max` per subject, grouped by user: on Citus a lateral subquery referencing an intermediate
+ * result must be grouped (no lateral LIMIT, no correlated scalar subquery), and here it is an
+ * index-only range read of the primary key. Windows and joins are by user first, so it runs
+ * distributed by user_id_hash.
  */
 const relinkedSql = (newDays: string, storedWhere = 'true') => `
-  select * from (
+  select kind, phase_key, channel_key, user_id_hash, session_id, day, old_prev, is_new, new_prev
+  from (
     select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, phase_key, channel_key,
       session_id order by day), '-infinity'::date) as new_prev
     from (
       select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
-        d.prev_day as old_prev, false as is_new
+        d.prev_day as old_prev, false as is_new, false as is_anchor
       from kpi_days d
-      join (select distinct ${SUBJECT} from ${newDays}) as s on ${SAME_SUBJECT('d', 's')}
+      join ${firstNewDaysSql(newDays)} on ${SAME_SUBJECT('d', 's')} and d.day > s.first_new
       where ${storedWhere}
       union all
-      select ${SUBJECT}, day, null, true from ${newDays}
+      select s.kind, s.phase_key, s.channel_key, s.user_id_hash, s.session_id, a.day, null,
+        false, true
+      from ${firstNewDaysSql(newDays)}
+      cross join lateral (
+        select max(d.day) as day from kpi_days d
+        where ${SAME_SUBJECT('d', 's')} and d.day < s.first_new and ${storedWhere}
+        group by d.user_id_hash
+      ) as a
+      union all
+      select ${SUBJECT}, day, null, true, false from ${newDays}
     ) as t
   ) as linked
-  where is_new or old_prev <> new_prev`;
+  where not is_anchor and (is_new or old_prev <> new_prev)`;
 
 /** The histogram's delta of re-linked rows (relinkedSql): +1 per new link, −1 per replaced one. */
 const linkDeltasSql = (changed: string) => `
@@ -159,8 +183,8 @@ export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FO
  *   pending, a commit removes exactly the facts it folded; facts committed later stay pending
  *   (no sequence watermark, so an ingest transaction that commits late is never skipped).
  * - Only (kind, scope, subject, day) rows not stored yet are new; a subject with new days gets
- *   its whole timeline re-linked with `lag` (stored days + new days), and only rows whose link
- *   changed are written: new days inserted, the stored day after a filled gap moved.
+ *   its timeline from the last stored day before its first new day re-linked with `lag`
+ *   (relinkedSql), and only rows whose link changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
  * - The comeback set follows the re-linked active rows (comeback-days.sql.ts): comeback days
  *   added or removed, their users' comeback timelines re-linked, the histogram moved likewise.
