@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql } from '../../db/sql.js';
-import { pendingCohortCellsSql } from '../kpi/cohort-cells.sql.js';
+import { pendingCohortCellsSql, periodStart, READ_PERIOD_UNIT } from '../kpi/cohort-cells.sql.js';
 import { foldCommitSharedLockSql, pendingTailSql } from '../kpi/day-sets.sql.js';
 import { KPI_SETTINGS, type KpiFilter } from '../kpi/query.js';
 import { scopeSql } from '../kpi/scope.js';
@@ -28,7 +28,6 @@ import type { RetentionRow } from './get-retention.sql.js';
  *   took their folded pairs from all days to before :endDay.
  * Answers (cohort, k, users) with cohorts numbered from :firstPeriod, as getRetention does.
  */
-const unit = "case when :periodDays::int = 7 then 'week' else 'day' end";
 const inRange = `cohort >= :firstPeriod::date and period < :endDay::date
     and period <= cohort + :intervals::int * :periodDays::int`;
 
@@ -36,7 +35,7 @@ const sql = `
 with ${pendingTailSql(['active'])},
 ${pendingCohortCellsSql},
 cut as (
-  select date_trunc(${unit}, f.day::timestamp)::date as cohort, :lastPeriod::date as period
+  select ${periodStart(READ_PERIOD_UNIT, 'f.day')} as cohort, :lastPeriod::date as period
   from kpi_days d
   join kpi_days f on f.user_id_hash = d.user_id_hash and f.kind = 'active'
     and f.phase_key = d.phase_key and f.channel_key = d.channel_key and f.session_id = ''

@@ -24,7 +24,11 @@ import { scopeSql } from './scope.js';
 export const CELL_PERIODS = "(values (1, 'day'), (7, 'week'))";
 
 /** A day's period: itself, or its ISO week's Monday. Immutable (no time zone involved). */
-const periodStart = (unit: string, day: string) => `date_trunc(${unit}, ${day}::timestamp)::date`;
+export const periodStart = (unit: string, day: string) =>
+  `date_trunc(${unit}, ${day}::timestamp)::date`;
+
+/** The date_trunc unit of a read's `:periodDays` (7: an ISO week, else a day). */
+export const READ_PERIOD_UNIT = "case when :periodDays::int = 7 then 'week' else 'day' end";
 
 /**
  * Columns: phase_key, channel_key, period_days, cohort, period, delta (never 0). `changed` has
@@ -89,7 +93,7 @@ export const pendingCohortCellsSql = `
 pending_cells as (${cohortCellDeltasSql(
   'pending_changed',
   `${scopeSql('d.')} and d.day < :endDay::date`,
-  "(values (:periodDays::int, case when :periodDays::int = 7 then 'week' else 'day' end))",
+  `(values (:periodDays::int, ${READ_PERIOD_UNIT}))`,
 )}
 )`;
 
