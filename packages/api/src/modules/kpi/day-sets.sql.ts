@@ -5,7 +5,7 @@ import {
 } from '@cortex-telemetry/events';
 import {
   CELL_PERIODS,
-  cohortCellDeltasSql,
+  cohortCellDeltaCtesSql,
   foldCohortCellsSql,
   rebuildCohortCellsSql,
 } from './cohort-cells.sql.js';
@@ -211,8 +211,7 @@ comeback_marks as (${comebackMarksSql('changed')}
 ),
 comeback_changed as materialized (${comebackRelinkedSql('comeback_marks')}
 ),
-cohort_deltas as materialized (${cohortCellDeltasSql('changed', 'true', CELL_PERIODS)}
-),
+${cohortCellDeltaCtesSql('cohort_deltas', 'changed', 'true', CELL_PERIODS)},
 inserted_days as (
   insert into kpi_days (${SUBJECT}, day, prev_day)
   select ${SUBJECT}, day, new_prev from changed where is_new
