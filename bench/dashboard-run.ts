@@ -7,7 +7,6 @@ import { gzipSync } from 'node:zlib';
 import {
   type Booted,
   boot,
-  dropDatabase,
   ingestItems,
   loadConfig,
   startEmbeddedPostgres,
@@ -17,6 +16,7 @@ import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import pg from 'pg';
 import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
+import { benchDatabase, dropUnlessKept, fillUnlessReused } from './bench-db.js';
 import { load } from './kpi-run.js';
 import { DEFAULT_LAST_DAY } from './synthetic.js';
 
@@ -152,7 +152,8 @@ async function pageTimes(
 }
 
 async function runDataset(serverUrl: string, dataset: string, browser: Browser) {
-  const name = `ct_dash_${dataset}_${randomBytes(3).toString('hex')}`;
+  const bench = benchDatabase(`ct_dash_${dataset}`, datasets().length);
+  const { name } = bench;
   const url = withDatabase(serverUrl, name);
   console.log(
     `\n== ${dataset === 'demo' ? 'demo data' : `${Number(dataset).toLocaleString('en')} synthetic events`}, database ${name}`,
@@ -172,15 +173,18 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
     const { orm, config, server } = app;
     let asOf = new Date().toISOString().slice(0, 10);
     const started = performance.now();
-    if (dataset === 'demo') {
-      const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
-      console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
-    } else {
-      const loader = new pg.Pool({ connectionString: url, max: 2 });
-      await load(loader, Number(dataset), url).finally(() => loader.end());
-      asOf = DEFAULT_LAST_DAY;
-    }
-    console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    await fillUnlessReused(bench, async () => {
+      if (dataset === 'demo') {
+        const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
+        console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
+      } else {
+        const loader = new pg.Pool({ connectionString: url, max: 2 });
+        await load(loader, Number(dataset), url).finally(() => loader.end());
+      }
+      console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
+    // the synthetic data ends on a fixed day; the demo's on the day it was seeded (today)
+    if (dataset !== 'demo') asOf = DEFAULT_LAST_DAY;
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const api = await apiTime(`${base}/graphql`, asOf, RUNS);
@@ -205,7 +209,7 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
     const running = app?.server;
     if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
     await app?.orm.close(true);
-    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+    await dropUnlessKept(serverUrl, bench);
   }
 }
 

@@ -7,5 +7,9 @@ import { runDashboardBench } from './dashboard-run.js';
  * cards with numbers and → all four
  * charts of `/open-beta?days=30` drawn, beside the API time of the dashboard's one query in the
  * same run. BENCH_RUNS (default 7) cold navigations each; the bundle's gzipped size is printed.
+ * BENCH_KEEP_DB=1 keeps the database and BENCH_DB=<its name> runs on it again without loading
+ * (one dataset, the one it holds; migrated to this checkout first), as in `bench:kpi`: e.g.
+ * `BENCH_DB=ct_bench_10000000_8d8f5f pnpm bench:dashboard 10000000` on a database `bench:kpi`
+ * loaded and kept.
  */
 await runDashboardBench();
