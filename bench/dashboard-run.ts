@@ -76,40 +76,86 @@ async function apiTime(endpoint: string, asOf: string, runs: number): Promise<nu
 }
 
 /**
- * Recorded in the page from its navigation start, by a MutationObserver installed before any
- * script runs: when the four KPI cards first show a number, and when the fourth chart is drawn.
- * A string, not a function: tsx would wrap a function's inner functions in a helper the page
- * does not have.
+ * Recorded in the page from its navigation start, by a script installed before any script runs:
+ * when the four KPI cards first show a number and when each chart is drawn (a MutationObserver),
+ * when the dashboard's query left and its answer was read (fetch wrapped), and every long task
+ * (over 50 ms). A string, not a function: tsx would wrap a function's inner functions in a
+ * helper the page does not have.
  */
 const WATCH_MILESTONES = `(() => {
+  const marks = (window.__marks = { drawn: [], longTasks: [] });
   const check = () => {
-    if (window.__cardsAt === undefined) {
+    if (marks.cards === undefined) {
       const values = [...document.querySelectorAll('[data-testid="kpi-value"]')];
       if (values.length >= 4 && values.every((v) => /\\d/.test(v.textContent || ''))) {
-        window.__cardsAt = performance.now();
+        marks.cards = performance.now();
       }
     }
-    if (window.__chartsAt === undefined &&
-        document.querySelectorAll('.chart-panel[data-drawn="true"]').length >= 4) {
-      window.__chartsAt = performance.now();
-    }
+    const drawn = document.querySelectorAll('.chart-panel[data-drawn="true"]').length;
+    while (marks.drawn.length < Math.min(drawn, 4)) marks.drawn.push(performance.now());
   };
   new MutationObserver(check).observe(document, {
     subtree: true, childList: true, characterData: true, attributes: true,
     attributeFilter: ['data-drawn'],
   });
+  const fetch = window.fetch;
+  window.fetch = function (input, init) {
+    const sent = performance.now();
+    const answer = fetch.apply(this, arguments);
+    let operation = '';
+    try { operation = JSON.parse(String((init && init.body) || '{}')).operationName || ''; } catch {}
+    if (operation === 'BetaDashboard' && marks.request === undefined) {
+      marks.request = sent;
+      answer.then((r) => r.clone().text()).then(() => (marks.answer = performance.now()));
+    }
+    return answer;
+  };
+  new PerformanceObserver((list) => {
+    for (const task of list.getEntries()) marks.longTasks.push([task.startTime, task.duration]);
+  }).observe({ type: 'longtask', buffered: true });
 })();`;
+
+/** Read once the fourth chart is drawn (a string for the same reason as WATCH_MILESTONES). */
+const COLLECT_MILESTONES = `(() => {
+  const marks = window.__marks;
+  const resources = performance.getEntriesByType('resource');
+  const loaded = (chunk) =>
+    resources.find((r) => r.name.includes('/assets/' + chunk + '-'))?.responseEnd ?? NaN;
+  const fourth = marks.drawn[3] ?? performance.now();
+  const before = marks.longTasks.filter(([start]) => start < fourth).map(([, d]) => d);
+  return {
+    viewChunk: loaded('BetaDashboardView'),
+    request: marks.request ?? NaN,
+    answer: marks.answer ?? NaN,
+    cards: marks.cards ?? NaN,
+    chartChunk: loaded('apex'),
+    drawn: marks.drawn,
+    longTasks: {
+      count: before.length,
+      total: before.reduce((a, b) => a + b, 0),
+      max: Math.max(0, ...before),
+    },
+  };
+})()`;
+
+/** What one navigation recorded, in ms from its start. */
+interface Milestones {
+  viewChunk: number;
+  request: number;
+  answer: number;
+  cards: number;
+  chartChunk: number;
+  drawn: number[];
+  /** Long tasks before the fourth chart was drawn: how many, their sum and the longest. */
+  longTasks: { count: number; total: number; max: number };
+}
 
 /**
  * Cold navigations (a fresh browser profile each): navigation start → four KPI cards with
- * numbers, and → the 4th chart drawn.
+ * numbers, → each chart drawn, and the steps between (chunks loaded, query sent and answered).
  */
-async function pageTimes(
-  browser: Browser,
-  url: string,
-): Promise<{ cards: number[]; charts: number[] }> {
-  const cards: number[] = [];
-  const charts: number[] = [];
+async function pageTimes(browser: Browser, url: string): Promise<Milestones[]> {
+  const runs: Milestones[] = [];
   for (let i = 0; i < RUNS + 1; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(
@@ -134,21 +180,20 @@ async function pageTimes(
       const alert = await page.getByRole('alert').allTextContents();
       throw new Error(`charts not drawn: ${[...alert, ...problems].join(' | ') || String(error)}`);
     }
-    const at = await page.evaluate(() => {
-      const w = window as unknown as { __cardsAt?: number; __chartsAt?: number };
-      return { cards: w.__cardsAt ?? Number.NaN, charts: w.__chartsAt ?? performance.now() };
-    });
-    if (i > 0) {
-      cards.push(at.cards);
-      charts.push(at.charts);
-    }
+    const at = (await page.evaluate(COLLECT_MILESTONES)) as Milestones;
+    if (i > 0) runs.push(at);
     // the panels below the fold query on after the charts: let them finish, or the server would
     // still be computing them during the next run's navigation
     await page.waitForLoadState('networkidle', { timeout: 180_000 });
     await context.close();
   }
-  const sort = (list: number[]) => list.sort((a, b) => a - b);
-  return { cards: sort(cards), charts: sort(charts) };
+  return runs;
+}
+
+/** p50 and p95 of one milestone over the runs. */
+function spread(runs: Milestones[], pick: (m: Milestones) => number) {
+  const sorted = runs.map(pick).sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p95: percentile(sorted, 0.95), max: sorted.at(-1)! };
 }
 
 async function runDataset(serverUrl: string, dataset: string, browser: Browser) {
@@ -188,23 +233,46 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const api = await apiTime(`${base}/graphql`, asOf, RUNS);
-    const { cards, charts } = await pageTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
+    const runs = await pageTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
     const ms = (v: number) => `${v.toFixed(0)} ms`;
+    const cards = spread(runs, (m) => m.cards);
+    const charts = spread(runs, (m) => m.drawn[3] ?? Number.NaN);
     console.log(
       `  /open-beta?days=30&asOf=${asOf}, ${RUNS} cold navigations each after one warm-up:`,
     );
     console.log(
-      `  navigation → 4 cards with numbers: p50 ${ms(percentile(cards, 0.5))}, p95 ${ms(percentile(cards, 0.95))}, max ${ms(cards.at(-1) ?? Number.NaN)}`,
+      `  navigation → 4 cards with numbers: p50 ${ms(cards.p50)}, p95 ${ms(cards.p95)}, max ${ms(cards.max)}`,
     );
     console.log(
-      `  navigation → 4 charts drawn: p95 ${ms(percentile(charts, 0.95))}, p50 ${ms(percentile(charts, 0.5))}, max ${ms(charts.at(-1) ?? Number.NaN)}`,
+      `  navigation → 4 charts drawn: p95 ${ms(charts.p95)}, p50 ${ms(charts.p50)}, max ${ms(charts.max)}`,
     );
     console.log(
       `  API (the page's one query, from Node): p50 ${ms(percentile(api, 0.5))}, max ${ms(api.at(-1) ?? Number.NaN)}`,
     );
     console.log(
-      `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goals at 10M, p95: cards < 400 ms, charts < 1000 ms)`,
+      `  charts / API: ${(charts.p50 / percentile(api, 0.5)).toFixed(1)}× (goals at 10M, p95: cards < 400 ms, charts < 1000 ms)`,
     );
+    // where the time goes: each step's p50 / p95 from navigation start
+    const steps: (readonly [string, (m: Milestones) => number])[] = [
+      ['view chunk loaded', (m) => m.viewChunk],
+      ['query sent', (m) => m.request],
+      ['answer read', (m) => m.answer],
+      ['query in the browser', (m) => m.answer - m.request],
+      ['cards', (m) => m.cards],
+      ['chart chunk loaded', (m) => m.chartChunk],
+      ...[0, 1, 2, 3].map(
+        (i) => [`chart ${i + 1} drawn`, (m: Milestones) => m.drawn[i] ?? Number.NaN] as const,
+      ),
+      ['long tasks before chart 4 (sum)', (m) => m.longTasks.total],
+      ['longest task', (m) => m.longTasks.max],
+    ];
+    console.log('  where the time goes (from navigation start; p50 / p95):');
+    for (const [label, pick] of steps) {
+      const { p50, p95 } = spread(runs, pick);
+      console.log(`    ${label.padEnd(34)}${ms(p50).padStart(9)} /${ms(p95).padStart(9)}`);
+    }
+    const counts = runs.map((m) => m.longTasks.count).sort((a, b) => a - b);
+    console.log(`    long tasks before chart 4: ${counts.join(', ')} per run`);
   } finally {
     const running = app?.server;
     if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
