@@ -257,6 +257,40 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it('sends the KPI query of a first load before the view chunk is asked for, and only once', async () => {
+    const page = await signedIn('/status');
+    /** In the order the page sent them: each GraphQL operation's name, and each chunk's. */
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const chunk = /\/assets\/(BetaDashboardView)-[^/]+\.js$/.exec(request.url());
+      if (chunk) sent.push(`chunk ${chunk[1]}`);
+      const operation = request.url().endsWith('/graphql')
+        ? request.postDataJSON()?.operationName
+        : undefined;
+      if (operation) sent.push(operation);
+    });
+    // a reload with the address typed in: the page's first load, its token already stored
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    // the as-of day is named: no PhaseRange; the view took the answer instead of asking again
+    expect(sent.slice(0, 2)).toEqual(['BetaDashboard', 'chunk BetaDashboardView']);
+    expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(1);
+    expect(sent).not.toContain('PhaseRange');
+
+    // no as-of day: the phase's range leaves with today's window; the fixture's open beta ends
+    // on 25 Nov, so the page settles on that last window, which the view asks (once)
+    sent.length = 0;
+    await page.goto(`${app.baseUrl}/open-beta?days=7`);
+    await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(sent.slice(0, 2)).toEqual(['BetaDashboard', 'PhaseRange']);
+    expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(2);
+    expect(sent.filter((name) => name === 'PhaseRange')).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('stacks the cards at 390 px as tall as their own lines, reserved while they wait', async () => {
     const page = await signedIn('/status', { width: 390, height: 844 });
     const holds = await holdAnswers(page);
