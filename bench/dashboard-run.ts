@@ -3,11 +3,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
   type Booted,
   boot,
-  dropDatabase,
   ingestItems,
   loadConfig,
   startEmbeddedPostgres,
@@ -17,6 +17,8 @@ import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import pg from 'pg';
 import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
+import { benchDatabase, dropUnlessKept, fillUnlessReused } from './bench-db.js';
+import { type Milestones, pageTimes, percentile, spread } from './dashboard-page.js';
 import { load } from './kpi-run.js';
 import { DEFAULT_LAST_DAY } from './synthetic.js';
 
@@ -24,8 +26,10 @@ import { DEFAULT_LAST_DAY } from './synthetic.js';
 const env = process.env;
 const RUNS = Number(env.BENCH_RUNS ?? 7);
 const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
-const WEB_DIST = new URL('../packages/web/dist/', import.meta.url);
-const CHARTS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
+/** The dashboard builds to time, each served by a server of its own; the checkout's by default. */
+const BUILDS = env.BENCH_WEB_DIR?.split(',') ?? [
+  fileURLToPath(new URL('../packages/web/dist/', import.meta.url)),
+];
 
 const datasets = (): string[] => {
   const args = process.argv.slice(2).filter((a) => a === 'demo' || /^\d+$/.test(a));
@@ -33,12 +37,9 @@ const datasets = (): string[] => {
   return list.length > 0 ? list : ['demo', '10000000'];
 };
 
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? Number.NaN;
-
 /** The bundle as a browser fetches it: every asset gzipped, and the chart library alone. */
-function bundleReport(): string {
-  const assets = join(WEB_DIST.pathname, 'assets');
+function bundleReport(dist: string): string {
+  const assets = join(dist, 'assets');
   let total = 0;
   let charts = 0;
   for (const file of readdirSync(assets)) {
@@ -75,145 +76,127 @@ async function apiTime(endpoint: string, asOf: string, runs: number): Promise<nu
   return times.sort((a, b) => a - b);
 }
 
-/**
- * Recorded in the page from its navigation start, by a MutationObserver installed before any
- * script runs: when the four KPI cards first show a number, and when the fourth chart is drawn.
- * A string, not a function: tsx would wrap a function's inner functions in a helper the page
- * does not have.
- */
-const WATCH_MILESTONES = `(() => {
-  const check = () => {
-    if (window.__cardsAt === undefined) {
-      const values = [...document.querySelectorAll('[data-testid="kpi-value"]')];
-      if (values.length >= 4 && values.every((v) => /\\d/.test(v.textContent || ''))) {
-        window.__cardsAt = performance.now();
-      }
-    }
-    if (window.__chartsAt === undefined &&
-        document.querySelectorAll('.chart-panel[data-drawn="true"]').length >= 4) {
-      window.__chartsAt = performance.now();
-    }
-  };
-  new MutationObserver(check).observe(document, {
-    subtree: true, childList: true, characterData: true, attributes: true,
-    attributeFilter: ['data-drawn'],
-  });
-})();`;
-
-/**
- * Cold navigations (a fresh browser profile each): navigation start → four KPI cards with
- * numbers, and → the 4th chart drawn.
- */
-async function pageTimes(
-  browser: Browser,
-  url: string,
-): Promise<{ cards: number[]; charts: number[] }> {
-  const cards: number[] = [];
-  const charts: number[] = [];
-  for (let i = 0; i < RUNS + 1; i++) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    await context.addInitScript(
-      (token) => localStorage.setItem('cortex-telemetry.admin-token', token),
-      ADMIN,
-    );
-    await context.addInitScript({ content: WATCH_MILESTONES });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(url, { waitUntil: 'commit' });
-    try {
-      await Promise.all(
-        CHARTS.map((id) =>
-          page.locator(`[data-testid="${id}"][data-drawn="true"]`).waitFor({ timeout: 180_000 }),
-        ),
-      );
-    } catch (error) {
-      const alert = await page.getByRole('alert').allTextContents();
-      throw new Error(`charts not drawn: ${[...alert, ...problems].join(' | ') || String(error)}`);
-    }
-    const at = await page.evaluate(() => {
-      const w = window as unknown as { __cardsAt?: number; __chartsAt?: number };
-      return { cards: w.__cardsAt ?? Number.NaN, charts: w.__chartsAt ?? performance.now() };
-    });
-    if (i > 0) {
-      cards.push(at.cards);
-      charts.push(at.charts);
-    }
-    // the panels below the fold query on after the charts: let them finish, or the server would
-    // still be computing them during the next run's navigation
-    await page.waitForLoadState('networkidle', { timeout: 180_000 });
-    await context.close();
-  }
-  const sort = (list: number[]) => list.sort((a, b) => a - b);
-  return { cards: sort(cards), charts: sort(charts) };
-}
-
 async function runDataset(serverUrl: string, dataset: string, browser: Browser) {
-  const name = `ct_dash_${dataset}_${randomBytes(3).toString('hex')}`;
+  const bench = benchDatabase(`ct_dash_${dataset}`, datasets().length);
+  const { name } = bench;
   const url = withDatabase(serverUrl, name);
   console.log(
     `\n== ${dataset === 'demo' ? 'demo data' : `${Number(dataset).toLocaleString('en')} synthetic events`}, database ${name}`,
   );
   const logger = pino({ level: 'silent' });
-  let app: Booted | undefined;
-  try {
-    app = await boot({
+  const apps: Booted[] = [];
+  const start = async (webDir: string) => {
+    const app = await boot({
       databaseUrl: serverUrl,
       database: name,
       poolMax: 4,
       config: loadConfig({ SEED_DEMO: '0' }),
       tokens: { ingest: [], admin: [ADMIN] },
       logger,
-      webDir: WEB_DIST.pathname,
+      webDir,
     });
-    const { orm, config, server } = app;
+    apps.push(app);
+    return app;
+  };
+  try {
+    const { orm, config } = await start(BUILDS[0]!);
     let asOf = new Date().toISOString().slice(0, 10);
     const started = performance.now();
-    if (dataset === 'demo') {
-      const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
-      console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
-    } else {
-      const loader = new pg.Pool({ connectionString: url, max: 2 });
-      await load(loader, Number(dataset), url).finally(() => loader.end());
-      asOf = DEFAULT_LAST_DAY;
-    }
-    console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const api = await apiTime(`${base}/graphql`, asOf, RUNS);
-    const { cards, charts } = await pageTimes(browser, `${base}/open-beta?days=30&asOf=${asOf}`);
+    await fillUnlessReused(bench, async () => {
+      if (dataset === 'demo') {
+        const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
+        console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
+      } else {
+        const loader = new pg.Pool({ connectionString: url, max: 2 });
+        await load(loader, Number(dataset), url).finally(() => loader.end());
+      }
+      console.log(`  loaded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    });
+    // the synthetic data ends on a fixed day; the demo's on the day it was seeded (today)
+    if (dataset !== 'demo') asOf = DEFAULT_LAST_DAY;
+    for (const dir of BUILDS.slice(1)) await start(dir);
+    const bases = await Promise.all(
+      apps.map(async ({ server }) => {
+        await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+        return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      }),
+    );
+    const api = await apiTime(`${bases[0]}/graphql`, asOf, RUNS);
+    const path = `/open-beta?days=30&asOf=${asOf}`;
+    const tracePath = (build: number) =>
+      env.BENCH_TRACE && join(env.BENCH_TRACE, `dashboard-${dataset}-build${build + 1}.trace.json`);
+    const runs = await pageTimes(
+      browser,
+      bases.map((base) => `${base}${path}`),
+      ADMIN,
+      tracePath,
+    );
     const ms = (v: number) => `${v.toFixed(0)} ms`;
     console.log(
-      `  /open-beta?days=30&asOf=${asOf}, ${RUNS} cold navigations each after one warm-up:`,
-    );
-    console.log(
-      `  navigation → 4 cards with numbers: p50 ${ms(percentile(cards, 0.5))}, p95 ${ms(percentile(cards, 0.95))}, max ${ms(cards.at(-1) ?? Number.NaN)}`,
-    );
-    console.log(
-      `  navigation → 4 charts drawn: p95 ${ms(percentile(charts, 0.95))}, p50 ${ms(percentile(charts, 0.5))}, max ${ms(charts.at(-1) ?? Number.NaN)}`,
+      `  ${path}, ${RUNS} cold navigations each after one warm-up${BUILDS.length > 1 ? `, alternating between ${BUILDS.length} builds` : ''}`,
     );
     console.log(
       `  API (the page's one query, from Node): p50 ${ms(percentile(api, 0.5))}, max ${ms(api.at(-1) ?? Number.NaN)}`,
     );
-    console.log(
-      `  charts / API: ${(percentile(charts, 0.5) / percentile(api, 0.5)).toFixed(1)}× (goals at 10M, p95: cards < 400 ms, charts < 1000 ms)`,
-    );
+    for (const [build, dir] of BUILDS.entries()) {
+      const times = runs[build]!;
+      if (BUILDS.length > 1) console.log(`\n  build ${build + 1}: ${dir}`);
+      if (tracePath(build))
+        console.log(`  trace of its first measured navigation: ${tracePath(build)}`);
+      const cards = spread(times, (m) => m.cards);
+      const charts = spread(times, (m) => m.drawn[3] ?? Number.NaN);
+      console.log(
+        `  navigation → 4 cards with numbers: p50 ${ms(cards.p50)}, p95 ${ms(cards.p95)}, max ${ms(cards.max)}`,
+      );
+      console.log(
+        `  navigation → 4 charts drawn: p95 ${ms(charts.p95)}, p50 ${ms(charts.p50)}, max ${ms(charts.max)}`,
+      );
+      console.log(
+        `  charts / API: ${(charts.p50 / percentile(api, 0.5)).toFixed(1)}× (goals at 10M, p95: cards < 400 ms, charts < 1000 ms)`,
+      );
+      printSteps(times);
+    }
   } finally {
-    const running = app?.server;
-    if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
-    await app?.orm.close(true);
-    if (!env.BENCH_KEEP_DB) await dropDatabase(serverUrl, name);
+    for (const { server, orm } of apps) {
+      if (server.listening) await new Promise<void>((done) => server.close(() => done()));
+      await orm.close(true);
+    }
+    await dropUnlessKept(serverUrl, bench);
   }
 }
 
-export async function runDashboardBench(): Promise<void> {
-  if (!existsSync(new URL('index.html', WEB_DIST))) {
-    throw new Error('packages/web/dist is missing: run `npx -y pnpm@12.4.2 build` first.');
+/** Where the time goes: each step's p50 / p95 from navigation start. */
+function printSteps(runs: Milestones[]): void {
+  const ms = (v: number) => `${v.toFixed(0)} ms`;
+  const steps: (readonly [string, (m: Milestones) => number])[] = [
+    ['view chunk loaded', (m) => m.viewChunk],
+    ['query sent', (m) => m.request],
+    ['answer received', (m) => m.answer],
+    ['query, sent → answered', (m) => m.answer - m.request],
+    ['cards', (m) => m.cards],
+    ['chart chunk loaded', (m) => m.chartChunk],
+    ...[0, 1, 2, 3].map(
+      (i) => [`chart ${i + 1} drawn`, (m: Milestones) => m.drawn[i] ?? Number.NaN] as const,
+    ),
+    ['long tasks before chart 4 (sum)', (m) => m.longTasks.total],
+    ['longest task', (m) => m.longTasks.max],
+  ];
+  console.log('  where the time goes (from navigation start; p50 / p95):');
+  for (const [label, pick] of steps) {
+    const { p50, p95 } = spread(runs, pick);
+    console.log(`    ${label.padEnd(34)}${ms(p50).padStart(9)} /${ms(p95).padStart(9)}`);
   }
-  console.log(bundleReport());
+  const counts = runs.map((m) => m.longTasks.count).sort((a, b) => a - b);
+  console.log(`    long tasks before chart 4: ${counts.join(', ')} per run`);
+}
+
+export async function runDashboardBench(): Promise<void> {
+  for (const dir of BUILDS) {
+    if (!existsSync(join(dir, 'index.html'))) {
+      throw new Error(`${dir}/index.html is missing: run \`npx -y pnpm@12.4.2 build\` first.`);
+    }
+    console.log(`${BUILDS.length > 1 ? `${dir}: ` : ''}${bundleReport(dir)}`);
+  }
   let stop: (() => Promise<void>) | undefined;
   let serverUrl = env.DATABASE_URL;
   if (!serverUrl) {

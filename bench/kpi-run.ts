@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import {
   bindNamed,
   boot,
-  dropDatabase,
   insertEventsSql,
   loadConfig,
   rebuildDaySetsSql,
@@ -14,6 +13,7 @@ import {
 } from '@cortex-telemetry/api';
 import pg from 'pg';
 import { pino } from 'pino';
+import { benchDatabase, dropUnlessKept, fillUnlessReused } from './bench-db.js';
 import { type NaiveCohort, naiveCohort } from './cohorts-naive.sql.js';
 import { rowsJson } from './ingest-rows.js';
 import { kpiFanOut } from './kpi-fanout.js';
@@ -309,9 +309,8 @@ async function runSize(
   events: number,
   options: { naive: boolean; fanOut: boolean },
 ): Promise<CaseResult[]> {
-  // BENCH_DB: a database an earlier run kept (BENCH_KEEP_DB=1), migrated to this code, not loaded
-  const reused = env.BENCH_DB;
-  const name = reused ?? `ct_bench_${events}_${randomBytes(3).toString('hex')}`;
+  const bench = benchDatabase(`ct_bench_${events}`, sizes().length);
+  const { name } = bench;
   console.log(
     `\n== ${events.toLocaleString('en')} events, ${users(events).toLocaleString('en')} users, database ${name}`,
   );
@@ -327,14 +326,11 @@ async function runSize(
   });
   const db = new pg.Pool({ connectionString: url, max: 2 });
   try {
-    // a pool of its own: the load's memory settings must not leak into the naive timings
-    const loader = new pg.Pool({ connectionString: url, max: 2 });
-    if (reused) {
-      await loader.end();
-      console.log('  reused as loaded by an earlier run (BENCH_DB), migrations applied');
-    } else {
+    await fillUnlessReused(bench, async () => {
+      // a pool of its own: the load's memory settings must not leak into the naive timings
+      const loader = new pg.Pool({ connectionString: url, max: 2 });
       await load(loader, events, url).finally(() => loader.end());
-    }
+    });
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const engine = async (query: string) => {
@@ -404,7 +400,7 @@ async function runSize(
     await new Promise<void>((done) => (server.listening ? server.close(() => done()) : done()));
     await db.end();
     await orm.close(true);
-    if (!env.BENCH_KEEP_DB && !reused) await dropDatabase(serverUrl, name);
+    await dropUnlessKept(serverUrl, bench);
   }
 }
 

@@ -142,3 +142,33 @@ function cardsOf(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[
 export function isEmptyWindow(k: KpiSummaries): boolean {
   return k.cdr.sessions === 0 && k.resurrection.activeUsers === 0;
 }
+
+/**
+ * What a waiting card reserves its room with, invisibly: a filled card of typical figures
+ * (hundreds to thousands of users). Where the cards stand one under the other, a card is as tall
+ * as its own lines, which wrap with the card's width; the waiting card wraps the same lines the
+ * same way, so the numbers fill in without moving what is below (for figures of similar length).
+ */
+const TYPICAL: KpiSummaries = {
+  cdr: { rate: 0.46, sessions: 2480, dependentSessions: 1141 },
+  resurrection: { rate: 0.069, resurrectedUsers: 86, activeUsers: 1240, viaContextUsers: 31 },
+  dauWau: { dau: 405, avgDau: 412.3, wau: 980, mau: 1460, stickiness: 0.413 },
+  paidConversion: {
+    rate: 0.037,
+    conversions: 38,
+    eligibleUsers: 1020,
+    cancellations: 4,
+    paidUsersAtEnd: 212,
+  },
+};
+const TYPICAL_BEFORE: KpiSummaries = {
+  ...TYPICAL,
+  cdr: { ...TYPICAL.cdr, rate: 0.441 },
+  resurrection: { ...TYPICAL.resurrection, rate: 0.061 },
+  dauWau: { ...TYPICAL.dauWau, avgDau: 396.1 },
+  paidConversion: { ...TYPICAL.paidConversion, rate: 0.032 },
+};
+
+export const PLACEHOLDER_CARDS = Object.fromEntries(
+  kpiCards(TYPICAL, TYPICAL_BEFORE).map((card) => [card.id, card]),
+) as Record<KpiCard['id'], KpiCard>;

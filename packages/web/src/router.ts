@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuth } from './composables/useAuth';
+import type { BetaPhase } from './gql/graphql';
 import { pageOf } from './share';
 
 /**
@@ -10,6 +11,14 @@ import { pageOf } from './share';
  * by the first chart (components/ChartPanel.vue).
  */
 const BetaDashboardView = () => import('./views/BetaDashboardView.vue');
+
+/** A beta dashboard: its phase is the view's prop and the route's `meta.phase` (main.ts). */
+const betaDashboard = (path: string, phase: BetaPhase, title: string): RouteRecordRaw => ({
+  path,
+  component: BetaDashboardView,
+  props: { phase },
+  meta: { title, phase },
+});
 
 const routes: RouteRecordRaw[] = [
   { path: '/', redirect: '/open-beta' },
@@ -25,18 +34,8 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/ShareOpenView.vue'),
     meta: { public: true, title: 'Shared view' },
   },
-  {
-    path: '/closed-beta',
-    component: BetaDashboardView,
-    props: { phase: 'CLOSED_BETA' },
-    meta: { title: 'Closed beta' },
-  },
-  {
-    path: '/open-beta',
-    component: BetaDashboardView,
-    props: { phase: 'OPEN_BETA' },
-    meta: { title: 'Open beta' },
-  },
+  betaDashboard('/closed-beta', 'CLOSED_BETA', 'Closed beta'),
+  betaDashboard('/open-beta', 'OPEN_BETA', 'Open beta'),
   {
     path: '/compare',
     component: () => import('./views/CompareView.vue'),

@@ -67,6 +67,40 @@ const chartsDrawn = (page: Page) =>
     ),
   );
 
+/** The page's answers wait until the test releases them (`get(operationName)()`). */
+async function holdAnswers(page: Page): Promise<Map<string, () => void>> {
+  const holds = new Map<string, () => void>();
+  const released = (name: string) => new Promise<void>((go) => holds.set(name, go));
+  const kpis = released('BetaDashboard');
+  const range = released('PhaseRange');
+  await page.route('**/graphql', async (route) => {
+    const name = route.request().postDataJSON()?.operationName;
+    if (name === 'BetaDashboard') await kpis;
+    if (name === 'PhaseRange') await range;
+    await route.continue();
+  });
+  return holds;
+}
+
+const CARD_IDS = CARDS.map((id) => `kpi-card-${id}`);
+const CHART_IDS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
+
+/** Top and height of each card and chart panel. */
+const layout = (page: Page) =>
+  page.evaluate(
+    (ids) =>
+      ids.map((id) => {
+        const box = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
+        return box ? `${id} ${Math.round(box.top)}+${Math.round(box.height)}` : `${id} missing`;
+      }),
+    [...CARD_IDS, ...CHART_IDS],
+  );
+
+const cardsBusy = (page: Page) =>
+  page
+    .locator('[data-testid^="kpi-card-"]')
+    .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-busy')));
+
 describe('beta dashboards', () => {
   it('shows the API numbers; window, date and channel live in the URL and change them', async () => {
     const page = await signedIn('/open-beta?days=7&asOf=2026-11-25');
@@ -180,34 +214,10 @@ describe('beta dashboards', () => {
 
   it('lays out the cards with their titles before the numbers arrive; filling them in moves nothing', async () => {
     const page = await signedIn('/status');
-    // the page's answers wait until the test has measured the page without them
-    const holds = new Map<string, () => void>();
-    const released = (name: string) => new Promise<void>((go) => holds.set(name, go));
-    const kpis = released('BetaDashboard');
-    const range = released('PhaseRange');
-    await page.route('**/graphql', async (route) => {
-      const name = route.request().postDataJSON()?.operationName;
-      if (name === 'BetaDashboard') await kpis;
-      if (name === 'PhaseRange') await range;
-      await route.continue();
-    });
-    const CARD_IDS = CARDS.map((id) => `kpi-card-${id}`);
-    const CHART_IDS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
-    /** Top and height of each card and chart panel, and of the notice above them. */
-    const boxes = () =>
-      page.evaluate(
-        (ids) =>
-          ids.map((id) => {
-            const box = document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect();
-            return box ? `${id} ${Math.round(box.top)}+${Math.round(box.height)}` : `${id} missing`;
-          }),
-        [...CARD_IDS, ...CHART_IDS],
-      );
+    const holds = await holdAnswers(page);
+    const boxes = () => layout(page);
     const titles = () => page.locator('[data-testid^="kpi-card-"] h2').allTextContents();
-    const busy = () =>
-      page
-        .locator('[data-testid^="kpi-card-"]')
-        .evaluateAll((cards) => cards.map((card) => card.getAttribute('aria-busy')));
+    const busy = () => cardsBusy(page);
 
     await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
     await poll(titles).toEqual([
@@ -244,6 +254,100 @@ describe('beta dashboards', () => {
     expect(await page.getByTestId('finding-last-window').count()).toBe(0);
     expect(await notice('last-window')).toBe(finding);
     expect(await boxes()).toEqual(before);
+    await page.context().close();
+  });
+
+  it('sends the KPI query of a first load before the view chunk is asked for, and only once', async () => {
+    const page = await signedIn('/status');
+    /** In the order the page sent them: each GraphQL operation's name, and each chunk's. */
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      const chunk = /\/assets\/(BetaDashboardView)-[^/]+\.js$/.exec(request.url());
+      if (chunk) sent.push(`chunk ${chunk[1]}`);
+      const operation = request.url().endsWith('/graphql')
+        ? request.postDataJSON()?.operationName
+        : undefined;
+      if (operation) sent.push(operation);
+    });
+    // a reload with the address typed in: the page's first load, its token already stored
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    // the as-of day is named: no PhaseRange; the view took the answer instead of asking again
+    expect(sent.slice(0, 2)).toEqual(['BetaDashboard', 'chunk BetaDashboardView']);
+    expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(1);
+    expect(sent).not.toContain('PhaseRange');
+
+    // no as-of day: the phase's range leaves with today's window; the fixture's open beta ends
+    // on 25 Nov, so the page settles on that last window, which the view asks (once)
+    sent.length = 0;
+    await page.goto(`${app.baseUrl}/open-beta?days=7`);
+    await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(sent.slice(0, 2)).toEqual(['BetaDashboard', 'PhaseRange']);
+    expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(2);
+    expect(sent.filter((name) => name === 'PhaseRange')).toHaveLength(1);
+    await page.context().close();
+  });
+
+  it('stacks the cards at 390 px as tall as their own lines, reserved while they wait', async () => {
+    const page = await signedIn('/status', { width: 390, height: 844 });
+    const holds = await holdAnswers(page);
+    /**
+     * Per card: where it stands, its top and height (unrounded), the room under its
+     * last line of details (padding and border only: 14 + 1 px on a phone) and one line's height.
+     */
+    const cards = () =>
+      page.evaluate(
+        (ids) =>
+          ids.map((id) => {
+            const card = document.querySelector(`[data-testid="${id}"]`) as HTMLElement;
+            const items = [...card.querySelectorAll('li')];
+            const box = card.getBoundingClientRect();
+            const last = items.at(-1)?.getBoundingClientRect().bottom ?? 0;
+            return {
+              left: Math.round(box.left),
+              below: Math.round(box.bottom - last),
+              top: box.top,
+              height: box.height,
+              line: items[0] ? Number.parseFloat(getComputedStyle(items[0]).lineHeight) : 0,
+            };
+          }),
+        CARD_IDS,
+      );
+    const chartTops = () =>
+      page.evaluate(
+        (ids) =>
+          ids.map(
+            (id) => document.querySelector(`[data-testid="${id}"]`)?.getBoundingClientRect().top,
+          ),
+        CHART_IDS,
+      );
+    /** Whole pixels: the boxes snap to device pixels, a line is 0.85 rem × 1.45 = 19.72 px. */
+    const px = (values: number[]) => values.map((v) => Math.round(v));
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await poll(() => page.getByTestId('kpi-pending').count()).toBe(4);
+    const waiting = await cards();
+    const waitingCharts = await chartTops();
+    holds.get('BetaDashboard')?.();
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    const filled = await cards();
+    // one column, and no blank space under a card, waiting or filled
+    expect(waiting.map((c) => [c.left, c.below])).toEqual(CARDS.map(() => [14, 15]));
+    expect(filled.map((c) => [c.left, c.below])).toEqual(CARDS.map(() => [14, 15]));
+    // the waiting cards' lines wrap as the typical figures' do; so do the fixture's, but for
+    // "2 of 3 sessions loaded or resumed a context" (one line, the typical "1,141 of 2,480
+    // sessions…" takes two): that card comes out one line shorter, and all below it moves up
+    // by that line; nothing else changes
+    expect(px(waiting.map((c) => c.line))).toEqual([20, 20, 20, 20]);
+    expect(px(waiting.map((c, i) => c.height - filled[i]!.height))).toEqual([20, 0, 0, 0]);
+    expect(px(waiting.map((c, i) => c.top - filled[i]!.top))).toEqual([0, 20, 20, 20]);
+    const charts = await chartTops();
+    expect(px(waitingCharts.map((top, i) => (top ?? 0) - (charts[i] ?? 0)))).toEqual(
+      CHART_IDS.map(() => 20),
+    );
     await page.context().close();
   });
 

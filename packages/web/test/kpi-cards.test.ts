@@ -5,6 +5,7 @@ import {
   isEmptyWindow,
   type KpiSummaries,
   kpiCards,
+  PLACEHOLDER_CARDS,
   rateDelta,
 } from '../src/kpi-cards';
 
@@ -117,6 +118,30 @@ describe('kpiCards', () => {
     });
     expect(isEmptyWindow(empty)).toBe(true);
     expect(isEmptyWindow(summaries())).toBe(false);
+  });
+});
+
+describe('PLACEHOLDER_CARDS', () => {
+  it('reserves the lines of a filled card of typical figures, one card per id', () => {
+    expect(PLACEHOLDER_CARDS.cdr.details).toEqual([
+      '1,141 of 2,480 sessions loaded or resumed a context',
+    ]);
+    // 0.069 against 0.061: +0.8 pp
+    expect(PLACEHOLDER_CARDS.resurrection.delta.text).toBe('▲ +0.8 pp');
+    expect(PLACEHOLDER_CARDS.resurrection.details).toEqual([
+      '86 of 1,240 active users came back after 7+ idle days',
+      '31 through “resume from context”',
+    ]);
+    // 396.1 → 412.3: +16.2, +4.1% (16.2 / 396.1 = 0.0409)
+    expect(PLACEHOLDER_CARDS.dau.delta.text).toBe('▲ +16.2 (+4.1%)');
+    expect(PLACEHOLDER_CARDS.dau.details).toEqual([
+      'Last day: DAU 405 · WAU 980 · MAU 1,460',
+      'Stickiness (DAU/WAU) 41.3%',
+    ]);
+    expect(PLACEHOLDER_CARDS['paid-conversion'].details).toEqual([
+      '38 of 1,020 eligible users started paying',
+      '4 cancellations · 212 paying at the end',
+    ]);
   });
 });
 

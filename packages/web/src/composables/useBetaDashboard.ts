@@ -1,9 +1,17 @@
-import { useQuery } from '@urql/vue';
+import { type Client, createRequest, type RequestPolicy, useQuery } from '@urql/vue';
 import { computed, type Ref } from 'vue';
+import type { LocationQuery } from 'vue-router';
 import { graphql, useFragment } from '../gql';
 import type { BetaPhase, Channel } from '../gql/graphql';
 import { isEmptyWindow } from '../kpi-cards';
-import { asOfInstant, type DashboardParams, previousAsOf } from '../window';
+import {
+  asOfInstant,
+  type DashboardParams,
+  namesAsOf,
+  parseParams,
+  previousAsOf,
+  utcToday,
+} from '../window';
 
 /**
  * The four KPIs' summary figures: what the cards, the compare table and the previous window ask.
@@ -114,22 +122,58 @@ export const PhaseRangeQuery = graphql(/* GraphQL */ `
 export const toChannel = (channel: string | null) =>
   channel ? (channel.toUpperCase() as Channel) : null;
 
+const dashboardVariables = (phase: BetaPhase, params: DashboardParams) => ({
+  days: params.days,
+  asOf: asOfInstant(params.asOf),
+  previousAsOf: asOfInstant(previousAsOf(params.days, params.asOf)),
+  phase,
+  channel: toChannel(params.channel),
+});
+
+/** Keys of the operations the first page load sent before its view was there. */
+const prefetched = new Set<number>();
+
+/**
+ * The first load of a beta page sends the page's first queries from the router (main.ts) while
+ * the view's chunk still downloads, so the answer's wait starts before the chunk load and the
+ * first render instead of after them. The view takes that answer (`useBetaDashboard`: the same
+ * operation key, asked cache-first once, shares the request in flight or reads its cached
+ * answer) instead of asking again.
+ */
+export function prefetchBetaDashboard(
+  client: Client,
+  phase: BetaPhase,
+  query: LocationQuery,
+): void {
+  const params = parseParams(query, utcToday());
+  const send = (request: ReturnType<typeof createRequest>) => {
+    prefetched.add(request.key);
+    void client
+      .query(request.query, request.variables, { requestPolicy: 'network-only' })
+      .toPromise();
+  };
+  send(createRequest(BetaDashboardQuery, dashboardVariables(phase, params)));
+  // the view asks where the phase's data lies when the URL names no as-of day
+  if (!namesAsOf(query)) send(createRequest(PhaseRangeQuery, { phase }));
+}
+
+/** Cache-first for an operation the first page load sent already (once), else `otherwise`. */
+function policyAfterPrefetch(key: number, otherwise: RequestPolicy): RequestPolicy {
+  return prefetched.delete(key) ? 'cache-first' : otherwise;
+}
+
 export function useBetaDashboard(
   phase: Ref<BetaPhase>,
   params: Ref<DashboardParams>,
   explicitAsOf: Ref<boolean>,
 ) {
-  const variables = () => ({
-    days: params.value.days,
-    asOf: asOfInstant(params.value.asOf),
-    previousAsOf: asOfInstant(previousAsOf(params.value.days, params.value.asOf)),
-    phase: phase.value,
-    channel: toChannel(params.value.channel),
-  });
+  const variables = () => dashboardVariables(phase.value, params.value);
   const kpis = useQuery({
     query: BetaDashboardQuery,
     variables,
-    requestPolicy: 'cache-and-network',
+    // evaluated again only when the variables change: a later window asks the network
+    requestPolicy: () =>
+      policyAfterPrefetch(createRequest(BetaDashboardQuery, variables()).key, 'cache-and-network'),
   });
   /** The current window's summaries and series, the previous window's summaries. */
   const data = computed(() => {
@@ -146,6 +190,11 @@ export function useBetaDashboard(
     query: PhaseRangeQuery,
     variables: () => ({ phase: phase.value }),
     pause: computed(() => !empty.value && explicitAsOf.value),
+    requestPolicy: () =>
+      policyAfterPrefetch(
+        createRequest(PhaseRangeQuery, { phase: phase.value }).key,
+        'cache-first',
+      ),
   });
   return {
     data,
