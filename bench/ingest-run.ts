@@ -224,7 +224,9 @@ export async function runIngestBench(): Promise<void> {
 
     // warm-up: JIT, plan caches and connection pools, so the first measured path is not penalised
     await withClients(url, 1, async ([pg]) => {
-      for (const json of recordsets.slice(0, 10)) await insertBatch(pg!, json, 'day facts');
+      for (const [i, json] of recordsets.slice(0, 10).entries()) {
+        await insertBatch(pg!, json, groups[i]!.length, 'day facts');
+      }
     });
     const warm = new Agent({ keepAlive: true, maxSockets: 4 });
     await drive(4, Math.min(20, bodies.length), (i) => postBatch(warm, server!.port, bodies[i]!));
@@ -237,17 +239,17 @@ export async function runIngestBench(): Promise<void> {
         );
         await record('raw INSERT (table only)', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'table only'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'table only'),
           ),
         );
         await record('raw INSERT + day facts', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'day facts'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'day facts'),
           ),
         );
         await record('raw INSERT + day facts, inlined', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'day facts, inlined'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'day facts, inlined'),
           ),
         );
       });

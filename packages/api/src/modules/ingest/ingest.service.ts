@@ -14,6 +14,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, runSql, type SqlTransaction } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import {
+  type InsertAnswer,
   insertErrorsSql,
   insertEventsSql,
   insertFailedItemsSql,
@@ -154,9 +155,9 @@ interface Batch {
  */
 type InsertedKeys = Map<string, Set<string>>;
 
-function insertedKeys(inserted: readonly { id: string; user_id_hash: string }[]): InsertedKeys {
+function insertedKeys(inserted: InsertAnswer['keys']): InsertedKeys {
   const keys: InsertedKeys = new Map();
-  for (const { id, user_id_hash: userIdHash } of inserted) {
+  for (const [userIdHash, id] of inserted ?? []) {
     const ids = keys.get(userIdHash);
     if (ids) ids.add(id);
     else keys.set(userIdHash, new Set([id]));
@@ -208,21 +209,21 @@ async function store(
     for (const s of statements) {
       // bind parameters: MikroORM would escape the whole JSON into the SQL text, which costs a
       // third of the server's CPU per batch
-      const inserted = await runSql<{ id: string; user_id_hash: string }>(
+      const [answer] = await runSql<InsertAnswer>(
         em,
         s.sql,
-        { rows: JSON.stringify(s.rows), receivedAt },
+        { rows: JSON.stringify(s.rows), receivedAt, expected: s.rows.length },
         { name: s.name, bindParameters: true, transaction },
       );
-      if (!s.pipeline) continue;
+      if (!s.pipeline || !answer) continue;
       const { rows, items } = batch.of[s.pipeline];
       // every row inserted (the usual clean batch): no twins, no duplicates, nothing to match
-      if (inserted.length === rows.length) {
+      if (answer.inserted === rows.length) {
         for (const k of items) stored[k] = 1;
         continue;
       }
       // every key of an item is claimed, not only the first: its twins are duplicates
-      const keys = insertedKeys(inserted);
+      const keys = insertedKeys(answer.keys);
       rows.forEach((row, r) => {
         if (claimInserted(keys, row)) stored[items[r]!] = 1;
       });
