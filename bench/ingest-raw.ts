@@ -90,7 +90,7 @@ from (select (r ->> 0)::uuid as id, (r ->> 1)::timestamptz as "timestamp", r ->>
 on conflict do nothing`;
 
 /** The exact statement `ingestItems` runs (day facts noted), with knex `?` as `$n`. */
-const [BOUND_SQL] = bindNamed(insertEventsSql, { rows: null, receivedAt: null });
+const [BOUND_SQL] = bindNamed(insertEventsSql, { rows: null, receivedAt: null, expected: null });
 let n = 0;
 const WITH_ROLLUPS_SQL = BOUND_SQL.replace(/\?/g, () => `$${++n}`);
 
@@ -108,21 +108,25 @@ const { escapeLiteral } = requireFromDriver('pg/lib/utils.js') as {
   escapeLiteral: (s: string) => string;
 };
 
+/** Stores one batch of `count` positional rows; resolves with the rows inserted. */
 export async function insertBatch(
   client: PgClient,
   json: string,
+  count: number,
   mode: InsertMode,
 ): Promise<number> {
   if (mode === 'table only') {
     return (await client.query(INSERT_ONLY_SQL, [json, RECEIVED_AT])).rowCount ?? 0;
   }
+  let answer: { rows: { inserted: number }[] };
   if (mode === 'day facts, inlined') {
-    const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT)];
+    const values = [escapeLiteral(json), escapeLiteral(RECEIVED_AT), String(count)];
     let i = 0;
-    const inlined = BOUND_SQL.replace(/\?/g, () => values[i++]!);
-    return (await client.query(inlined)).rows.length;
+    answer = await client.query(BOUND_SQL.replace(/\?/g, () => values[i++]!));
+  } else {
+    answer = await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT, count]);
   }
-  return (await client.query(WITH_ROLLUPS_SQL, [json, RECEIVED_AT])).rows.length;
+  return answer.rows[0]?.inserted ?? 0;
 }
 
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */

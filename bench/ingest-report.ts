@@ -17,7 +17,8 @@ export interface RunResult {
     | 'raw INSERT (table only)'
     | 'raw INSERT + day facts'
     | 'raw INSERT + day facts, inlined'
-    | 'API recordEvents';
+    | 'API recordEvents'
+    | `API recordEvents, ${number} processes`;
   clients: number;
   rows: number;
   ms: number;
@@ -98,6 +99,14 @@ export function printReport(report: Report): void {
         `(${signed(rollups.ms / tableOnly.ms - 1)} time per row); ` +
         `COPY vs INSERT table-only: ${(rate(copy) / rate(tableOnly)).toFixed(2)}×`,
     );
+    for (const more of report.results.filter(
+      (r) => r.clients === clients && r.path.startsWith('API recordEvents, '),
+    )) {
+      out.push(
+        `  ${more.path.slice('API recordEvents, '.length)} (WEB_CONCURRENCY): API = ${pct(rate(more) / rate(copy))} of raw COPY, ` +
+          `${(rate(more) / rate(api)).toFixed(2)}× the one process's ${int(rate(api))} events/s`,
+      );
+    }
     if (api.fold) {
       const f = api.fold;
       out.push(
@@ -123,6 +132,7 @@ export function printReport(report: Report): void {
       '',
       table(
         [
+          'path',
           'clients',
           'request ms',
           'SQL ms',
@@ -133,6 +143,7 @@ export function printReport(report: Report): void {
         apiRuns.map((r) => {
           const s = r.server!;
           return [
+            r.path,
             String(r.clients),
             (s.requestMs / s.requests).toFixed(1),
             (s.sqlMs / s.requests).toFixed(1),
@@ -141,7 +152,7 @@ export function printReport(report: Report): void {
             ((s.cpuMs * 1000) / r.rows).toFixed(1),
           ];
         }),
-        [true, true, true, true, true, true],
+        [false, true, true, true, true, true, true],
       ),
     );
   }

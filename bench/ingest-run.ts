@@ -29,6 +29,8 @@ const PROFILE = process.env.BENCH_PROFILE !== '0';
 const PROFILE_EVENTS = Math.min(EVENTS, 100_000);
 const SUSTAIN_SECONDS = Number(process.env.BENCH_SUSTAIN_SECONDS ?? 120);
 const SUSTAIN_NEW_USERS = process.env.BENCH_SUSTAIN_NEW_USERS === '1';
+/** HTTP processes of the API runs (main.ts's WEB_CONCURRENCY), side by side: e.g. "1,2". */
+const WEB_PROCESSES = (process.env.BENCH_WEB_PROCESSES ?? '1').split(',').map(Number);
 
 const log = (m: string) => process.stderr.write(`[bench:ingest] ${m}\n`);
 
@@ -41,10 +43,14 @@ interface Server {
   stop: () => Promise<void>;
 }
 
-async function startServer(databaseUrl: string): Promise<Server> {
+async function startServer(databaseUrl: string, processes = 1): Promise<Server> {
   const child = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), {
     execArgv: process.execArgv,
-    env: { ...process.env, BENCH_DATABASE_URL: databaseUrl },
+    env: {
+      ...process.env,
+      BENCH_DATABASE_URL: databaseUrl,
+      BENCH_WEB_PROCESSES: String(processes),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T>(type: string) =>
@@ -190,9 +196,37 @@ export async function runIngestBench(): Promise<void> {
       log(`${path.padEnd(30)} ${clients} clients: ${Math.round((n / r.ms) * 1000)} rows/s`);
     };
 
+    const measureApi = async (through: Server, clients: number, processes: number) => {
+      const warmup = new Agent({ keepAlive: true, maxSockets: clients });
+      if (through !== server) {
+        await drive(clients, Math.min(20, bodies.length), (i) =>
+          postBatch(warmup, through.port, bodies[i]!),
+        );
+      }
+      warmup.destroy();
+      const agent = new Agent({ keepAlive: true, maxSockets: clients });
+      await through.stats();
+      const path: RunResult['path'] =
+        processes === 1 ? 'API recordEvents' : `API recordEvents, ${processes} processes`;
+      await record(path, clients, () =>
+        drive(clients, bodies.length, (i) => postBatch(agent, through.port, bodies[i]!)),
+      );
+      const api = results[results.length - 1]!;
+      api.server = await through.stats();
+      agent.destroy();
+      // the background folder catches up; its lag covers every fact of the run
+      const drained = performance.now();
+      while ((await db.query('select exists (select 1 from kpi_pending) as p')).rows[0].p) {
+        await new Promise((done) => setTimeout(done, 20));
+      }
+      api.fold = { ...(await through.foldStats()), drainMs: performance.now() - drained };
+    };
+
     // warm-up: JIT, plan caches and connection pools, so the first measured path is not penalised
     await withClients(url, 1, async ([pg]) => {
-      for (const json of recordsets.slice(0, 10)) await insertBatch(pg!, json, 'day facts');
+      for (const [i, json] of recordsets.slice(0, 10).entries()) {
+        await insertBatch(pg!, json, groups[i]!.length, 'day facts');
+      }
     });
     const warm = new Agent({ keepAlive: true, maxSockets: 4 });
     await drive(4, Math.min(20, bodies.length), (i) => postBatch(warm, server!.port, bodies[i]!));
@@ -205,36 +239,30 @@ export async function runIngestBench(): Promise<void> {
         );
         await record('raw INSERT (table only)', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'table only'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'table only'),
           ),
         );
         await record('raw INSERT + day facts', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'day facts'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'day facts'),
           ),
         );
         await record('raw INSERT + day facts, inlined', clients, () =>
           drive(clients, recordsets.length, (i, s) =>
-            insertBatch(pgs[s]!, recordsets[i]!, 'day facts, inlined'),
+            insertBatch(pgs[s]!, recordsets[i]!, groups[i]!.length, 'day facts, inlined'),
           ),
         );
       });
-      const agent = new Agent({ keepAlive: true, maxSockets: clients });
-      await server.stats();
-      await record('API recordEvents', clients, () =>
-        drive(clients, bodies.length, (i) => postBatch(agent, server!.port, bodies[i]!)),
-      );
-      const api = results[results.length - 1]!;
-      api.server = await server.stats();
-      agent.destroy();
-      // the background folder catches up; its lag covers every fact of the run
-      const drained = performance.now();
-      while ((await db.query('select exists (select 1 from kpi_pending) as p')).rows[0].p) {
-        await new Promise((done) => setTimeout(done, 20));
+      // the same batches through 1 and through more HTTP processes (each its own server)
+      for (const processes of WEB_PROCESSES) {
+        const through: Server = processes === 1 ? server : await startServer(url, processes);
+        try {
+          await measureApi(through, clients, processes);
+        } finally {
+          if (through !== server) await through.stop();
+        }
       }
-      api.fold = { ...(await server.foldStats()), drainMs: performance.now() - drained };
     }
-
     let profile = null;
     if (PROFILE) {
       // the same warm server, so the profile shows steady-state ingest, not start-up

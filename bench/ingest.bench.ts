@@ -14,7 +14,9 @@ import { runIngestBench } from './ingest-run.js';
  * the fold's lag and backlog (ingest-sustain.ts).
  * Env: BENCH_EVENTS (default 200000), BENCH_CONCURRENCY (default "4,8"), BENCH_PROFILE=0 to
  * skip the profile, BENCH_SUSTAIN_SECONDS (default 120; 0 skips the sustained run),
- * BENCH_SUSTAIN_NEW_USERS=1 (every cycle new users: the fold's worst case), DATABASE_URL (a
+ * BENCH_SUSTAIN_NEW_USERS=1 (every cycle new users: the fold's worst case), BENCH_WEB_PROCESSES
+ * (default "1"; "1,2" runs the API path again through 2 HTTP processes, WEB_CONCURRENCY=2, right
+ * after the one-process run, each beside the same COPY), DATABASE_URL (a
  * server to create a scratch database on; else embedded), CITUS_URL (a Citus coordinator: raw
  * COPY and the API on a cluster database too, printed beside the single-node figures).
  */

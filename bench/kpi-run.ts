@@ -120,7 +120,7 @@ export async function load(db: Queryable, events: number, url: string): Promise<
 const pendingEvents = (events: number) =>
   Number(env.BENCH_PENDING ?? Math.min(50_000, Math.round(events / 100)));
 
-const [NOTED_INSERT] = bindNamed(insertEventsSql, { rows: null, receivedAt: null });
+const [NOTED_INSERT] = bindNamed(insertEventsSql, { rows: null, receivedAt: null, expected: null });
 let placeholder = 0;
 const NOTED_INSERT_PG = NOTED_INSERT.replace(/\?/g, () => `$${++placeholder}`);
 
@@ -128,7 +128,11 @@ const NOTED_INSERT_PG = NOTED_INSERT.replace(/\?/g, () => `$${++placeholder}`);
 async function addPending(db: Queryable, events: number, count: number): Promise<number> {
   let batch: SyntheticEvent[] = [];
   const flush = async () => {
-    await db.query(NOTED_INSERT_PG, [rowsJson(batch), `${DEFAULT_LAST_DAY}T23:00:00Z`]);
+    await db.query(NOTED_INSERT_PG, [
+      rowsJson(batch),
+      `${DEFAULT_LAST_DAY}T23:00:00Z`,
+      batch.length,
+    ]);
     batch = [];
   };
   for (const e of syntheticEvents({ events: count, users: users(events), seed: 7 })) {

@@ -28,6 +28,8 @@ const envSchema = z.object({
   DATABASE_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().default('0.0.0.0'),
+  // HTTP server processes (node:cluster, main.ts); the background work runs once, in the primary
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   OPEN_BETA_STARTS_AT: z.iso
     .date()
     .or(z.iso.datetime({ offset: true }))

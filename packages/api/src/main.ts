@@ -1,11 +1,11 @@
-import type { Server } from 'node:http';
+import cluster from 'node:cluster';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { loadOrCreateLocalTokens, type TokenSet } from './auth.js';
 import { type BootOptions, boot } from './boot.js';
-import { alertSettingsOf, loadConfig } from './config.js';
+import { alertSettingsOf, type Config, loadConfig } from './config.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from './db/embedded.js';
 import { startAlertScheduler } from './modules/alerts/scheduler.js';
 import { ingestItems } from './modules/ingest/ingest.service.js';
@@ -13,33 +13,23 @@ import { startDaySetFolder } from './modules/kpi/fold.js';
 import { startRetention } from './modules/privacy/retention.js';
 import { citusLayout } from './orm.js';
 import { forkWithReadLimits } from './query-timeout.js';
+import {
+  closeGracefully,
+  listen,
+  receiveSetup,
+  reportListening,
+  startWebProcesses,
+} from './web-processes.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
 /** What must be undone when start-up fails half-way: an embedded PostgreSQL left running is an orphan. */
 const cleanups: Array<() => Promise<unknown>> = [];
 
-/** Binds the port; a port in use is an error that names it and the variable that changes it. */
-function listen(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((done, fail) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      fail(
-        error.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is already in use: stop what holds it or set PORT`)
-          : error,
-      );
-    };
-    server.once('error', onError);
-    server.listen(port, host, () => {
-      server.off('error', onError);
-      done();
-    });
-  });
-}
-
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = pino({ level: config.LOG_LEVEL, redact: ['headers.authorization', 'token'] });
+  if (cluster.isWorker) return serveHttp(config, logger);
   const dataDir = config.DATA_DIR ?? join(REPO_ROOT, '.data');
 
   let embedded: EmbeddedDatabase | null = null;
@@ -79,10 +69,10 @@ async function main(): Promise<void> {
 
   const { orm, server } = await boot({ ...database, tokens, logger, config });
   cleanups.unshift(() => orm.close());
-  const cluster = await citusLayout(orm);
-  if (cluster) {
+  const citus = await citusLayout(orm);
+  if (citus) {
     logger.info(
-      cluster,
+      citus,
       'Citus coordinator: per-user tables distributed by user_id_hash (colocated), the rest reference tables',
     );
   }
@@ -112,9 +102,19 @@ async function main(): Promise<void> {
     () => alerts.stop(),
     () => retention.stop(),
   );
-  await listen(server, config.PORT, config.HOST);
+  logger.info('background work started: KPI fold, alert scheduler, retention');
+  // one process serves HTTP itself; more are forked, and this one keeps only the background work
+  let web: { stop: () => Promise<void> };
+  if (config.WEB_CONCURRENCY === 1) {
+    await listen(server, config.PORT, config.HOST);
+    logger.info({ url: `http://localhost:${config.PORT}` }, 'listening');
+    web = { stop: () => closeGracefully(server) };
+  } else {
+    web = await startWebProcesses(config.WEB_CONCURRENCY, { database, tokens }, logger);
+    cleanups.unshift(() => web.stop());
+    logger.info({ processes: config.WEB_CONCURRENCY }, 'HTTP processes listening');
+  }
   const url = `http://localhost:${config.PORT}`;
-  logger.info({ url }, 'listening');
   const lines = [
     '',
     `  Cortex Telemetry is running at ${url}`,
@@ -135,11 +135,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
-    const closed = new Promise<void>((done) => server.close(() => done()));
-    server.closeIdleConnections();
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
-    await closed;
-    clearTimeout(force);
+    await web.stop();
     await folder.stop();
     await alerts.stop();
     await retention.stop();
@@ -150,6 +146,32 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/**
+ * A forked HTTP process (WEB_CONCURRENCY > 1): the primary's database and tokens, its own pools,
+ * no background work. It stops on SIGTERM (finishing in-flight requests) or when the primary
+ * is gone.
+ */
+async function serveHttp(config: Config, logger: Logger): Promise<void> {
+  const setup = await receiveSetup();
+  const { orm, server } = await boot({ ...setup.database, tokens: setup.tokens, logger, config });
+  cleanups.unshift(() => orm.close());
+  await listen(server, config.PORT, config.HOST);
+  logger.info({ url: `http://localhost:${config.PORT}` }, 'listening');
+  reportListening();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    await closeGracefully(server);
+    await orm.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('disconnect', () => void shutdown('primary gone'));
 }
 
 main().catch(async (error: unknown) => {

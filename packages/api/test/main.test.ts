@@ -131,6 +131,83 @@ describe('main', () => {
     expect(rows[0]?.n).toBe(1);
   }, 180_000); // a cold start on a loaded machine (Citus: migrations distribute every table)
 
+  it('with WEB_CONCURRENCY=2 serves from two processes and runs the background work once', async () => {
+    const port = await freePort();
+    const run = startMain({
+      DATABASE_URL: db.url,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TELEMETRY_INGEST_TOKENS: 'ingest-a',
+      TELEMETRY_ADMIN_TOKENS: 'admin-a',
+      SEED_DEMO: '0',
+      WEB_CONCURRENCY: '2',
+    });
+    const deadline = Date.now() + 120_000;
+    while (!run.output().includes('Cortex Telemetry is running at')) {
+      if (Date.now() > deadline) throw new Error(`no banner:\n${run.output()}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // four connections one after the other: the primary hands them out in turn, two each
+    const answers: unknown[] = [];
+    for (let batch = 0; batch < 4; batch++) {
+      const body = JSON.stringify({
+        query: 'mutation ($e: [EventInput!]!) { recordEvents(events: $e) { accepted } }',
+        variables: {
+          e: [0, 1].map((i) => ({
+            eventName: 'SESSION_STARTED',
+            timestamp: '2026-11-20T10:00:00Z',
+            userIdHash: `u_web_${batch}_${i}`,
+            sessionId: `s_${batch}`,
+            channel: 'WEB',
+          })),
+        },
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: 'Bearer ingest-a',
+          connection: 'close',
+        },
+        body,
+      });
+      answers.push(await response.json());
+    }
+    expect(answers).toEqual(Array(4).fill({ data: { recordEvents: { accepted: 2 } } }));
+
+    // the fold (in the primary) takes every pending fact: eight users active on one day
+    const sql = (text: string) => db.orm.em.getConnection().execute(text);
+    const foldDeadline = Date.now() + 60_000;
+    while ((await sql('select count(*)::int as n from kpi_pending'))[0]?.n !== 0) {
+      if (Date.now() > foldDeadline) throw new Error(`facts still pending:\n${run.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const active = await sql(
+      "select count(distinct user_id_hash)::int as n from kpi_days where kind = 'active' and user_id_hash like 'u_web_%'",
+    );
+    expect(active[0]?.n).toBe(8);
+
+    const lines = run
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; pid: number; path?: string });
+    const pids = (msg: string, path?: string) =>
+      lines
+        .filter((l) => l.msg === msg && (path === undefined || l.path === path))
+        .map((l) => l.pid);
+    const background = pids('background work started: KPI fold, alert scheduler, retention');
+    expect(background).toEqual([run.child.pid]);
+    const listening = pids('listening');
+    expect(new Set(listening).size).toBe(2);
+    expect(listening).not.toContain(run.child.pid);
+    expect(new Set(pids('request', '/graphql'))).toEqual(new Set(listening));
+
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+    for (const pid of listening) expect(() => process.kill(pid, 0)).toThrow(/ESRCH/);
+  }, 180_000);
+
   it('says which port is in use and leaves no embedded PostgreSQL running', async () => {
     const port = await freePort();
     const holder = createServer();

@@ -1,6 +1,8 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { describe, expect, it } from 'vitest';
 import { canonicalInstant } from './common.schema.js';
+import { isoTimestamp } from './ingest/rows.js';
+import { CanonicalInstant } from './shared/instant.js';
 
 describe('canonicalInstant (the DateTime fast path)', () => {
   it('reads what toISOString writes as graphql-scalars does', () => {
@@ -14,6 +16,16 @@ describe('canonicalInstant (the DateTime fast path)', () => {
       expect(canonicalInstant(text)?.getTime()).toBe(
         (DateTimeResolver.parseValue(text) as Date).getTime(),
       );
+    }
+  });
+
+  it('keeps the text it read, which is what toISOString writes (ingest stores it as it came)', () => {
+    for (const text of ['2026-11-25T09:00:00.000Z', '0100-01-01T00:00:00.000Z']) {
+      const instant = canonicalInstant(text);
+      expect(instant).toBeInstanceOf(CanonicalInstant);
+      expect((instant as CanonicalInstant).text).toBe(text);
+      expect(instant?.toISOString()).toBe(text);
+      expect(isoTimestamp(instant as Date)).toBe(text);
     }
   });
 

@@ -2,6 +2,7 @@ import { BETA_PHASES, CHANNELS, EVENT_NAMES, SEVERITIES } from '@cortex-telemetr
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { type ArgBuilder, builder } from '../builder.js';
+import { CanonicalInstant } from './shared/instant.js';
 import type { PageInfo } from './shared/pagination.js';
 
 /** Scalars and enums shared by every module; enum values map UPPER_CASE ↔ wire values. */
@@ -50,7 +51,9 @@ export function canonicalInstant(s: string): Date | null {
   const second = digits(s, 17, 2);
   if (year < 100 || month < 1 || month > 12 || day < 1 || day > daysIn(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 59) return null;
-  return new Date(Date.UTC(year, month - 1, day, hour, minute, second, digits(s, 20, 3)));
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second, digits(s, 20, 3));
+  // the text is what toISOString writes for this instant (years 100–9999), so it is kept
+  return new CanonicalInstant(ms, s);
 }
 
 const parseDateTime = (value: unknown): unknown =>

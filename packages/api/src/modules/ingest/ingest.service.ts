@@ -8,11 +8,13 @@ import {
   parseItem,
   type Scrubber,
   utf8Bytes,
+  validItem,
 } from '@cortex-telemetry/events';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, runSql, type SqlTransaction } from '../../db/sql.js';
 import { badInput } from '../../errors.js';
 import {
+  type InsertAnswer,
   insertErrorsSql,
   insertEventsSql,
   insertFailedItemsSql,
@@ -51,7 +53,12 @@ export interface IngestOptions {
   keepRejected?: boolean;
 }
 
-type Prepared = { pipeline: Pipeline; row: Row };
+/** Why an item was refused: the field and the rule it broke. */
+interface Refused {
+  message: string;
+}
+
+const isRefused = (prepared: Row | Refused): prepared is Refused => !Array.isArray(prepared);
 
 interface Rejection {
   index: number;
@@ -75,35 +82,38 @@ const FIRED = new Set<string>();
 
 /**
  * Validates one item and builds its row (rows.ts), or says which field broke which rule.
- * Validation sees what the client sent; the row holds it scrubbed.
+ * Validation sees what the client sent; the row holds it scrubbed. No wrapper per item: a
+ * 500-item batch's result objects were garbage the collector had to sweep (issue #19).
  */
 function prepare(
   pipeline: Pipeline,
   raw: unknown,
   o: IngestOptions,
   fallbackId: () => string,
-): { ok: true; prepared: Prepared } | { ok: false; message: string } {
-  const parsed = parseItem(pipeline, raw);
-  if (!parsed.ok) return parsed;
-  const item = parsed.value;
+): Row | Refused {
+  let item = validItem(pipeline, raw);
+  if (item === null) {
+    // only a refused item pays for zod, which words the message (or, rarely, accepts it)
+    const parsed = parseItem(pipeline, raw);
+    if (!parsed.ok) return parsed;
+    item = parsed.value;
+  }
   const skewMs = o.sentAt ? o.receivedAt.getTime() - o.sentAt.getTime() : 0;
   const timestamp = skewMs === 0 ? item.timestamp : new Date(item.timestamp.getTime() + skewMs);
   // a wild `sentAt` can shift a valid timestamp out of what PostgreSQL stores: this item only
   if (!(timestamp.getTime() >= EARLIEST)) {
     return {
-      ok: false,
       message: `timestamp: must not be before 0001-01-01 after clock-skew correction (sentAt shifted it by ${skewMs} ms)`,
     };
   }
   if (timestamp.getTime() - o.receivedAt.getTime() > LIMITS.futureToleranceMs) {
     return {
-      ok: false,
       message: `timestamp: must not be more than 1 hour in the future (was ${timestamp.toISOString()} after clock-skew correction, received ${o.receivedAt.toISOString()})`,
     };
   }
-  FIRED.clear();
-  const row = itemRow(pipeline, item, fallbackId, timestamp, o, FIRED);
-  return { ok: true, prepared: { pipeline, row } };
+  // clear() allocates a new table even for an empty set: most items fire no rule
+  if (FIRED.size > 0) FIRED.clear();
+  return itemRow(pipeline, item, fallbackId, timestamp, o, FIRED);
 }
 
 function checkBatchSize(count: number, argument: string): void {
@@ -129,40 +139,46 @@ function failedPayload(raw: unknown): { payload: string; truncated: boolean } {
 }
 
 /**
+ * The items of a batch that passed the rules and their rows, per pipeline: `indexes[k]` is the
+ * k-th such item's position in the batch, and `items[r]` the k of the r-th row of a pipeline
+ * (a v1 item may have an event and a trace). Plain arrays, not an object per item (issue #19).
+ */
+interface Batch {
+  indexes: number[];
+  of: Record<Pipeline, { rows: Row[]; items: number[] }>;
+}
+
+/**
  * The keys (user, id) a statement inserted, per user: a key claimed is deleted, so a later twin
  * in the batch counts as a duplicate. Nested maps, not one joined string per row: joining and
  * hashing strings this long was a tenth of ingest's CPU (issue #8).
  */
 type InsertedKeys = Map<string, Set<string>>;
 
-function noteInserted(keys: InsertedKeys, userIdHash: string, id: string): void {
-  const ids = keys.get(userIdHash);
-  if (ids) ids.add(id);
-  else keys.set(userIdHash, new Set([id]));
+function insertedKeys(inserted: InsertAnswer['keys']): InsertedKeys {
+  const keys: InsertedKeys = new Map();
+  for (const [userIdHash, id] of inserted ?? []) {
+    const ids = keys.get(userIdHash);
+    if (ids) ids.add(id);
+    else keys.set(userIdHash, new Set([id]));
+  }
+  return keys;
 }
 
 const claimInserted = (keys: InsertedKeys, row: Row): boolean =>
   keys.get(row[ROW_USER_ID_HASH] as string)?.delete(row[ROW_ID] as string) ?? false;
 
-/** Items are grouped per source index so one legacy item producing two rows counts once. */
 async function store(
   em: EntityManager,
-  groups: { index: number; items: Prepared[] }[],
+  batch: Batch,
   rejections: Rejection[],
   o: IngestOptions,
 ): Promise<IngestResult> {
   const receivedAt = o.receivedAt.toISOString();
-  const rowsOf: Record<Pipeline, Row[]> = { event: [], error: [], trace: [] };
-  for (const g of groups) for (const i of g.items) rowsOf[i.pipeline].push(i.row);
-  const inserted: Record<Pipeline, InsertedKeys> = {
-    event: new Map(),
-    error: new Map(),
-    trace: new Map(),
-  };
   const statements: { name: string; sql: string; rows: unknown[]; pipeline: Pipeline | null }[] =
     [];
   for (const pipeline of PIPELINES) {
-    const rows = rowsOf[pipeline];
+    const { rows } = batch.of[pipeline];
     if (rows.length > 0) statements.push({ ...SQL[pipeline], rows, pipeline });
   }
   if (rejections.length > 0 && o.keepRejected !== false) {
@@ -186,71 +202,84 @@ async function store(
       pipeline: null,
     });
   }
+  // which items had a row inserted; a key inserted once is claimed by its first item, so a
+  // later twin in the batch is a duplicate
+  const stored = new Uint8Array(batch.indexes.length);
   const runAll = async (transaction?: SqlTransaction) => {
     for (const s of statements) {
       // bind parameters: MikroORM would escape the whole JSON into the SQL text, which costs a
       // third of the server's CPU per batch
-      const rows = await runSql<{ id: string; user_id_hash: string }>(
+      const [answer] = await runSql<InsertAnswer>(
         em,
         s.sql,
-        { rows: JSON.stringify(s.rows), receivedAt },
+        { rows: JSON.stringify(s.rows), receivedAt, expected: s.rows.length },
         { name: s.name, bindParameters: true, transaction },
       );
-      if (s.pipeline) {
-        const keys = inserted[s.pipeline];
-        for (const r of rows) noteInserted(keys, r.user_id_hash, r.id);
+      if (!s.pipeline || !answer) continue;
+      const { rows, items } = batch.of[s.pipeline];
+      // every row inserted (the usual clean batch): no twins, no duplicates, nothing to match
+      if (answer.inserted === rows.length) {
+        for (const k of items) stored[k] = 1;
+        continue;
       }
+      // every key of an item is claimed, not only the first: its twins are duplicates
+      const keys = insertedKeys(answer.keys);
+      rows.forEach((row, r) => {
+        if (claimInserted(keys, row)) stored[items[r]!] = 1;
+      });
     }
   };
   // one statement is atomic on its own (the usual clean batch): no BEGIN/COMMIT round trips
   if (statements.length === 1) await runAll();
   else if (statements.length > 1) await inTransaction(em, runAll);
-  // a key inserted once is claimed by its first item; a later twin in the batch is a duplicate
-  const storedIndexes: number[] = [];
-  for (const g of groups) {
-    let claimed = false;
-    // every key of the group is claimed, not only the first: its twins are duplicates
-    for (const i of g.items) if (claimInserted(inserted[i.pipeline], i.row)) claimed = true;
-    if (claimed) storedIndexes.push(g.index);
-  }
+  const storedIndexes = batch.indexes.filter((_, k) => stored[k] === 1);
   const accepted = storedIndexes.length;
   return {
     accepted,
-    duplicates: groups.length - accepted,
+    duplicates: batch.indexes.length - accepted,
     rejected: rejections.length,
     errors: rejections.map((r) => ({ index: r.index, message: r.message })),
     storedIndexes,
   };
 }
 
-/** How one raw item becomes rows: all of them, or a rejection naming the field and rule. */
-type ItemOutcome =
-  | { ok: true; items: Prepared[] }
-  | { ok: false; pipeline: Pipeline | 'legacy'; message: string };
+/**
+ * How one raw item becomes rows: `add` is called for each of its rows once all of them passed
+ * (an item is stored whole or not at all), or the answer is a refusal naming the field and rule.
+ */
+type ItemRows = (
+  raw: unknown,
+  add: (pipeline: Pipeline, row: Row) => void,
+) => { pipeline: Pipeline | 'legacy'; message: string } | null;
 
 async function ingestBatch(
   em: EntityManager,
   items: readonly unknown[],
   o: IngestOptions,
-  toRows: (raw: unknown) => ItemOutcome,
+  toRows: ItemRows,
   kept: (raw: unknown) => unknown = (raw) => raw,
 ): Promise<IngestResult> {
   checkBatchSize(items.length, o.argument);
-  const groups: { index: number; items: Prepared[] }[] = [];
+  const batch: Batch = {
+    indexes: [],
+    of: {
+      event: { rows: [], items: [] },
+      error: { rows: [], items: [] },
+      trace: { rows: [], items: [] },
+    },
+  };
+  const add = (pipeline: Pipeline, row: Row) => {
+    const of = batch.of[pipeline];
+    of.rows.push(row);
+    of.items.push(batch.indexes.length);
+  };
   const rejections: Rejection[] = [];
   items.forEach((raw, index) => {
-    const outcome = toRows(raw);
-    if (outcome.ok) groups.push({ index, items: outcome.items });
-    else {
-      rejections.push({
-        index,
-        pipeline: outcome.pipeline,
-        message: outcome.message,
-        raw: kept(raw),
-      });
-    }
+    const refusal = toRows(raw, add);
+    if (refusal === null) batch.indexes.push(index);
+    else rejections.push({ index, ...refusal, raw: kept(raw) });
   });
-  return store(em, groups, rejections, o);
+  return store(em, batch, rejections, o);
 }
 
 export function ingestItems(
@@ -259,12 +288,30 @@ export function ingestItems(
   items: readonly unknown[],
   o: IngestOptions,
 ): Promise<IngestResult> {
-  return ingestBatch(em, items, o, (raw) => {
-    const result = prepare(pipeline, raw, o, randomUUID);
-    return result.ok
-      ? { ok: true, items: [result.prepared] }
-      : { ok: false, pipeline, message: result.message };
+  return ingestBatch(em, items, o, (raw, add) => {
+    const row = prepare(pipeline, raw, o, randomUUID);
+    if (isRefused(row)) return { pipeline, message: row.message };
+    add(pipeline, row);
+    return null;
   });
+}
+
+/**
+ * Every row of an item that maps to several (a v1 item, an OTLP span), or the first refusal:
+ * such an item is stored whole or not at all.
+ */
+function allRows(
+  rows: readonly { pipeline: Pipeline; input: unknown }[],
+  o: IngestOptions,
+  idOf: (index: number) => () => string,
+): { pipeline: Pipeline; row: Row }[] | Refused {
+  const prepared: { pipeline: Pipeline; row: Row }[] = [];
+  for (const [index, r] of rows.entries()) {
+    const row = prepare(r.pipeline, r.input, o, idOf(index));
+    if (isRefused(row)) return row;
+    prepared.push({ pipeline: r.pipeline, row });
+  }
+  return prepared;
 }
 
 /**
@@ -282,18 +329,14 @@ export function ingestLegacy(
   items: readonly unknown[],
   o: IngestOptions,
 ): Promise<IngestResult> {
-  return ingestBatch(em, items, o, (raw) => {
+  return ingestBatch(em, items, o, (raw, add) => {
     const normalised = normaliseLegacy(raw);
-    if (!normalised.ok) return { ok: false, pipeline: 'legacy', message: normalised.reason };
-    const prepared: Prepared[] = [];
-    for (const produced of normalised.items) {
-      const result = prepare(produced.pipeline, produced.input, o, () =>
-        legacyId(raw, produced.pipeline),
-      );
-      if (!result.ok) return { ok: false, pipeline: 'legacy', message: result.message };
-      prepared.push(result.prepared);
-    }
-    return { ok: true, items: prepared };
+    if (!normalised.ok) return { pipeline: 'legacy', message: normalised.reason };
+    const produced = normalised.items;
+    const prepared = allRows(produced, o, (i) => () => legacyId(raw, produced[i]!.pipeline));
+    if (isRefused(prepared)) return { pipeline: 'legacy', message: prepared.message };
+    for (const p of prepared) add(p.pipeline, p.row);
+    return null;
   });
 }
 
@@ -319,16 +362,17 @@ export function ingestMapped(
     em,
     items,
     o,
-    (item) => {
+    (item, add) => {
       const { pipeline, rows } = item as MappedItem;
-      if (!Array.isArray(rows)) return { ok: false, pipeline, message: rows.reason };
-      const prepared: Prepared[] = [];
-      for (const r of rows) {
-        const result = prepare(r.pipeline, r.input, o, () => legacyId(r.idSource, r.pipeline));
-        if (!result.ok) return { ok: false, pipeline, message: result.message };
-        prepared.push(result.prepared);
-      }
-      return { ok: true, items: prepared };
+      if (!Array.isArray(rows)) return { pipeline, message: rows.reason };
+      const prepared = allRows(
+        rows,
+        o,
+        (i) => () => legacyId(rows[i]!.idSource, rows[i]!.pipeline),
+      );
+      if (isRefused(prepared)) return { pipeline, message: prepared.message };
+      for (const p of prepared) add(p.pipeline, p.row);
+      return null;
     },
     (item) => (item as MappedItem).raw,
   );

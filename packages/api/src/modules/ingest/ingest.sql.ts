@@ -13,14 +13,33 @@ import {
  * position from `jsonb_array_elements`. Keys repeated 500 times were a quarter of the parameter
  * (issue #19), and PostgreSQL reads a batch's positions from jsonb about a quarter faster than it
  * matched keys in `json_to_recordset`. Conflicts on `(user_id_hash, id)` are
- * skipped (idempotency), and the statement returns the keys it actually inserted so duplicates
- * are counted, not stored. Parameters of every statement here: `:rows` and `:receivedAt`.
+ * skipped (idempotency), and the statement answers how many rows it inserted, so duplicates are
+ * counted, not stored (answerSql). Parameters of every statement here: `:rows`, `:receivedAt`
+ * and `:expected` (how many rows `:rows` holds).
  */
 const COMMON_NAMES = commonColumnsSql();
 
 const inputSql = (pipeline: keyof typeof PIPELINE_COLUMNS) =>
   `select ${positionalColumnsSql([...COMMON_COLUMNS, ...PIPELINE_COLUMNS[pipeline]])}
   from jsonb_array_elements(:rows::jsonb) as r`;
+
+/**
+ * One row: `inserted`, the count, and `keys`, the `[user_id_hash, id]` of every inserted row,
+ * only when fewer rows were inserted than given (a duplicate or a twin in the batch): the usual
+ * clean batch then costs one row to answer, not one per item, which Node had to parse (issue
+ * #19). The keys' subquery runs only when the CASE needs it.
+ */
+const answerSql = (inserted: string) => `
+select n as inserted,
+  case when n < :expected
+    then (select json_agg(json_build_array(user_id_hash, id)) from ${inserted}) end as keys
+from (select count(*)::int as n from ${inserted}) as counted`;
+
+/** The answer of every insert statement here (answerSql). */
+export interface InsertAnswer {
+  inserted: number;
+  keys: [userIdHash: string, id: string][] | null;
+}
 
 const namesOf = (pipeline: keyof typeof PIPELINE_COLUMNS) =>
   PIPELINE_COLUMNS[pipeline].map(([column]) => quoted(column)).join(', ');
@@ -41,27 +60,33 @@ inserted as (
   returning id, user_id_hash, "timestamp", session_id, channel, phase, event_name
 ),
 ${noteDayFactsSql('inserted')}
-select id, user_id_hash from inserted`;
+${answerSql('inserted')}`;
 
 export const insertErrorsSql = `
 with input as (
   ${inputSql('error')}
+),
+inserted as (
+  insert into telemetry_errors (${COMMON_NAMES}, received_at, ${namesOf('error')})
+  select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('error')}
+  from input
+  on conflict do nothing
+  returning id, user_id_hash
 )
-insert into telemetry_errors (${COMMON_NAMES}, received_at, ${namesOf('error')})
-select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('error')}
-from input
-on conflict do nothing
-returning id, user_id_hash`;
+${answerSql('inserted')}`;
 
 export const insertTracesSql = `
 with input as (
   ${inputSql('trace')}
+),
+inserted as (
+  insert into telemetry_traces (${COMMON_NAMES}, received_at, ${namesOf('trace')})
+  select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('trace')}
+  from input
+  on conflict do nothing
+  returning id, user_id_hash
 )
-insert into telemetry_traces (${COMMON_NAMES}, received_at, ${namesOf('trace')})
-select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('trace')}
-from input
-on conflict do nothing
-returning id, user_id_hash`;
+${answerSql('inserted')}`;
 
 /** Failed items are rare (rejections only): they keep keyed rows, read by `json_to_recordset`. */
 export const insertFailedItemsSql = `
