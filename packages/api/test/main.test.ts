@@ -57,6 +57,16 @@ beforeAll(async () => {
 });
 afterAll(async () => db?.drop());
 
+/** A server on the test database at `port`, with tokens and no demo data. */
+const served = (port: number) => ({
+  DATABASE_URL: db.url,
+  PORT: String(port),
+  HOST: '127.0.0.1',
+  TELEMETRY_INGEST_TOKENS: 'ingest-a',
+  TELEMETRY_ADMIN_TOKENS: 'admin-a',
+  SEED_DEMO: '0',
+});
+
 describe('main', () => {
   it('refuses to start on an external database without tokens, naming the variables', async () => {
     const run = startMain({ DATABASE_URL: db.url });
@@ -66,14 +76,7 @@ describe('main', () => {
 
   it('serves, then on SIGTERM finishes the in-flight request before exiting', async () => {
     const port = await freePort();
-    const run = startMain({
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TELEMETRY_INGEST_TOKENS: 'ingest-a,ingest-b',
-      TELEMETRY_ADMIN_TOKENS: 'admin-a',
-      SEED_DEMO: '0',
-    });
+    const run = startMain({ ...served(port), TELEMETRY_INGEST_TOKENS: 'ingest-a,ingest-b' });
     await waitForReady(`http://127.0.0.1:${port}/ready`);
     expect(run.output()).not.toContain('ingest-a'); // tokens are never logged
 
@@ -133,15 +136,7 @@ describe('main', () => {
 
   it('with WEB_CONCURRENCY=2 serves from two processes and runs the background work once', async () => {
     const port = await freePort();
-    const run = startMain({
-      DATABASE_URL: db.url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TELEMETRY_INGEST_TOKENS: 'ingest-a',
-      TELEMETRY_ADMIN_TOKENS: 'admin-a',
-      SEED_DEMO: '0',
-      WEB_CONCURRENCY: '2',
-    });
+    const run = startMain({ ...served(port), WEB_CONCURRENCY: '2' });
     const deadline = Date.now() + 120_000;
     while (!run.output().includes('Cortex Telemetry is running at')) {
       if (Date.now() > deadline) throw new Error(`no banner:\n${run.output()}`);

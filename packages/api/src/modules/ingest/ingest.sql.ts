@@ -62,31 +62,22 @@ inserted as (
 ${noteDayFactsSql('inserted')}
 ${answerSql('inserted')}`;
 
-export const insertErrorsSql = `
+/** Errors and traces: stored as sent, no day facts to note. */
+const insertPlainSql = (pipeline: 'error' | 'trace', table: string) => `
 with input as (
-  ${inputSql('error')}
+  ${inputSql(pipeline)}
 ),
 inserted as (
-  insert into telemetry_errors (${COMMON_NAMES}, received_at, ${namesOf('error')})
-  select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('error')}
+  insert into ${table} (${COMMON_NAMES}, received_at, ${namesOf(pipeline)})
+  select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf(pipeline)}
   from input
   on conflict do nothing
   returning id, user_id_hash
 )
 ${answerSql('inserted')}`;
 
-export const insertTracesSql = `
-with input as (
-  ${inputSql('trace')}
-),
-inserted as (
-  insert into telemetry_traces (${COMMON_NAMES}, received_at, ${namesOf('trace')})
-  select ${COMMON_NAMES}, :receivedAt::timestamptz, ${namesOf('trace')}
-  from input
-  on conflict do nothing
-  returning id, user_id_hash
-)
-${answerSql('inserted')}`;
+export const insertErrorsSql = insertPlainSql('error', 'telemetry_errors');
+export const insertTracesSql = insertPlainSql('trace', 'telemetry_traces');
 
 /** Failed items are rare (rejections only): they keep keyed rows, read by `json_to_recordset`. */
 export const insertFailedItemsSql = `
