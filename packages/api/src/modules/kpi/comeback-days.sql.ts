@@ -47,48 +47,29 @@ export const comebackMarksSql = (changed: string) => `
  * removal and its stored row make one removed row) rather than through an outer join, so the
  * planner never loops over the marks per stored row. The removed rows form a partition of
  * their own, so `lag` links every kept or added day to the previous kept or added one.
- *
- * Only the neighbourhood of the marks is read, as for the day sets (relinkedSql): with m a
- * user's first marked day, a stored comeback before m keeps its link, so the timeline starts at
- * the anchor — the last stored comeback before m, only there to be the `lag` of the first kept
- * or added day from m on, never returned (and never removed: no mark precedes it) — and holds
- * every stored comeback from m on (m itself may be a stored one being removed). The anchor is a
- * grouped lateral `max` per user (Citus accepts it; an index-only range read of the primary key).
  */
-export const comebackRelinkedSql = (marks: string, storedWhere = 'true') => {
-  const firstMarks = `(select phase_key, channel_key, user_id_hash, min(day) as first_mark
-    from ${marks} group by user_id_hash, phase_key, channel_key) as s`;
-  const storedComeback = `d.kind = 'comeback' and d.session_id = '' and ${storedWhere}`;
-  return `
-  select phase_key, channel_key, user_id_hash, day, old_prev, is_new, removed, new_prev from (
+export const comebackRelinkedSql = (marks: string, storedWhere = 'true') => `
+  select * from (
     select g.*, case when removed then null else coalesce(lag(day) over (partition by
       user_id_hash, phase_key, channel_key, removed order by day), '-infinity'::date) end as new_prev
     from (
       select phase_key, channel_key, user_id_hash, day, max(old_prev) as old_prev,
-        bool_or(is_new) as is_new, bool_or(removal) as removed, bool_or(is_anchor) as is_anchor
+        bool_or(is_new) as is_new, bool_or(removal) as removed
       from (
         select d.phase_key, d.channel_key, d.user_id_hash, d.day, d.prev_day as old_prev,
-          false as is_new, false as removal, false as is_anchor
+          false as is_new, false as removal
         from kpi_days d
-        join ${firstMarks} on ${SAME_USER_SCOPE('d', 's')} and d.day >= s.first_mark
-        where ${storedComeback}
+        join (select distinct phase_key, channel_key, user_id_hash from ${marks}) as s
+          on ${SAME_USER_SCOPE('d', 's')}
+        where d.kind = 'comeback' and d.session_id = '' and ${storedWhere}
         union all
-        select s.phase_key, s.channel_key, s.user_id_hash, a.day, null, false, false, true
-        from ${firstMarks}
-        cross join lateral (
-          select max(d.day) as day from kpi_days d
-          where ${SAME_USER_SCOPE('d', 's')} and ${storedComeback} and d.day < s.first_mark
-          group by d.user_id_hash
-        ) as a
-        union all
-        select phase_key, channel_key, user_id_hash, day, null, comeback, not comeback, false
+        select phase_key, channel_key, user_id_hash, day, null, comeback, not comeback
         from ${marks}
       ) as t
       group by user_id_hash, phase_key, channel_key, day
     ) as g
   ) as linked
-  where not is_anchor and (is_new or removed or old_prev <> new_prev)`;
-};
+  where is_new or removed or old_prev <> new_prev`;
 
 /** Columns as linkDeltasSql's: kind ('comeback'), phase_key, channel_key, day, prev_day, delta. */
 export const comebackDeltasSql = (changed: string) => `
