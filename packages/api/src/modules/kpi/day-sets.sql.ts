@@ -182,7 +182,13 @@ export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FO
  * - Claim and fold commit together (`delete … returning`): a crash or error leaves the facts
  *   pending, a commit removes exactly the facts it folded; facts committed later stay pending
  *   (no sequence watermark, so an ingest transaction that commits late is never skipped).
- * - Only (kind, scope, subject, day) rows not stored yet are new; a subject with new days gets
+ * - Only (kind, scope, subject, day) rows not stored yet are new, looked up in two steps: a
+ *   fact's row in its own (phase, channel) scope first, then the three broader scopes only of
+ *   the facts whose own row is new. A stored own-scope row implies its three broader rows (every
+ *   fold inserts a fact's four together, and only forgetting a user deletes, all of them), so a
+ *   fact of a day already folded — most of them under sustained ingest, which notes a user's
+ *   day again with every batch — costs one probe per kind instead of four.
+ * - A subject with new days gets
  *   its timeline from the last stored day before its first new day re-linked with `lag`
  *   (relinkedSql), and only rows whose link changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
@@ -198,12 +204,24 @@ with claimed as (
   delete from kpi_pending
   returning user_id_hash, session_id, day, phase, channel, active, resumed, dependency, noted_at
 ),
-facts as (
-  select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
+exact_facts as (
+  select distinct k.kind, f.phase as phase_key, f.channel as channel_key, f.user_id_hash,
+    k.session_id, f.day
   from claimed as f
-  ${expandFacts}
+  ${expandKinds}
+  where k.applies
 ),
-new_days as (${newDaysSql('facts')}
+exact_new as (${newDaysSql('exact_facts')}
+),
+broader_facts as (
+  select distinct e.kind, s.phase_key, s.channel_key, e.user_id_hash, e.session_id, e.day
+  from exact_new as e
+  cross join lateral (values ('*', '*'), (e.phase_key, '*'), ('*', e.channel_key))
+    as s(phase_key, channel_key)
+),
+new_days as (
+  select * from exact_new
+  union all${newDaysSql('broader_facts')}
 ),
 changed as materialized (${relinkedSql('new_days')}
 ),
