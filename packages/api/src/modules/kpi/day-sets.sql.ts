@@ -100,51 +100,72 @@ const newDaysSql = (facts: string) => `
   except
   select f.* from ${facts} f join kpi_days d on ${SAME_SUBJECT('d', 'f')} and d.day = f.day`;
 
-/** Each subject of `newDays` with its first new day (`first_new`), as `s`. */
-const firstNewDaysSql = (newDays: string) => `(
-  select ${SUBJECT}, min(day) as first_new from ${newDays} group by ${SUBJECT}) as s`;
-
 /**
- * The subjects of `newDays` re-linked: their new days and the stored days (those `storedWhere`
- * keeps) around them in one timeline, each linked to its previous day with `lag`, and only the
- * rows that are new or whose link changed. Columns: SUBJECT, day, old_prev (null when new),
- * is_new, new_prev.
+ * Two CTEs, `${name}_around` and `${name}`: the subjects of `facts` (SUBJECT, day: pending days,
+ * stored or not) with a new day re-linked — their new days and the stored days (those
+ * `storedWhere` keeps) around them in one timeline, each linked to its previous day with `lag`,
+ * and only the rows that are new or whose link changed. `${name}`'s columns: SUBJECT, day,
+ * old_prev (null when new), is_new, new_prev.
  *
- * Only the neighbourhood of the new days is read, not the whole timeline: with f the subject's
- * first new day, a stored day before f keeps its link (no new day precedes it), so the timeline
- * starts at the anchor — the last stored day before f, only there to be the first new day's
- * `lag` and never returned — and holds every stored day after f. A subject's new days are
- * mostly its latest, so that is a day or two instead of months of history. The anchor is a
- * `max` per subject, grouped by user: on Citus a lateral subquery referencing an intermediate
- * result must be grouped (no lateral LIMIT, no correlated scalar subquery), and here it is an
- * index-only range read of the primary key. Windows and joins are by user first, so it runs
- * distributed by user_id_hash.
+ * Only the neighbourhood of the new days is read, not the whole timeline, and the same read
+ * tells which facts are new: `${name}_around` is each subject's stored days from its first fact's
+ * day on (one primary-key range read per subject) merged by day with the facts — a fact with no
+ * stored row that day is new. With f a subject's first new day, a stored day before f keeps its
+ * link (no new day precedes it), so only days from f on are returned, and the day before f in the
+ * timeline is the anchor, the first new day's `lag`: the last stored day before f read above, or,
+ * when none was (f is the subject's first fact), the last stored day before f, a `max` per
+ * subject grouped by user (on Citus a lateral subquery referencing an intermediate result must be
+ * grouped: no lateral LIMIT, no correlated scalar subquery), an index-only range read. A
+ * subject's new days are mostly its latest, so that is a day or two instead of months of history,
+ * and a fact of a day already stored costs its subject's one range read. Windows and joins are by
+ * user first, so it runs distributed by user_id_hash.
  */
-const relinkedSql = (newDays: string, storedWhere = 'true') => `
+const relinkedSql = (name: string, facts: string, storedWhere = 'true') => {
+  const subjectsWithNewDays = (where: string) => `(
+    select ${SUBJECT}, min(day) filter (where is_new) as first_new, min(day) as first_day
+    from ${name}_around
+    group by user_id_hash, kind, phase_key, channel_key, session_id
+    having ${where}) as s`;
+  return `
+${name}_around as materialized (
+  select ${SUBJECT}, day, max(old_prev) as old_prev, bool_and(is_fact) as is_new
+  from (
+    select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
+      d.prev_day as old_prev, false as is_fact
+    from kpi_days d
+    join (select ${SUBJECT}, min(day) as first_fact from ${facts}
+      group by user_id_hash, kind, phase_key, channel_key, session_id) as s
+      on ${SAME_SUBJECT('d', 's')} and d.day >= s.first_fact
+    where ${storedWhere}
+    union all
+    select ${SUBJECT}, day, null, true from ${facts}
+  ) as u
+  group by user_id_hash, kind, phase_key, channel_key, session_id, day
+),
+${name} as materialized (
   select kind, phase_key, channel_key, user_id_hash, session_id, day, old_prev, is_new, new_prev
   from (
     select t.*, coalesce(lag(day) over (partition by user_id_hash, kind, phase_key, channel_key,
       session_id order by day), '-infinity'::date) as new_prev
     from (
-      select d.kind, d.phase_key, d.channel_key, d.user_id_hash, d.session_id, d.day,
-        d.prev_day as old_prev, false as is_new, false as is_anchor
-      from kpi_days d
-      join ${firstNewDaysSql(newDays)} on ${SAME_SUBJECT('d', 's')} and d.day > s.first_new
-      where ${storedWhere}
+      select a.kind, a.phase_key, a.channel_key, a.user_id_hash, a.session_id, a.day,
+        a.old_prev, a.is_new, a.day < s.first_new as is_anchor
+      from ${name}_around a
+      join ${subjectsWithNewDays('bool_or(is_new)')} on ${SAME_SUBJECT('a', 's')}
       union all
-      select s.kind, s.phase_key, s.channel_key, s.user_id_hash, s.session_id, a.day, null,
+      select s.kind, s.phase_key, s.channel_key, s.user_id_hash, s.session_id, x.day, null,
         false, true
-      from ${firstNewDaysSql(newDays)}
+      from ${subjectsWithNewDays('min(day) filter (where is_new) = min(day)')}
       cross join lateral (
         select max(d.day) as day from kpi_days d
         where ${SAME_SUBJECT('d', 's')} and d.day < s.first_new and ${storedWhere}
         group by d.user_id_hash
-      ) as a
-      union all
-      select ${SUBJECT}, day, null, true, false from ${newDays}
+      ) as x
     ) as t
   ) as linked
-  where not is_anchor and (is_new or old_prev <> new_prev)`;
+  where not is_anchor and (is_new or old_prev <> new_prev)
+)`;
+};
 
 /** The histogram's delta of re-linked rows (relinkedSql): +1 per new link, −1 per replaced one. */
 const linkDeltasSql = (changed: string) => `
@@ -182,7 +203,13 @@ export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FO
  * - Claim and fold commit together (`delete … returning`): a crash or error leaves the facts
  *   pending, a commit removes exactly the facts it folded; facts committed later stay pending
  *   (no sequence watermark, so an ingest transaction that commits late is never skipped).
- * - Only (kind, scope, subject, day) rows not stored yet are new; a subject with new days gets
+ * - Only (kind, scope, subject, day) rows not stored yet are new, looked up in two steps: a
+ *   fact's row in its own (phase, channel) scope first, then the three broader scopes only of
+ *   the facts whose own row is new. A stored own-scope row implies its three broader rows (every
+ *   fold inserts a fact's four together, and only forgetting a user deletes, all of them), so a
+ *   fact of a day already folded — most of them under sustained ingest, which notes a user's
+ *   day again with every batch — costs one probe per kind instead of four.
+ * - A subject with new days gets
  *   its timeline from the last stored day before its first new day re-linked with `lag`
  *   (relinkedSql), and only rows whose link changed are written: new days inserted, the stored day after a filled gap moved.
  * - The histogram moves by +1 per new link and −1 per replaced one.
@@ -198,15 +225,26 @@ with claimed as (
   delete from kpi_pending
   returning user_id_hash, session_id, day, phase, channel, active, resumed, dependency, noted_at
 ),
-facts as (
-  select distinct k.kind, s.phase_key, s.channel_key, f.user_id_hash, k.session_id, f.day
+exact_facts as (
+  select distinct k.kind, f.phase as phase_key, f.channel as channel_key, f.user_id_hash,
+    k.session_id, f.day
   from claimed as f
-  ${expandFacts}
+  ${expandKinds}
+  where k.applies
 ),
-new_days as (${newDaysSql('facts')}
+exact_new as (${newDaysSql('exact_facts')}
 ),
-changed as materialized (${relinkedSql('new_days')}
+broader_facts as (
+  select distinct e.kind, s.phase_key, s.channel_key, e.user_id_hash, e.session_id, e.day
+  from exact_new as e
+  cross join lateral (values ('*', '*'), (e.phase_key, '*'), ('*', e.channel_key))
+    as s(phase_key, channel_key)
 ),
+relink_facts as (
+  select * from exact_new
+  union all
+  select * from broader_facts
+),${relinkedSql('changed', 'relink_facts')},
 comeback_marks as (${comebackMarksSql('changed')}
 ),
 comeback_changed as materialized (${comebackRelinkedSql('comeback_marks')}
@@ -280,8 +318,8 @@ from (
  * `from` on and only asks whether a link's previous day is before some day ≤ `from` — a pending
  * day before `from` moves such a link from one day before `from` to another (or from
  * −infinity to a real day), which changes none of those answers. Resurrection asks whether a
- * previous day exists at all, so it passes none. The same builders as the fold's (newDaysSql,
- * relinkedSql, linkDeltasSql), so the tail is always what the fold would write.
+ * previous day exists at all, so it passes none. The same builders as the fold's (relinkedSql,
+ * linkDeltasSql), so the tail is always what the fold would write.
  */
 export const pendingTailSql = (kinds: readonly DayKind[], from?: string) => `
 pending_facts as (
@@ -292,10 +330,7 @@ pending_facts as (
   where k.applies and k.kind in (${list(kinds)}) and f.day < :endDay::date
     ${from ? `and f.day >= ${from}::date` : ''} and ${filterSql('f.')}
 ),
-pending_new as (${newDaysSql('pending_facts')}
-),
-pending_changed as materialized (${relinkedSql('pending_new', `${scopeSql('d.')} and d.day < :endDay::date`)}
-),
+${relinkedSql('pending_changed', 'pending_facts', `${scopeSql('d.')} and d.day < :endDay::date`)},
 pending_links as (
   select kind, day, prev_day, delta as subjects from (${linkDeltasSql('pending_changed')}
   ) as deltas
