@@ -18,6 +18,11 @@ export interface BootOptions {
   poolMax?: number;
   /** The built dashboard to serve at `/`. */
   webDir?: string;
+  /**
+   * Creates the database and applies the migrations first (default). A forked HTTP process
+   * (WEB_CONCURRENCY > 1) passes false: its primary has done both before forking it.
+   */
+  migrate?: boolean;
 }
 
 export interface Booted extends App {
@@ -32,9 +37,10 @@ export interface Booted extends App {
  */
 export async function boot(options: BootOptions): Promise<Booted> {
   const { logger } = options;
+  const migrating = options.migrate ?? true;
   let url = options.databaseUrl;
   if (options.database) {
-    await ensureDatabase(url, options.database);
+    if (migrating) await ensureDatabase(url, options.database);
     url = withDatabase(url, options.database);
   }
   const config = options.config ?? loadConfig();
@@ -44,13 +50,15 @@ export async function boot(options: BootOptions): Promise<Booted> {
     readAcquireTimeoutMs: config.QUERY_TIMEOUT_MS,
     log: (m) => logger.debug({ orm: m }, 'orm'),
   });
-  try {
-    await migrate(orm);
-  } catch (error) {
-    await orm.close(true);
-    throw error;
+  if (migrating) {
+    try {
+      await migrate(orm);
+    } catch (error) {
+      await orm.close(true);
+      throw error;
+    }
+    logger.info('migrations applied');
   }
-  logger.info('migrations applied');
   const app = createApp({
     orm,
     config,

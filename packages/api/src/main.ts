@@ -155,7 +155,14 @@ async function main(): Promise<void> {
  */
 async function serveHttp(config: Config, logger: Logger): Promise<void> {
   const setup = await receiveSetup();
-  const { orm, server } = await boot({ ...setup.database, tokens: setup.tokens, logger, config });
+  // the primary created the database and applied the migrations before forking this process
+  const { orm, server } = await boot({
+    ...setup.database,
+    tokens: setup.tokens,
+    logger,
+    config,
+    migrate: false,
+  });
   cleanups.unshift(() => orm.close());
   await listen(server, config.PORT, config.HOST);
   logger.info({ url: `http://localhost:${config.PORT}` }, 'listening');

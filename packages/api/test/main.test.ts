@@ -193,6 +193,8 @@ describe('main', () => {
         .map((l) => l.pid);
     const background = pids('background work started: KPI fold, alert scheduler, retention');
     expect(background).toEqual([run.child.pid]);
+    // the migrations ran once, in the primary, before it forked the HTTP processes
+    expect(pids('migrations applied')).toEqual([run.child.pid]);
     const listening = pids('listening');
     expect(new Set(listening).size).toBe(2);
     expect(listening).not.toContain(run.child.pid);
