@@ -13,8 +13,12 @@ import { scopeSql } from './scope.js';
  * From the active-day histogram h(day, previous active day): DAU(x) = Σ h(x, ·). A user is in
  * WAU(x) through exactly one row — their first active day in x−6…x, whose previous active day
  * is before x−6 — so WAU(x) = Σ h(d, p) over d ∈ [x−6, x], p ≤ x−7; MAU likewise with 30.
- * Reads at most 30 + days histogram days, whatever the number of users, plus the pending tail's
- * delta to the histogram.
+ * Turned around, a row (d, p) counts in WAU(x) for x from max(d, p + 7) to d + 6, one run of
+ * days (p < d, so never empty): it adds its subjects on the first day of the run and takes them
+ * back the day after, and WAU is the running sum of those marks over the days — MAU likewise
+ * with 30. Reads at most 30 + days histogram days, whatever the number of users, plus the
+ * pending tail's delta to the histogram, and touches each row four times instead of once per
+ * day of the window it falls in (a join of days × rows: 3× slower at 10M events).
  */
 const sql = `
 with ${pendingTailSql(['active'], ':lookbackDay')},
@@ -24,17 +28,31 @@ links as (
     and day >= :lookbackDay::date and day < :endDay::date
   union all
   select day, prev_day, subjects from pending_links where day >= :lookbackDay::date
+),
+marks as (
+  select day, subjects as dau, 0 as wau, 0 as mau from links
+  union all
+  select greatest(day, prev_day + 7), 0, subjects, 0 from links
+  union all
+  select day + 7, 0, -subjects, 0 from links
+  union all
+  select greatest(day, prev_day + 30), 0, 0, subjects from links
+  union all
+  select day + 30, 0, 0, -subjects from links
+),
+running as (
+  select x.day, coalesce(sum(m.dau), 0) as dau,
+    sum(coalesce(sum(m.wau), 0)) over (order by x.day) as wau,
+    sum(coalesce(sum(m.mau), 0)) over (order by x.day) as mau
+  from generate_series(:lookbackDay::date, :endDay::date - 1, interval '1 day') as g
+  cross join lateral (select g::date as day) as x
+  left join marks m on m.day = x.day
+  group by x.day
 )
-select to_char(x.day, 'YYYY-MM-DD') as day,
-  coalesce(sum(l.subjects) filter (where l.day = x.day), 0)::int as dau,
-  coalesce(sum(l.subjects) filter (where l.day > x.day - 7 and l.prev_day <= x.day - 7), 0)::int
-    as wau,
-  coalesce(sum(l.subjects) filter (where l.prev_day <= x.day - 30), 0)::int as mau
-from generate_series(:startDay::date, :endDay::date - 1, interval '1 day') as g
-cross join lateral (select g::date as day) as x
-left join links l on l.day <= x.day and l.day > x.day - 30
-group by x.day
-order by x.day`;
+select to_char(day, 'YYYY-MM-DD') as day, dau::int, wau::int, mau::int
+from running
+where day >= :startDay::date
+order by day`;
 
 export interface DauWauRow {
   day: string;
