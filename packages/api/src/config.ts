@@ -63,10 +63,6 @@ const envSchema = z.object({
   // 2.4× against 20,000 in bench:ingest's sustained run, with no loss of throughput measured
   // (smaller folds catch up faster)
   INGEST_BACKLOG_LIMIT: count(5_000),
-  // over it, an ingest request waits this long for the fold before its 503, at most this many at
-  // once per process: a backlog that clears within the wait costs the client latency, not a resend
-  INGEST_BACKLOG_WAIT_MS: z.coerce.number().int().min(0).default(1_500),
-  INGEST_BACKLOG_WAITERS: z.coerce.number().int().min(0).default(64),
   HTTP_HEADERS_TIMEOUT_MS: count(10_000),
   HTTP_REQUEST_TIMEOUT_MS: count(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),

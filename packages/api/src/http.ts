@@ -153,10 +153,10 @@ const rateLimited = (what: string, retryAfterSeconds: number) =>
   );
 
 /** Admission control (limits.ts, BacklogGate): nothing is wrong with the batch; resend it later. */
-const backlogRefusal = (limit: number, waitedMs: number) =>
+const backlogRefusal = (limit: number) =>
   errorResponse(
     'SERVICE_UNAVAILABLE',
-    `ingest is paused while the KPI fold catches up (more than ${limit} day facts wait, INGEST_BACKLOG_LIMIT; this request waited ${waitedMs} ms, INGEST_BACKLOG_WAIT_MS); retry after ${BACKLOG_RETRY_AFTER_SECONDS} s (ingest is idempotent by item id)`,
+    `ingest is paused while the KPI fold catches up (more than ${limit} day facts wait, INGEST_BACKLOG_LIMIT); retry after ${BACKLOG_RETRY_AFTER_SECONDS} s (ingest is idempotent by item id)`,
     { 'retry-after': String(BACKLOG_RETRY_AFTER_SECONDS) },
   );
 
@@ -186,9 +186,8 @@ async function admit(
       const what = `at most ${config.RATE_LIMIT_TOKEN_PER_SECOND} requests per second (bursts of ${config.RATE_LIMIT_TOKEN_BURST}) per ingest token`;
       return { ok: false, refusal: rateLimited(what, byToken.retryAfterSeconds) };
     }
-    const admission = await limits.backlog?.admit();
-    if (limits.backlog && admission && !admission.admitted) {
-      return { ok: false, refusal: backlogRefusal(limits.backlog.limit, admission.waitedMs) };
+    if (limits.backlog && (await limits.backlog.over())) {
+      return { ok: false, refusal: backlogRefusal(limits.backlog.limit) };
     }
   }
   // a viewer (or a share link) reads what an admin reads: the same slots bound them all

@@ -82,42 +82,21 @@ export class Slots {
 
 /**
  * Admission control (docs/api.md#limits): while more than `limit` units of work wait behind
- * ingest (KPI day facts for the fold), ingest pauses, so the fold catches up instead of falling
- * further behind, and reads, whose cost follows that backlog, stay fast. A request that meets
- * the pause waits up to `waitMs` for the fold (at most `maxWaiters` at once; it holds no
- * database connection and its body is not read yet), and only then is it refused with 503 +
- * `Retry-After`: a backlog that clears within a second or two costs clients some latency, not a
- * resend. The backlog is probed at most every `everyMs`, one probe at a time, shared by every
- * request and waiter; between probes the last answer holds. A failed probe admits: the request
- * then meets the database's own error.
+ * ingest (KPI day facts for the fold), ingest pauses with 503 + `Retry-After`, so the fold
+ * catches up instead of falling further behind, and reads, whose cost follows that backlog,
+ * stay fast. The backlog is probed at most every `everyMs`, one probe at a time; between probes
+ * the last answer holds. A failed probe admits: the request then meets the database's own error.
  */
 export class BacklogGate {
   private last = { over: false, at: Number.NEGATIVE_INFINITY };
   private probing: Promise<boolean> | null = null;
-  private waiters = 0;
-  private readonly waitMs: number;
-  private readonly everyMs: number;
-  private readonly maxWaiters: number;
-  private readonly now: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
     readonly limit: number,
     private readonly probe: (limit: number) => Promise<number>,
-    options: {
-      everyMs?: number;
-      waitMs?: number;
-      maxWaiters?: number;
-      now?: () => number;
-      sleep?: (ms: number) => Promise<void>;
-    } = {},
-  ) {
-    this.everyMs = options.everyMs ?? 500;
-    this.waitMs = options.waitMs ?? 0;
-    this.maxWaiters = options.maxWaiters ?? 64;
-    this.now = options.now ?? (() => performance.now());
-    this.sleep = options.sleep ?? ((ms) => new Promise((resume) => setTimeout(resume, ms)));
-  }
+    private readonly everyMs = 500,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
 
   /** Whether the backlog is over the bound, as of the last probe (at most `everyMs` old). */
   over(): Promise<boolean> | boolean {
@@ -133,28 +112,6 @@ export class BacklogGate {
         return over;
       });
     return this.probing;
-  }
-
-  /**
-   * Whether an ingest request may go on: at once under the bound; over it, once a probe within
-   * `waitMs` finds the fold caught up. Refused after waiting `waitMs`, or at once (`waitedMs` 0)
-   * when `maxWaiters` already wait.
-   */
-  async admit(): Promise<{ admitted: true } | { admitted: false; waitedMs: number }> {
-    if (!(await this.over())) return { admitted: true };
-    if (this.waitMs <= 0 || this.waiters >= this.maxWaiters)
-      return { admitted: false, waitedMs: 0 };
-    this.waiters++;
-    try {
-      const deadline = this.now() + this.waitMs;
-      for (let left = this.waitMs; left > 0; left = deadline - this.now()) {
-        await this.sleep(Math.min(this.everyMs, left));
-        if (!(await this.over())) return { admitted: true };
-      }
-      return { admitted: false, waitedMs: this.waitMs };
-    } finally {
-      this.waiters--;
-    }
   }
 }
 
@@ -207,12 +164,7 @@ export function createLimits(
     address,
     ingestToken,
     adminSlots: new Slots(config.ADMIN_CONCURRENCY, config.ADMIN_QUEUE),
-    backlog:
-      foldBacklog &&
-      new BacklogGate(config.INGEST_BACKLOG_LIMIT, foldBacklog, {
-        waitMs: config.INGEST_BACKLOG_WAIT_MS,
-        maxWaiters: config.INGEST_BACKLOG_WAITERS,
-      }),
+    backlog: foldBacklog && new BacklogGate(config.INGEST_BACKLOG_LIMIT, foldBacklog),
     tokenKey: (token) => createHash('sha256').update(token).digest('base64url'),
     stop: () => clearInterval(sweeper),
   };
