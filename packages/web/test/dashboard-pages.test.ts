@@ -291,6 +291,26 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it('asks for the chart library only once the KPI answer is in, so it does not slow the answer', async () => {
+    // a fresh context: the library is not in its cache yet
+    const page = await signedIn('/status');
+    const holds = await holdAnswers(page);
+    const charts: string[] = [];
+    page.on('request', (request) => {
+      if (/\/assets\/apex-[^/]+\.js$/.test(request.url())) charts.push(request.url());
+    });
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await page.getByTestId('kpi-pending').first().waitFor();
+    // the view is up and idle, the answer held: nothing of the chart library yet
+    await page.evaluate(() => new Promise((done) => requestIdleCallback(() => done(null))));
+    expect(charts).toEqual([]);
+    holds.get('BetaDashboard')?.();
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(charts).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('stacks the cards at 390 px as tall as their own lines, reserved while they wait', async () => {
     const page = await signedIn('/status', { width: 390, height: 844 });
     const holds = await holdAnswers(page);
