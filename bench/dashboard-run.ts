@@ -17,7 +17,7 @@ import { seedDemoIfEmpty } from '@cortex-telemetry/api/seed';
 import pg from 'pg';
 import { pino } from 'pino';
 import { type Browser, chromium } from 'playwright-core';
-import { benchDatabase, dropUnlessKept, fillUnlessReused } from './bench-db.js';
+import { benchDatabase, dropUnlessKept, fillUnlessReused, foldAll } from './bench-db.js';
 import { type Milestones, pageTimes, percentile, spread } from './dashboard-page.js';
 import { load } from './kpi-run.js';
 import { DEFAULT_LAST_DAY } from './synthetic.js';
@@ -105,6 +105,8 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
     await fillUnlessReused(bench, async () => {
       if (dataset === 'demo') {
         const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
+        // folded, as the server's background folder does within seconds of `pnpm start`
+        await foldAll(orm);
         console.log(`  seeded ${seeded.events.toLocaleString('en')} events`);
       } else {
         const loader = new pg.Pool({ connectionString: url, max: 2 });

@@ -11,7 +11,7 @@ export { ingestItems } from './modules/ingest/ingest.service.js';
 export { insertEventsSql } from './modules/ingest/ingest.sql.js';
 export { itemRow } from './modules/ingest/rows.js';
 export { rebuildDaySetsSql } from './modules/kpi/day-sets.sql.js';
-export { startDaySetFolder } from './modules/kpi/fold.js';
+export { foldPendingDays, startDaySetFolder } from './modules/kpi/fold.js';
 export { getCdr } from './modules/kpi/get-cdr.sql.js';
 export { getDauWau } from './modules/kpi/get-dau-wau.sql.js';
 export { getPaidConversion } from './modules/kpi/get-paid-conversion.sql.js';
