@@ -19,6 +19,7 @@ import { Migration20261207200000 } from './migrations/Migration20261207200000.js
 import { Migration20261207300000 } from './migrations/Migration20261207300000.js';
 import { Migration20261208100000 } from './migrations/Migration20261208100000.js';
 import { Migration20261208200000 } from './migrations/Migration20261208200000.js';
+import { Migration20261209100000 } from './migrations/Migration20261209100000.js';
 import { entities } from './modules/ingest/telemetry.entity.js';
 
 /**
@@ -44,6 +45,7 @@ export const migrationsList = [
   { name: 'Migration20261207300000', class: Migration20261207300000 },
   { name: 'Migration20261208100000', class: Migration20261208100000 },
   { name: 'Migration20261208200000', class: Migration20261208200000 },
+  { name: 'Migration20261209100000', class: Migration20261209100000 },
 ];
 
 /** How long a request waits for a pooled connection before it answers 503. */

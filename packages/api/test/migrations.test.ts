@@ -49,6 +49,39 @@ describe('migrations', () => {
       );
       // distribution-ready key: user first (docs/api.md#pipelines: Citus can shard by user without new keys)
       expect(pk.map((r) => r.attname)).toEqual(['user_id_hash', 'id']);
+      // autovacuum sooner on the tables KPI reads scan index-only (Migration20261209100000)
+      const reloptions = async () =>
+        orm.em.getConnection().execute<{ relname: string; reloptions: string[] | null }[]>(
+          `select relname, reloptions from pg_class
+             where relname in ('kpi_days', 'telemetry_events', 'kpi_day_links') order by relname`,
+        );
+      expect(await reloptions()).toEqual([
+        {
+          relname: 'kpi_day_links',
+          reloptions: [
+            'autovacuum_vacuum_scale_factor=0.05',
+            'autovacuum_vacuum_insert_scale_factor=0.05',
+          ],
+        },
+        {
+          relname: 'kpi_days',
+          reloptions: [
+            'autovacuum_vacuum_scale_factor=0.01',
+            'autovacuum_vacuum_insert_scale_factor=0.01',
+            'autovacuum_analyze_scale_factor=0.02',
+          ],
+        },
+        {
+          relname: 'telemetry_events',
+          reloptions: [
+            'autovacuum_vacuum_scale_factor=0.02',
+            'autovacuum_vacuum_insert_scale_factor=0.02',
+            'autovacuum_analyze_scale_factor=0.02',
+          ],
+        },
+      ]);
+      await migrator.down({ to: 'Migration20261208200000' });
+      expect((await reloptions()).map((r) => r.reloptions)).toEqual([null, null, null]);
       await migrator.down({ to: 0 });
       expect(await tables()).toEqual([]);
       await migrator.up();
