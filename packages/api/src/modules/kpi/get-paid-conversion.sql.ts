@@ -48,10 +48,13 @@ candidates as (
   select * from history where paid_at_start or first_start_in_window is not null
 ),
 active_candidates as (
-  -- candidates active on a day of the window: folded, or still pending
+  -- candidates active on a day of the window: folded, or still pending. A semi-join: one
+  -- primary-key probe per candidate that stops at its first active day, instead of all of them
   select c.user_id_hash from candidates c
-  join kpi_days a on a.user_id_hash = c.user_id_hash and a.kind = 'active' and ${scopeSql('a.')}
-    and a.session_id = '' and a.day >= :startDay::date and a.day < :endDay::date
+  where c.user_id_hash in (
+    select a.user_id_hash from kpi_days a
+    where a.kind = 'active' and ${scopeSql('a.')} and a.session_id = ''
+      and a.day >= :startDay::date and a.day < :endDay::date)
   union
   select c.user_id_hash from candidates c
   join pending_facts p on p.user_id_hash = c.user_id_hash and p.kind = 'active'
