@@ -53,7 +53,7 @@ export function measureStages(bodies: readonly string[], limit = 40): StageTimes
     // compiled once per query text, as the server caches its compiled mutation
     const coerce = compileVariableParsing(
       schema,
-      (documents.out[0]?.definitions[0] as OperationDefinition).variableDefinitions ?? [],
+      (documents.out[0]!.definitions[0] as OperationDefinition).variableDefinitions ?? [],
     );
     const coerced = stage(requests.out, (r) => {
       const result = coerce(r.variables);
