@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { foldLockSql, foldPendingSql } from '../src/modules/kpi/day-sets.sql.js';
-import { type DaySetFolder, startDaySetFolder } from '../src/modules/kpi/fold.js';
+import { type DaySetFolder, foldPendingDays, startDaySetFolder } from '../src/modules/kpi/fold.js';
 import { citusLayout } from '../src/orm.js';
 import { startTestApp, type TestApp } from './helpers/app.js';
 import { ev, query, record } from './kpi-fixtures.js';
@@ -122,5 +122,61 @@ describe('the background folder', () => {
     );
     // it had not been analyzed since the earlier, much smaller state
     expect(before!.rows).toBeLessThanOrEqual(total - 12000);
+  });
+});
+
+describe('the pending queue', () => {
+  /** kpi_pending's file size; on Citus, its shards' (the coordinator's table is an empty shell). */
+  const queueBytes = async () => {
+    const citus = await citusLayout(app.orm);
+    const [row] = await app.sql<{ bytes: number }>(
+      citus
+        ? "select citus_relation_size('kpi_pending')::int as bytes"
+        : "select pg_relation_size('kpi_pending')::int as bytes",
+    );
+    return row!.bytes;
+  };
+
+  it('is looked up by primary key in a fold however large its file has grown', async (ctx) => {
+    // plan shapes are PostgreSQL's; on Citus each CTE is planned on the shards
+    if (await citusLayout(app.orm)) ctx.skip();
+    await folder?.stop();
+    await app.sql('analyze kpi_days');
+    // 100,000 notes written and claimed, not vacuumed since: the file the planner sizes them by
+    await app.sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
+        resumed, dependency)
+      select 'bloat-' || i, 's', date '2026-11-01', 'OPEN_BETA', 'WEB', true, false, false
+      from generate_series(1, 100000) as i`);
+    await app.sql('delete from kpi_pending');
+    await record(app, [ev('SESSION_STARTED', '2026-11-13T09:00:00.000Z', 'after-bloat')]);
+    const plan = (await app.sql<{ 'QUERY PLAN': string }>(`explain ${foldPendingSql}`))
+      .map((r) => r['QUERY PLAN'])
+      .join('\n');
+    // which of the claimed facts are new days: one probe of kpi_days' primary key per fact, not
+    // a hash of all its rows (the planner expects some 9,000 facts from the file's size)
+    const newDays = plan.slice(plan.indexOf('CTE exact_new'), plan.indexOf('CTE relink_facts'));
+    expect(newDays).toContain('Index Only Scan using kpi_days_pkey on kpi_days');
+    expect(newDays).not.toContain('Seq Scan on kpi_days');
+    expect((await foldPendingDays(app.orm.em.fork())).facts).toBe(1);
+  });
+
+  it('is vacuumed by the folder once folds have claimed 10,000 facts, so its file shrinks back', async () => {
+    await folder?.stop();
+    await foldPendingDays(app.orm.em.fork());
+    // 10,500 notes, as ingest writes them (written here directly: ingest would pause at its
+    // backlog bound of 5,000), of users with one session day each
+    await app.sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
+        resumed, dependency)
+      select 'queue-' || i, 'q', date '2026-11-14', 'OPEN_BETA', 'WEB', true, false, false
+      from generate_series(1, 10500) as i`);
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 10_500 }]);
+    // a delete leaves the file as it is: what the folder's vacuum has to cut off
+    expect(await queueBytes()).toBeGreaterThan(500_000);
+    folder = startDaySetFolder(() => app.orm.em.fork(), { intervalMs: 1, busyIntervalMs: 0 });
+    await vi.waitFor(async () => expect(await queueBytes()).toBe(0), {
+      timeout: 20_000,
+      interval: 50,
+    });
+    expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 0 }]);
   });
 });

@@ -84,6 +84,28 @@ function dayStatistics() {
   };
 }
 
+/**
+ * Keeps the pending queue small on disk. Every fold deletes all of it, so between vacuums its
+ * file grows by every note ingest wrote, and what reads it pays for that: each KPI read's pending
+ * tail and each fold's claim scan the whole file, and the planner estimates the claimed facts
+ * from its size (the queue's autovacuum threshold, Migration20261127000000, acts at most once
+ * per `autovacuum_naptime`, a minute, during which sustained ingest notes hundreds of thousands
+ * of facts — and not at all where autovacuum is off). So after folds that claimed 10,000 facts
+ * (about a megabyte of dead notes), the folder vacuums the queue itself: a few live rows, and the
+ * emptied pages at its end cut off.
+ */
+function pendingQueueUpkeep() {
+  let claimed = 0;
+  return {
+    folded: async (em: EntityManager, facts: number) => {
+      claimed += facts;
+      if (claimed < 10_000) return;
+      claimed = 0;
+      await runSql(em, 'vacuum kpi_pending', {}, { name: 'vacuumPendingDays' });
+    },
+  };
+}
+
 export interface FolderStats {
   folds: number;
   facts: number;
@@ -118,6 +140,7 @@ export function startDaySetFolder(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   const statistics = dayStatistics();
+  const queue = pendingQueueUpkeep();
 
   const tick = async () => {
     let found = false;
@@ -131,6 +154,7 @@ export function startDaySetFolder(
         stats.maxFacts = Math.max(stats.maxFacts, result.facts);
         for (const [ms, n] of result.lags) stats.lags.set(ms, (stats.lags.get(ms) ?? 0) + n);
         await statistics.grew(em, result.newDays);
+        await queue.folded(em, result.facts);
       }
     } catch (error) {
       if (!stopped) options.onError?.(error);
