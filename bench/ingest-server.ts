@@ -69,6 +69,7 @@ function bootBench(url: string) {
       ...(process.env.INGEST_BACKLOG_LIMIT
         ? { INGEST_BACKLOG_LIMIT: process.env.INGEST_BACKLOG_LIMIT }
         : {}),
+      ...(process.env.FOLD_LANES ? { FOLD_LANES: process.env.FOLD_LANES } : {}),
     }),
     tokens: { ingest: [BENCH_INGEST_TOKEN], admin: [BENCH_ADMIN_TOKEN] },
     logger: pino({ level: 'silent' }),
@@ -127,9 +128,10 @@ async function main(): Promise<void> {
   if (!url) throw new Error('ingest-server is started by ingest.bench.ts');
   if (cluster.isWorker) return serveInWorker(url);
   if (!process.send) throw new Error('ingest-server is started by ingest.bench.ts');
-  const { orm, server } = await bootBench(url);
+  const { orm, server, config } = await bootBench(url);
   // as main.ts runs it: the KPI day sets are folded in the background
   const folder = startDaySetFolder(() => orm.em.fork(), {
+    lanes: config.FOLD_LANES,
     onError: (error) => process.stderr.write(`ingest-server: fold failed: ${String(error)}\n`),
   });
   const workers: Worker[] = [];

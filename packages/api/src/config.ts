@@ -63,6 +63,9 @@ const envSchema = z.object({
   // 2.4× against 20,000 in bench:ingest's sustained run, with no loss of throughput measured
   // (smaller folds catch up faster)
   INGEST_BACKLOG_LIMIT: count(5_000),
+  // Folds side by side, each on its share of the users (modules/kpi/fold.ts): the fold is one
+  // statement, so one lane uses one core
+  FOLD_LANES: z.coerce.number().int().min(1).max(16).default(2),
   HTTP_HEADERS_TIMEOUT_MS: count(10_000),
   HTTP_REQUEST_TIMEOUT_MS: count(60_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: count(5_000),

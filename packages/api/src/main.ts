@@ -80,6 +80,7 @@ async function main(): Promise<void> {
 
   // KPI reads add what is still pending themselves; the folder keeps that small
   const folder = startDaySetFolder(() => orm.em.fork(), {
+    lanes: config.FOLD_LANES,
     onError: (error) => logger.warn({ err: error }, 'KPI day-set fold failed; retrying'),
   });
   const retention = startRetention({

@@ -196,14 +196,20 @@ describe('KPI day sets equal those recomputed from telemetry_events', () => {
     // concurrent batches touching the same users and days, with ids claimed by two batches at once
     const rest = newestFirst.slice(330);
     const shared = rest.slice(0, 30);
-    // …and folds racing them: each fact is folded exactly once, whichever fold claims it
+    // …and folds racing them, of every user or of one lane of two (FOLD_LANES = 2, each lane
+    // its share of the users): each fact is folded exactly once, whichever fold claims it, and
+    // lanes folding side by side add to the same histogram rows and cohort cells
+    const lane = (index: number) => foldPendingDays(app.orm.em.fork(), { index, count: 2 });
     await Promise.all([
       send([...shared, ...rest.slice(30, 120)]),
-      fold(),
+      lane(0),
+      lane(1),
       send([...rest.slice(120, 210), ...shared]),
       fold(),
+      lane(1),
       send(rest.slice(210)),
-      fold(),
+      lane(0),
+      lane(1),
     ]);
     await fold();
   });

@@ -184,8 +184,41 @@ const linkDeltasSql = (changed: string) => `
   union all
   select kind, phase_key, channel_key, day, old_prev, -1 from ${changed} where not is_new`;
 
-/** Folds are serialised by this transaction-scoped advisory lock (see foldPendingSql). */
-export const foldLockSql = "select pg_advisory_xact_lock(hashtextextended('kpi_fold', 0))";
+/**
+ * Which folds may run at once (see foldPendingSql), with transaction-scoped advisory locks:
+ * - a fold of every pending fact, and anything else that must not meet a fold (forgetting a
+ *   user), takes `kpi_fold` exclusively (foldLockSql);
+ * - a fold of one lane — the users whose hash falls in it (FoldLane) — takes `kpi_fold` shared
+ *   and its lane's own lock exclusively (foldLaneLockSql): folds of different lanes run side by
+ *   side, two of one lane never, and neither beside a fold of everything.
+ */
+const FOLD_LOCK = "hashtextextended('kpi_fold', 0)";
+export const foldLockSql = `select pg_advisory_xact_lock(${FOLD_LOCK})`;
+export const foldLaneLockSql = (lane: FoldLane) =>
+  `select pg_advisory_xact_lock_shared(${FOLD_LOCK}),
+    pg_advisory_xact_lock(hashtextextended('kpi_fold_lane', ${lane.index}))`;
+
+/**
+ * A share of the users for a fold of its own: lane `index` of `count` holds the users whose
+ * hashtext(user_id_hash), made non-negative, is `index` modulo `count`. A user's facts always
+ * fall in the same lane, so folds of different lanes never write the same user's day rows; what
+ * they share, the histogram and the cohort cells, they only add to, each in one order (sorted
+ * upserts), so one waits at most for the other's commit and they cannot deadlock.
+ */
+export interface FoldLane {
+  index: number;
+  count: number;
+}
+
+const laneWhereSql = (lane: FoldLane) => {
+  if (!Number.isInteger(lane.count) || lane.count < 1) throw new Error('lane count must be ≥ 1');
+  if (!Number.isInteger(lane.index) || lane.index < 0 || lane.index >= lane.count) {
+    throw new Error(`lane index must be in [0, ${lane.count})`);
+  }
+  return lane.count === 1
+    ? 'true'
+    : `mod(hashtext(user_id_hash) & 2147483647, ${lane.count}) = ${lane.index}`;
+};
 
 /**
  * On Citus, a KPI read is not one snapshot: the planner runs its CTEs and subqueries as
@@ -207,10 +240,11 @@ export const foldCommitLockSql = `select pg_advisory_xact_lock(${FOLD_COMMIT_LOC
 export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FOLD_COMMIT_LOCK}) ${onCitusOnly}`;
 
 /**
- * Claims every pending fact and merges it into the day sets, in one statement. Must run in a
- * transaction that took foldLockSql first: folds are then serial, so this statement's snapshot
- * (taken after the lock) holds every committed day and every pending fact committed before it,
- * and nobody else changes kpi_days meanwhile.
+ * Claims every pending fact (of one lane: foldLaneSql) and merges it into the day sets, in one
+ * statement. Must run in a transaction that took foldLockSql (foldLaneLockSql) first: folds of
+ * the same users are then serial, so this statement's snapshot (taken after the lock) holds
+ * every committed day and every pending fact committed before it, and nobody else changes those
+ * users' kpi_days rows meanwhile.
  * - Claim and fold commit together (`delete … returning`): a crash or error leaves the facts
  *   pending, a commit removes exactly the facts it folded; facts committed later stay pending
  *   (no sequence watermark, so an ingest transaction that commits late is never skipped).
@@ -231,9 +265,10 @@ export const foldCommitSharedLockSql = `select pg_advisory_xact_lock_shared(${FO
  * can run distributed by user_id_hash. Returns how many facts it folded, their lag, and how many
  * day rows it added.
  */
-export const foldPendingSql = `
+const foldSql = (claimWhere: string) => `
 with claimed as (
   delete from kpi_pending
+  where ${claimWhere}
   returning user_id_hash, session_id, day, phase, channel, active, resumed, dependency, noted_at
 ),
 exact_facts as (
@@ -311,6 +346,13 @@ from (
     count(*)::int as n
   from claimed group by 1
 ) as g`;
+
+export const foldPendingSql = foldSql('true');
+/** foldPendingSql for one lane's users (FoldLane). */
+export const foldLaneSql = (lane: FoldLane) => foldSql(laneWhereSql(lane));
+/** Whether anything waits for the fold in a lane: the folder's cheap probe when it may be idle. */
+export const lanePendingSql = (lane: FoldLane) =>
+  `select exists (select 1 from kpi_pending where ${laneWhereSql(lane)}) as pending`;
 
 /**
  * The pending tail of one scope, as CTEs a KPI read puts in front of its own (the real-time

@@ -1,6 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction, runSql } from '../../db/sql.js';
-import { foldCommitLockSql, foldLockSql, foldPendingSql } from './day-sets.sql.js';
+import {
+  type FoldLane,
+  foldCommitLockSql,
+  foldLaneLockSql,
+  foldLaneSql,
+  foldLockSql,
+  lanePendingSql,
+} from './day-sets.sql.js';
 import { KPI_SETTINGS } from './query.js';
 
 /**
@@ -14,19 +21,25 @@ export interface FoldResult {
 }
 
 const NOTHING_FOLDED: FoldResult = { facts: 0, lags: [], newDays: 0 };
+const EVERY_USER: FoldLane = { index: 0, count: 1 };
 
 /**
- * Folds every pending day fact into the day sets (see foldPendingSql), in a transaction of its
- * own that first takes the fold lock: a fold already running finishes first, then this one
- * sees everything committed before it got the lock.
+ * Folds every pending day fact — of one lane's users when `lane` is given — into the day sets
+ * (see foldPendingSql), in a transaction of its own that first takes the fold lock (foldLockSql,
+ * or the lane's): a fold of the same users already running finishes first, then this one sees
+ * everything committed before it got the lock.
  */
-export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
+export async function foldPendingDays(
+  em: EntityManager,
+  lane: FoldLane = EVERY_USER,
+): Promise<FoldResult> {
   return inTransaction(em, async (transaction) => {
-    await runSql(em, foldLockSql, {}, { name: 'foldLock', transaction });
+    const lock = lane.count === 1 ? foldLockSql : foldLaneLockSql(lane);
+    await runSql(em, lock, {}, { name: 'foldLock', transaction });
     // the KPI reads' memory and JIT settings (query.ts), for the same kind of statement
     const [row] = await runSql<Omit<FoldResult, 'newDays'> & { new_days: number }>(
       em,
-      foldPendingSql,
+      foldLaneSql(lane),
       {},
       { name: 'foldPendingDays', settings: KPI_SETTINGS, transaction },
     );
@@ -37,17 +50,17 @@ export async function foldPendingDays(em: EntityManager): Promise<FoldResult> {
 }
 
 /**
- * The folder's tick when it may be idle: nothing pending costs one probe of a table that is
- * empty most of the time, instead of a transaction and the fold lock.
+ * The folder's tick when it may be idle: nothing pending in the lane costs one probe of a table
+ * that is empty most of the time, instead of a transaction and the fold lock.
  */
-async function foldPendingIfAny(em: EntityManager): Promise<FoldResult> {
+async function foldPendingIfAny(em: EntityManager, lane: FoldLane): Promise<FoldResult> {
   const [probe] = await runSql<{ pending: boolean }>(
     em,
-    'select exists (select 1 from kpi_pending) as pending',
+    lanePendingSql(lane),
     {},
     { name: 'hasPendingDays' },
   );
-  return probe?.pending ? foldPendingDays(em) : NOTHING_FOLDED;
+  return probe?.pending ? foldPendingDays(em, lane) : NOTHING_FOLDED;
 }
 
 /**
@@ -126,45 +139,68 @@ const emptyStats = (): FolderStats => ({ folds: 0, facts: 0, lags: new Map(), ma
 /**
  * The background folder: folds whatever is pending, then waits `intervalMs` — shorter after a
  * fold that found work, so under sustained ingest each fold stays small and a KPI read rarely
- * waits for one. A failed fold leaves its facts pending (its transaction rolled back) and is
- * retried on the next tick.
+ * waits for one. With `lanes` > 1 (FOLD_LANES), as many of these loops run side by side, each
+ * folding its share of the users (FoldLane), so the fold can use more than one core. A failed
+ * fold leaves its facts pending (its transaction rolled back) and is retried on the next tick.
+ * Statistics and the queue's vacuum (above) run one at a time, whichever lane's fold asks.
  */
 export function startDaySetFolder(
   newEm: () => EntityManager,
-  options: { intervalMs?: number; busyIntervalMs?: number; onError?: (error: unknown) => void },
+  options: {
+    intervalMs?: number;
+    busyIntervalMs?: number;
+    lanes?: number;
+    onError?: (error: unknown) => void;
+  },
 ): DaySetFolder {
   const idle = options.intervalMs ?? 250;
   const busy = options.busyIntervalMs ?? 20;
+  const count = options.lanes ?? 1;
   let stats = emptyStats();
   let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
   const statistics = dayStatistics();
   const queue = pendingQueueUpkeep();
+  let upkeep: Promise<void> = Promise.resolve();
+  const afterFold = (em: EntityManager, result: FoldResult) => {
+    const next = upkeep.then(async () => {
+      await statistics.grew(em, result.newDays);
+      await queue.folded(em, result.facts);
+    });
+    upkeep = next.catch(() => undefined);
+    return next;
+  };
 
-  const tick = async () => {
-    let found = false;
-    try {
-      const em = newEm();
-      const result = await foldPendingIfAny(em);
-      found = result.facts > 0;
-      if (found) {
-        stats.folds++;
-        stats.facts += result.facts;
-        stats.maxFacts = Math.max(stats.maxFacts, result.facts);
-        for (const [ms, n] of result.lags) stats.lags.set(ms, (stats.lags.get(ms) ?? 0) + n);
-        await statistics.grew(em, result.newDays);
-        await queue.folded(em, result.facts);
+  const startLane = (lane: FoldLane) => {
+    let timer: NodeJS.Timeout | undefined;
+    let running: Promise<void> = Promise.resolve();
+    const tick = async () => {
+      let found = false;
+      try {
+        const em = newEm();
+        const result = await foldPendingIfAny(em, lane);
+        found = result.facts > 0;
+        if (found) {
+          stats.folds++;
+          stats.facts += result.facts;
+          stats.maxFacts = Math.max(stats.maxFacts, result.facts);
+          for (const [ms, n] of result.lags) stats.lags.set(ms, (stats.lags.get(ms) ?? 0) + n);
+          await afterFold(em, result);
+        }
+      } catch (error) {
+        if (!stopped) options.onError?.(error);
       }
-    } catch (error) {
-      if (!stopped) options.onError?.(error);
-    }
-    if (!stopped) timer = setTimeout(schedule, found ? busy : idle);
+      if (!stopped) timer = setTimeout(schedule, found ? busy : idle);
+    };
+    const schedule = () => {
+      running = tick();
+    };
+    timer = setTimeout(schedule, 0);
+    return async () => {
+      clearTimeout(timer);
+      await running;
+    };
   };
-  const schedule = () => {
-    running = tick();
-  };
-  timer = setTimeout(schedule, 0);
+  const stops = Array.from({ length: count }, (_, index) => startLane({ index, count }));
 
   return {
     takeStats: () => {
@@ -174,8 +210,7 @@ export function startDaySetFolder(
     },
     stop: async () => {
       stopped = true;
-      clearTimeout(timer);
-      await running;
+      await Promise.all(stops.map((stop) => stop()));
     },
   };
 }
