@@ -473,7 +473,12 @@ describe('the weekly digest', () => {
         {
           state: 'ERRORED',
           value: null,
-          message: expect.stringContaining('canceling statement due to statement timeout'),
+          // the statement timeout cancels the read waiting for the lock — or, on a loaded Citus
+          // coordinator, the 1.5 s budget runs out while the read still waits for a connection
+          // (docs/api.md#limits: the budget counts both)
+          message: expect.stringMatching(
+            /canceling statement due to statement timeout|the read waited for a connection past QUERY_TIMEOUT_MS/,
+          ),
         },
       ],
       deliveries: [],
