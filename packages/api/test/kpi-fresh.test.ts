@@ -141,6 +141,15 @@ describe('the pending queue', () => {
     );
     return row!.bytes;
   };
+  /** `count` notes as ingest writes them, of users `prefix`1… with one session day each. */
+  const notePending = (prefix: string, count: number, day: string) =>
+    app.sql(
+      `insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active, resumed,
+        dependency)
+      select ? || i, 's', ?::date, 'OPEN_BETA', 'WEB', true, false, false
+      from generate_series(1, ?) as i`,
+      [prefix, day, count],
+    );
 
   it('is looked up by primary key in a fold however large its file has grown', async (ctx) => {
     // plan shapes are PostgreSQL's; on Citus each CTE is planned on the shards
@@ -148,10 +157,7 @@ describe('the pending queue', () => {
     await folder?.stop();
     await app.sql('analyze kpi_days');
     // 100,000 notes written and claimed, not vacuumed since: the file the planner sizes them by
-    await app.sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
-        resumed, dependency)
-      select 'bloat-' || i, 's', date '2026-11-01', 'OPEN_BETA', 'WEB', true, false, false
-      from generate_series(1, 100000) as i`);
+    await notePending('bloat-', 100_000, '2026-11-01');
     await app.sql('delete from kpi_pending');
     await record(app, [ev('SESSION_STARTED', '2026-11-13T09:00:00.000Z', 'after-bloat')]);
     const plan = (await app.sql<{ 'QUERY PLAN': string }>(`explain ${foldPendingSql}`))
@@ -170,10 +176,7 @@ describe('the pending queue', () => {
     await foldPendingDays(app.orm.em.fork());
     // 10,500 notes, as ingest writes them (written here directly: ingest would pause at its
     // backlog bound of 5,000), of users with one session day each
-    await app.sql(`insert into kpi_pending (user_id_hash, session_id, day, phase, channel, active,
-        resumed, dependency)
-      select 'queue-' || i, 'q', date '2026-11-14', 'OPEN_BETA', 'WEB', true, false, false
-      from generate_series(1, 10500) as i`);
+    await notePending('queue-', 10_500, '2026-11-14');
     expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 10_500 }]);
     // a delete leaves the file as it is: what the folder's vacuum has to cut off
     expect(await queueBytes()).toBeGreaterThan(500_000);
@@ -196,7 +199,7 @@ describe('fold lanes', () => {
     if (await citusLayout(app.orm)) ctx.skip();
     await folder?.stop();
     await foldPendingDays(app.orm.em.fork());
-    // users whose lane of two is known: lane-a-* in lane 0, lane-b-* in lane 1
+    // three users of each lane of two, their lane worked out here from its definition
     const laneOf = async (user: string) =>
       (
         await app.sql<{ lane: number }>('select mod(hashtext(?) & 2147483647, 2)::int as lane', [

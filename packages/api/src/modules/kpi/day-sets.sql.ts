@@ -194,8 +194,11 @@ const linkDeltasSql = (changed: string) => `
  */
 const FOLD_LOCK = "hashtextextended('kpi_fold', 0)";
 export const foldLockSql = `select pg_advisory_xact_lock(${FOLD_LOCK})`;
+/** The lock a fold of `lane` takes: foldLockSql when the lane is every user. */
 export const foldLaneLockSql = (lane: FoldLane) =>
-  `select pg_advisory_xact_lock_shared(${FOLD_LOCK}),
+  lane.count === 1
+    ? foldLockSql
+    : `select pg_advisory_xact_lock_shared(${FOLD_LOCK}),
     pg_advisory_xact_lock(hashtextextended('kpi_fold_lane', ${lane.index}))`;
 
 /**

@@ -5,7 +5,6 @@ import {
   foldCommitLockSql,
   foldLaneLockSql,
   foldLaneSql,
-  foldLockSql,
   lanePendingSql,
 } from './day-sets.sql.js';
 import { KPI_SETTINGS } from './query.js';
@@ -34,8 +33,7 @@ export async function foldPendingDays(
   lane: FoldLane = EVERY_USER,
 ): Promise<FoldResult> {
   return inTransaction(em, async (transaction) => {
-    const lock = lane.count === 1 ? foldLockSql : foldLaneLockSql(lane);
-    await runSql(em, lock, {}, { name: 'foldLock', transaction });
+    await runSql(em, foldLaneLockSql(lane), {}, { name: 'foldLock', transaction });
     // the KPI reads' memory and JIT settings (query.ts), for the same kind of statement
     const [row] = await runSql<Omit<FoldResult, 'newDays'> & { new_days: number }>(
       em,
@@ -98,7 +96,7 @@ function dayStatistics() {
 }
 
 /**
- * Keeps the pending queue small on disk. Every fold deletes all of it, so between vacuums its
+ * Keeps the pending queue small on disk. Folds delete every note they claim, so between vacuums its
  * file grows by every note ingest wrote, and what reads it pays for that: each KPI read's pending
  * tail and each fold's claim scan the whole file, and the planner estimates the claimed facts
  * from its size (the queue's autovacuum threshold, Migration20261127000000, acts at most once
