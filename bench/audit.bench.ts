@@ -7,7 +7,6 @@ import { pathToFileURL } from 'node:url';
 import {
   type Booted,
   boot,
-  dropDatabase,
   ingestItems,
   loadConfig,
   startEmbeddedPostgres,
@@ -17,7 +16,8 @@ import axe from 'axe-core';
 import lighthouse, { desktopConfig } from 'lighthouse';
 import { pino } from 'pino';
 import { chromium, type Page } from 'playwright-core';
-import { foldAll } from './bench-db.js';
+import { benchDatabase, dropUnlessKept, foldAll } from './bench-db.js';
+import { DEFAULT_LAST_DAY } from './synthetic.js';
 
 /**
  * `pnpm bench:audit`: Lighthouse (desktop preset) and axe-core on the dashboard's pages with the
@@ -29,7 +29,9 @@ import { foldAll } from './bench-db.js';
  * port Lighthouse connects to. The admin token sits in the profile's localStorage (the dashboard
  * never takes it from a URL), so Lighthouse keeps storage and the browser cache is cleared
  * before each of its runs instead. BENCH_AUDIT_PAGES=/open-beta,/compare picks pages;
- * BENCH_AUDIT_WEB_DIR=/path/to/dist audits another build of the dashboard.
+ * BENCH_AUDIT_WEB_DIR=/path/to/dist audits another build of the dashboard. BENCH_DB=<name> audits
+ * a database `bench:kpi` loaded and kept (e.g. 10M synthetic events) instead of the demo: the open
+ * beta's page then opens on its last 30 days (`?days=30&asOf=`, the synthetic data's last day).
  */
 const env = process.env;
 const ADMIN = `bench-admin-${randomBytes(8).toString('hex')}`;
@@ -123,7 +125,12 @@ async function main(): Promise<void> {
     serverUrl = embedded.url('postgres');
     stop = embedded.stop;
   }
-  const name = `ct_audit_${randomBytes(3).toString('hex')}`;
+  const bench = benchDatabase('ct_audit', 1);
+  const { name } = bench;
+  // the synthetic data ends on a fixed day (the demo's on the day it was seeded, today): the open
+  // beta's last 30 days; the closed beta ended earlier and opens on its last window by itself
+  const query = (path: string) =>
+    bench.reused && path === '/open-beta' ? `?days=30&asOf=${DEFAULT_LAST_DAY}` : '';
   const logger = pino({ level: 'silent' });
   const profile = mkdtempSync(join(tmpdir(), 'ct-audit-'));
   let app: Booted | undefined;
@@ -138,11 +145,15 @@ async function main(): Promise<void> {
       webDir: WEB_DIST.pathname,
     });
     const { orm, config, server } = app;
-    const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
-    // as the server's background folder does within seconds of `pnpm start`: without it, every
-    // KPI read would add the whole demo as its pending tail (the cards then took ~16 s here)
-    await foldAll(orm);
-    console.log(`demo data: ${seeded.events.toLocaleString('en')} events, database ${name}`);
+    if (bench.reused) {
+      console.log(`database ${name} as loaded by an earlier run (BENCH_DB), migrations applied`);
+    } else {
+      const seeded = await seedDemoIfEmpty({ orm, config, ingest: ingestItems }, logger);
+      // as the server's background folder does within seconds of `pnpm start`: without it, every
+      // KPI read would add the whole demo as its pending tail (the cards then took ~16 s here)
+      await foldAll(orm);
+      console.log(`demo data: ${seeded.events.toLocaleString('en')} events, database ${name}`);
+    }
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -169,7 +180,7 @@ async function main(): Promise<void> {
         'page            perf  TBT ms  a11y  axe violations (impact id nodes); then FCP, LCP, SI (ms) and CLS',
       );
       for (const path of PAGES) {
-        await page.goto(`${base}${path}`);
+        await page.goto(`${base}${path}${query(path)}`);
         await settle(page, path);
         const { summary: violations, nodes } = await axeViolations(page);
         let perf = '   –';
@@ -181,7 +192,7 @@ async function main(): Promise<void> {
         if (LIGHTHOUSE_PAGES.has(path)) {
           await cdp.send('Network.clearBrowserCache');
           const run = await lighthouse(
-            `${base}${path}`,
+            `${base}${path}${query(path)}`,
             { port: PORT, disableStorageReset: true, logLevel: 'error' },
             desktopConfig,
           );
@@ -226,7 +237,7 @@ async function main(): Promise<void> {
     const running = app?.server;
     if (running?.listening) await new Promise<void>((done) => running.close(() => done()));
     await app?.orm.close(true);
-    await dropDatabase(serverUrl, name);
+    await dropUnlessKept(serverUrl, bench);
     rmSync(profile, { recursive: true, force: true });
     await stop?.();
   }

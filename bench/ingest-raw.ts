@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { bindNamed, insertEventsSql } from '@cortex-telemetry/api';
+import { bindNamed, foldLockSql, insertEventsSql } from '@cortex-telemetry/api';
 import pg from 'pg';
 import { EVENT_COLUMNS, RECEIVED_AT } from './ingest-rows.js';
 
@@ -131,9 +131,19 @@ export async function insertBatch(
 
 /** Each run starts on empty tables, so no path pays for the previous one's rows. */
 export async function resetTables(client: PgClient): Promise<void> {
-  await client.query(
-    'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells, telemetry_failed_items',
-  );
+  // behind the fold lock, as forgetting a user is: the server's folder may be folding (a lane
+  // per core), and a fold holding kpi_pending while the truncate holds kpi_days deadlocks
+  await client.query('begin');
+  try {
+    await client.query(foldLockSql);
+    await client.query(
+      'truncate telemetry_events, kpi_days, kpi_day_links, kpi_pending, kpi_cohort_cells, telemetry_failed_items',
+    );
+    await client.query('commit');
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  }
   await client.query('vacuum analyze telemetry_events, kpi_days, kpi_day_links, kpi_pending');
   // flush dirty pages now rather than in the middle of the next run (needs superuser; optional)
   await client.query('checkpoint').catch(() => undefined);

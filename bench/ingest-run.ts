@@ -173,9 +173,14 @@ export async function runIngestBench(): Promise<void> {
     server = await startServer(url);
     admin = await connect(url);
     const db = admin;
+    // the version, and the memory the day sets' reads are served from (docs/scale-out.md)
     const pgVersion = (
-      (await admin.query('show server_version')).rows[0] as { server_version: string }
-    ).server_version;
+      (
+        await admin.query(
+          "select current_setting('server_version') || ', shared_buffers ' || current_setting('shared_buffers') as v",
+        )
+      ).rows[0] as { v: string }
+    ).v;
     const results: RunResult[] = [];
     const record = async (
       path: RunResult['path'],

@@ -10,7 +10,7 @@ export { bindNamed } from './db/sql.js';
 export { ingestItems } from './modules/ingest/ingest.service.js';
 export { insertEventsSql } from './modules/ingest/ingest.sql.js';
 export { itemRow } from './modules/ingest/rows.js';
-export { rebuildDaySetsSql } from './modules/kpi/day-sets.sql.js';
+export { foldLockSql, rebuildDaySetsSql } from './modules/kpi/day-sets.sql.js';
 export { foldPendingDays, startDaySetFolder } from './modules/kpi/fold.js';
 export { getCdr } from './modules/kpi/get-cdr.sql.js';
 export { getDauWau } from './modules/kpi/get-dau-wau.sql.js';

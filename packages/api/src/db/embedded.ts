@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 
 /**
@@ -27,6 +28,18 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * The embedded server's `shared_buffers`: a quarter of the machine's memory (the usual starting
+ * point for a dedicated server), at least PostgreSQL's default of 128 MB and at most 2 GB, as
+ * megabytes. The default alone is too small for the KPI day sets under sustained ingest: every
+ * fold reads and re-links its users' rows in `kpi_days`, and once that table and its key outgrow
+ * the buffers each of those reads is a miss (docs/scale-out.md, "Server settings"). The memory is
+ * taken as pages are used, not up front.
+ */
+export function sharedBuffersMb(totalBytes = totalmem()): number {
+  return Math.min(2048, Math.max(128, Math.floor(totalBytes / 4 / 2 ** 20)));
 }
 
 const OWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
@@ -64,7 +77,10 @@ export async function startEmbeddedPostgres(options: {
     password: PASSWORD,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: [
+      ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+      ...['-c', `shared_buffers=${sharedBuffersMb()}MB`],
+    ],
     onLog: options.onLog ?? (() => {}),
     onError: (e: unknown) => options.onLog?.(String(e)),
   });
