@@ -59,10 +59,11 @@ const envSchema = z.object({
   DATABASE_READ_POOL_SIZE: count(4),
   READ_PARALLEL_WORKERS: z.coerce.number().int().min(0).max(64).default(0),
   // Admission control (docs/api.md#limits): KPI day facts waiting for the fold. A KPI read adds
-  // what waits, so this bounds a read's cost under full ingest: 5,000 cut kpis(days: 30)'s p95 by
-  // 2.4× against 20,000 in bench:ingest's sustained run, with no loss of throughput measured
-  // (smaller folds catch up faster)
-  INGEST_BACKLOG_LIMIT: count(5_000),
+  // what waits, so this bounds a read's cost under full ingest, and a bound too tight refuses
+  // ingest whenever a fold is slow for a few seconds: 10,000 kept bench:ingest's sustained
+  // kpis(days: 30) under 300 ms p95, and bench:soak's 10 minutes at half the maximum had 0 and
+  // 5 refusals (5,000: 8 and 9)
+  INGEST_BACKLOG_LIMIT: count(10_000),
   // Folds side by side, each on its share of the users (modules/kpi/fold.ts): the fold is one
   // statement, so one lane uses one core
   FOLD_LANES: z.coerce.number().int().min(1).max(16).default(2),

@@ -175,7 +175,7 @@ describe('the pending queue', () => {
     await folder?.stop();
     await foldPendingDays(app.orm.em.fork());
     // 10,500 notes, as ingest writes them (written here directly: ingest would pause at its
-    // backlog bound of 5,000), of users with one session day each
+    // backlog bound of 10,000), of users with one session day each
     await notePending('queue-', 10_500, '2026-11-14');
     expect(await app.sql('select count(*)::int as n from kpi_pending')).toEqual([{ n: 10_500 }]);
     // a delete leaves the file as it is: what the folder's vacuum has to cut off
