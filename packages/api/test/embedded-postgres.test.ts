@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedBuffersMb } from '../src/db/embedded.js';
+import { MAX_WAL_SIZE, sharedBuffersMb } from '../src/db/embedded.js';
 import { type PrivatePostgres, startPrivatePostgres } from './helpers/private-postgres.js';
 
 const GiB = 2 ** 30;
@@ -23,7 +23,7 @@ describe('the embedded PostgreSQL (pnpm start without DATABASE_URL)', () => {
     }, 120_000);
     afterAll(async () => postgres?.destroy());
 
-    it('runs with that shared_buffers', async () => {
+    it('runs with that shared_buffers, and room for the WAL of sustained ingest', async () => {
       const client = new pg.Client({ connectionString: postgres.url });
       await client.connect();
       try {
@@ -32,6 +32,8 @@ describe('the embedded PostgreSQL (pnpm start without DATABASE_URL)', () => {
         );
         expect(rows[0]?.mb).toBe(sharedBuffersMb());
         expect(sharedBuffersMb()).toBeGreaterThan(128); // this machine: more than 512 MB of memory
+        const wal = await client.query<{ max_wal_size: string }>('show max_wal_size');
+        expect(wal.rows[0]?.max_wal_size).toBe(MAX_WAL_SIZE);
       } finally {
         await client.end();
       }

@@ -42,6 +42,15 @@ export function sharedBuffersMb(totalBytes = totalmem()): number {
   return Math.min(2048, Math.max(128, Math.floor(totalBytes / 4 / 2 ** 20)));
 }
 
+/**
+ * WAL written between checkpoints before one is forced (PostgreSQL's default: 1 GB). Sustained
+ * ingest with the fold writes tens of MB of WAL a second, so at 1 GB a checkpoint started every
+ * 7 s in `bench:soak` (the machine's server's log), and right after each one every page written
+ * goes to the WAL whole again (full-page writes), which makes the next come sooner. The space is
+ * used only under such load; a quiet server keeps `min_wal_size`.
+ */
+export const MAX_WAL_SIZE = '4GB';
+
 const OWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
@@ -79,7 +88,7 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: process.getuid?.() === 0,
     postgresFlags: [
       ...['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
-      ...['-c', `shared_buffers=${sharedBuffersMb()}MB`],
+      ...['-c', `shared_buffers=${sharedBuffersMb()}MB`, '-c', `max_wal_size=${MAX_WAL_SIZE}`],
     ],
     onLog: options.onLog ?? (() => {}),
     onError: (e: unknown) => options.onLog?.(String(e)),
