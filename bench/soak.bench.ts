@@ -40,6 +40,8 @@ const BATCH = 500;
 const CALIBRATION_MS = 15_000;
 const MAX_IN_FLIGHT = 8;
 const SETTLE_MS = 5_000;
+/** The calibration's and the settle's ingest token, apart from the soak's own. */
+const CALIBRATION_TOKEN = 'soak-calibration';
 
 /** Server settings a run may override (docs/api.md#limits), e.g. to compare pool sizes. */
 const SERVER_KNOBS = [
@@ -104,7 +106,7 @@ async function startServer(port: number, env: Record<string, string>): Promise<C
       PATH: process.env.PATH ?? '',
       PORT: String(port),
       HOST: '127.0.0.1',
-      TELEMETRY_INGEST_TOKENS: `${SOAK_INGEST_TOKEN},${SOAK_BURST_TOKEN},soak-calibration`,
+      TELEMETRY_INGEST_TOKENS: `${SOAK_INGEST_TOKEN},${SOAK_BURST_TOKEN},${CALIBRATION_TOKEN}`,
       TELEMETRY_ADMIN_TOKENS: SOAK_ADMIN_TOKEN,
       SEED_DEMO: '0',
       LOG_LEVEL: 'warn',
@@ -139,7 +141,7 @@ async function calibrate(target: Target): Promise<number> {
     while (performance.now() < until) {
       const from = clientAddress();
       if (
-        (await call(target, 'calibrate', 'soak-calibration', eventBatch(BATCH), false, from)) ===
+        (await call(target, 'calibrate', CALIBRATION_TOKEN, eventBatch(BATCH), false, from)) ===
         'ok'
       )
         events += BATCH;
@@ -159,7 +161,7 @@ async function calibrate(target: Target): Promise<number> {
 async function settle(target: Target): Promise<number> {
   const started = performance.now();
   while (
-    (await call(target, 'settle', 'soak-calibration', eventBatch(1), false, clientAddress())) !==
+    (await call(target, 'settle', CALIBRATION_TOKEN, eventBatch(1), false, clientAddress())) !==
     'ok'
   ) {
     await sleep(500);

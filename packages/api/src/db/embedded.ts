@@ -35,7 +35,7 @@ export async function freePort(): Promise<number> {
  * point for a dedicated server), at least PostgreSQL's default of 128 MB and at most 2 GB, as
  * megabytes. The default alone is too small for the KPI day sets under sustained ingest: every
  * fold reads and re-links its users' rows in `kpi_days`, and once that table and its key outgrow
- * the buffers each of those reads is a miss (docs/scale-out.md, "Server settings"). The memory is
+ * the buffers each of those reads is a miss (docs/scale-out.md, "Memory"). The memory is
  * taken as pages are used, not up front.
  */
 export function sharedBuffersMb(totalBytes = totalmem()): number {
