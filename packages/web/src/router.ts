@@ -1,5 +1,6 @@
 import { createRouter, createWebHistory, type RouteRecordRaw } from 'vue-router';
 import { useAuth } from './composables/useAuth';
+import { BETA_PAGES } from './first-load';
 import type { BetaPhase } from './gql/graphql';
 import { pageOf } from './share';
 
@@ -34,8 +35,7 @@ const routes: RouteRecordRaw[] = [
     component: () => import('./views/ShareOpenView.vue'),
     meta: { public: true, title: 'Shared view' },
   },
-  betaDashboard('/closed-beta', 'CLOSED_BETA', 'Closed beta'),
-  betaDashboard('/open-beta', 'OPEN_BETA', 'Open beta'),
+  ...BETA_PAGES.map(({ path, phase, title }) => betaDashboard(path, phase, title)),
   {
     path: '/compare',
     component: () => import('./views/CompareView.vue'),

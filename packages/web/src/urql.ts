@@ -1,5 +1,6 @@
 import { Client, type CombinedError, cacheExchange, fetchExchange, mapExchange } from '@urql/vue';
 import { useAuth } from './composables/useAuth';
+import { authorization, GRAPHQL_URL, takeFirstLoad } from './first-load';
 import { shareEnd } from './share';
 
 export const UNAUTHORIZED_MESSAGE =
@@ -19,12 +20,11 @@ export function tokenProblem(error: CombinedError): 'unauthorized' | 'forbidden'
 export function createUrqlClient(): Client {
   const auth = useAuth();
   return new Client({
-    url: '/graphql',
+    url: GRAPHQL_URL,
     preferGetMethod: false,
-    fetchOptions: () => {
-      const token = auth.token.value;
-      return token ? { headers: { authorization: `Bearer ${token}` } } : {};
-    },
+    fetchOptions: () => authorization(auth.token.value),
+    // the first load's queries may have left already, from index.html (first-load.ts)
+    fetch: (input, init) => takeFirstLoad(input, init) ?? fetch(input, init),
     exchanges: [
       cacheExchange,
       mapExchange({

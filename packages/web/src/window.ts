@@ -1,4 +1,5 @@
 import type { LocationQuery } from 'vue-router';
+import type { Channel } from './gql/graphql';
 
 /**
  * The dashboard controls as the URL keeps them (`?days=30&asOf=2026-09-30&channel=server`), so a
@@ -69,6 +70,10 @@ export function paramsQuery(
     ...(p.channel ? { channel: p.channel } : {}),
   };
 }
+
+/** The channel filter as the API's enum (`server` → `SERVER`); null for every channel. */
+export const toChannel = (channel: string | null) =>
+  channel ? (channel.toUpperCase() as Channel) : null;
 
 /** The instant sent as `asOf`: noon of the day, far from either midnight. */
 export const asOfInstant = (day: string) => `${day}T12:00:00.000Z`;

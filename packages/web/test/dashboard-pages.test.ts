@@ -291,6 +291,55 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it("sends a first load's KPI query from index.html, before the bundle runs; the app takes its answer", async () => {
+    const page = await signedIn('/status');
+    const sent: string[] = [];
+    page.on('request', (request) => {
+      if (request.url().endsWith('/graphql')) sent.push(request.postDataJSON()?.operationName);
+    });
+    // the app's entry bundle is held until the test lets it go: what leaves meanwhile, the page
+    // sent without it
+    let releaseBundle = () => {};
+    const bundleHeld = new Promise<void>((go) => {
+      releaseBundle = go;
+    });
+    await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+      await bundleHeld;
+      await route.continue();
+    });
+
+    // a page that is no beta dashboard: no dashboard query, before the bundle or after
+    await page.goto(`${app.baseUrl}/status`, { waitUntil: 'commit' });
+    releaseBundle();
+    await page.getByTestId('server-status').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(sent).not.toContain('BetaDashboard');
+    expect(sent).not.toContain('PhaseRange');
+
+    // a beta dashboard: its query and the phase's range leave while the bundle is held
+    const heldAgain = new Promise<void>((go) => {
+      releaseBundle = go;
+    });
+    await page.unrouteAll();
+    await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+      await heldAgain;
+      await route.continue();
+    });
+    sent.length = 0;
+    // (not 'domcontentloaded': that waits for the held bundle)
+    await page.goto(`${app.baseUrl}/open-beta?days=7`, { waitUntil: 'commit' });
+    await poll(() => [...sent].sort()).toEqual(['BetaDashboard', 'PhaseRange']);
+    releaseBundle();
+    // the page settles on the open beta's last window (25 Nov) as it does without the script,
+    // and the answers it took were not asked again: the second BetaDashboard is that window's
+    await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25$/);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await chartsDrawn(page);
+    expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(2);
+    expect(sent.filter((name) => name === 'PhaseRange')).toHaveLength(1);
+    await page.context().close();
+  });
+
   it('asks for the chart library only once the KPI answer is in, so it does not slow the answer', async () => {
     // a fresh context: the library is not in its cache yet
     const page = await signedIn('/status');

@@ -1,17 +1,11 @@
 import { type Client, createRequest, type RequestPolicy, useQuery } from '@urql/vue';
 import { computed, type Ref } from 'vue';
 import type { LocationQuery } from 'vue-router';
+import { dashboardVariables, firstLoadRequests } from '../first-load';
 import { graphql, useFragment } from '../gql';
-import type { BetaPhase, Channel } from '../gql/graphql';
+import type { BetaPhase } from '../gql/graphql';
 import { isEmptyWindow } from '../kpi-cards';
-import {
-  asOfInstant,
-  type DashboardParams,
-  namesAsOf,
-  parseParams,
-  previousAsOf,
-  utcToday,
-} from '../window';
+import type { DashboardParams } from '../window';
 
 /**
  * The four KPIs' summary figures: what the cards, the compare table and the previous window ask.
@@ -119,42 +113,29 @@ export const PhaseRangeQuery = graphql(/* GraphQL */ `
   }
 `);
 
-export const toChannel = (channel: string | null) =>
-  channel ? (channel.toUpperCase() as Channel) : null;
-
-const dashboardVariables = (phase: BetaPhase, params: DashboardParams) => ({
-  days: params.days,
-  asOf: asOfInstant(params.asOf),
-  previousAsOf: asOfInstant(previousAsOf(params.days, params.asOf)),
-  phase,
-  channel: toChannel(params.channel),
-});
-
 /** Keys of the operations the first page load sent before its view was there. */
 const prefetched = new Set<number>();
 
 /**
  * The first load of a beta page sends the page's first queries from the router (main.ts) while
  * the view's chunk still downloads, so the answer's wait starts before the chunk load and the
- * first render instead of after them. The view takes that answer (`useBetaDashboard`: the same
- * operation key, asked cache-first once, shares the request in flight or reads its cached
- * answer) instead of asking again.
+ * first render instead of after them; and on a stored token, the first-load script in
+ * index.html sent them even before the bundle ran, so the client takes its answers
+ * (first-load.ts). The view takes that answer (`useBetaDashboard`: the same operation key, asked
+ * cache-first once, shares the request in flight or reads its cached answer) instead of asking
+ * again.
  */
 export function prefetchBetaDashboard(
   client: Client,
   phase: BetaPhase,
   query: LocationQuery,
 ): void {
-  const params = parseParams(query, utcToday());
-  const send = (request: ReturnType<typeof createRequest>) => {
+  for (const request of firstLoadRequests(phase, query)) {
     prefetched.add(request.key);
     void client
       .query(request.query, request.variables, { requestPolicy: 'network-only' })
       .toPromise();
-  };
-  send(createRequest(BetaDashboardQuery, dashboardVariables(phase, params)));
-  // the view asks where the phase's data lies when the URL names no as-of day
-  if (!namesAsOf(query)) send(createRequest(PhaseRangeQuery, { phase }));
+  }
 }
 
 /** Cache-first for an operation the first page load sent already (once), else `otherwise`. */
