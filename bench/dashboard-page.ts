@@ -57,6 +57,7 @@ const COLLECT_MILESTONES = `(() => {
   const fourth = marks.drawn[3] ?? performance.now();
   const before = marks.longTasks.filter(([start]) => start < fourth).map(([, d]) => d);
   return {
+    page: performance.getEntriesByType('navigation')[0]?.responseEnd ?? NaN,
     viewChunk: loaded('BetaDashboardView'),
     request: marks.request ?? NaN,
     // the query's own entry: the first request to /graphql that left when it was sent
@@ -75,6 +76,8 @@ const COLLECT_MILESTONES = `(() => {
 
 /** What one navigation recorded, in ms from its start. */
 export interface Milestones {
+  /** index.html received. */
+  page: number;
   viewChunk: number;
   request: number;
   answer: number;

@@ -171,6 +171,7 @@ async function runDataset(serverUrl: string, dataset: string, browser: Browser) 
 function printSteps(runs: Milestones[]): void {
   const ms = (v: number) => `${v.toFixed(0)} ms`;
   const steps: (readonly [string, (m: Milestones) => number])[] = [
+    ['index.html received', (m) => m.page],
     ['view chunk loaded', (m) => m.viewChunk],
     ['query sent', (m) => m.request],
     ['answer received', (m) => m.answer],

@@ -1,11 +1,10 @@
-import { createRequest, formatDocument, type GraphQLRequest, makeOperation } from '@urql/core';
-import { makeFetchBody, makeFetchOptions } from '@urql/core/internal';
 import type { LocationQuery } from 'vue-router';
 import { loadShare, loadToken } from './auth-storage';
-// the generated documents themselves, not `graphql()` (gql.ts): that map holds every document
-// of the dashboard, and this module is inlined into index.html. The same objects:
-// useBetaDashboard.ts writes the two queries, codegen turns them into these.
-import { BetaDashboardDocument, type BetaPhase, PhaseRangeDocument } from './gql/graphql';
+import type {
+  BetaDashboardQueryVariables,
+  BetaPhase,
+  PhaseRangeQueryVariables,
+} from './gql/graphql';
 import {
   asOfInstant,
   type DashboardParams,
@@ -19,12 +18,14 @@ import {
 /**
  * A beta dashboard's first queries, sent before the app's bundle has loaded.
  *
- * On the first load of `/open-beta` or `/closed-beta`, a few lines inlined into index.html's
- * head (first-load-script.ts, built by vite.config.ts) send the page's queries while the browser
+ * On the first load of `/open-beta` or `/closed-beta`, a small script inlined into index.html's
+ * head (first-load-script.ts, built by vite.config.ts) sends the page's queries while the browser
  * still fetches and runs the bundle. The app's urql client then hands that answer to the same
- * request (`takeFirstLoad`, urql.ts) instead of sending it again. The bodies are built by urql's
- * own functions from the same documents and variables as the app's, so a request is taken only
- * if it is byte for byte the one the app sends; any other goes to the network as before.
+ * request (`takeFirstLoad`, urql.ts) instead of sending it again. The script carries no GraphQL
+ * library: vite.config.ts prints the two documents at build time with urql's own printer, as
+ * the client prints them, and the variables come from the same function as the app's. A request
+ * is taken only if its token, operation, query text and variables are the ones the app sends;
+ * any other goes to the network as before.
  */
 
 export const GRAPHQL_URL = '/graphql';
@@ -35,9 +36,11 @@ export const BETA_PAGES: readonly { path: string; phase: BetaPhase; title: strin
   { path: '/open-beta', phase: 'OPEN_BETA', title: 'Open beta' },
 ];
 
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
 /** The fetch options that carry the token (the client's `fetchOptions`, urql.ts). */
 export const authorization = (token: string | null): RequestInit =>
-  token ? { headers: { authorization: `Bearer ${token}` } } : {};
+  token ? { headers: bearer(token) } : {};
 
 /** The BetaDashboard query's variables: the window asked, and the one just before it. */
 export const dashboardVariables = (phase: BetaPhase, params: DashboardParams) => ({
@@ -48,17 +51,23 @@ export const dashboardVariables = (phase: BetaPhase, params: DashboardParams) =>
   channel: toChannel(params.channel),
 });
 
+/** A query of a beta page's first load (useBetaDashboard.ts writes the two). */
+export type FirstLoadRequest =
+  | { operationName: 'BetaDashboard'; variables: BetaDashboardQueryVariables }
+  | { operationName: 'PhaseRange'; variables: PhaseRangeQueryVariables };
+export type FirstLoadOperation = FirstLoadRequest['operationName'];
+
 /**
  * What a beta page's first load asks before its view is there: the window's KPIs, and where the
  * phase's data lies when the URL names no as-of day (the view needs it to choose the window).
  */
-export function firstLoadRequests(phase: BetaPhase, query: LocationQuery): GraphQLRequest[] {
+export function firstLoadOperations(phase: BetaPhase, query: LocationQuery): FirstLoadRequest[] {
   const params = parseParams(query, utcToday());
-  const requests: GraphQLRequest[] = [
-    createRequest(BetaDashboardDocument, dashboardVariables(phase, params)),
+  const operations: FirstLoadRequest[] = [
+    { operationName: 'BetaDashboard', variables: dashboardVariables(phase, params) },
   ];
-  if (!namesAsOf(query)) requests.push(createRequest(PhaseRangeDocument, { phase }));
-  return requests;
+  if (!namesAsOf(query)) operations.push({ operationName: 'PhaseRange', variables: { phase } });
+  return operations;
 }
 
 declare global {
@@ -68,10 +77,28 @@ declare global {
   }
 }
 
-/** A request as the network sees it: address, token and body. */
-function sentKey(url: string, init: RequestInit): string {
-  const token = new Headers(init.headers).get('authorization') ?? '';
-  return `${url}\n${token}\n${String(init.body)}`;
+/** JSON with every object's keys sorted, so that equal values give equal text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  entries.sort(([a], [b]) => (a < b ? -1 : 1));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+}
+
+/**
+ * A request as the server reads it: token, operation, query text and variables (not the body's
+ * bytes: urql orders the variables' keys its own way).
+ */
+function sentKey(url: string, init: RequestInit): string | null {
+  if (typeof init.body !== 'string') return null;
+  try {
+    const { operationName, query, variables } = JSON.parse(init.body);
+    const token = new Headers(init.headers).get('authorization');
+    return canonical([url, token, operationName, query, variables ?? null]);
+  } catch {
+    return null;
+  }
 }
 
 /** A URL's query as vue-router parses it (a repeated key gives a list). */
@@ -85,28 +112,56 @@ function locationQuery(search: string): LocationQuery {
 }
 
 /**
- * The inline script's work: on a beta page, with a stored token and no share link open (the
- * router would send a share link's tab elsewhere), send the first queries as the app would.
+ * Fetches the beta view's chunks and styles now, not once the bundle has run and the router asks
+ * for the view; as Vite's own preload would add them (`crossorigin`, a stylesheet for CSS), so
+ * that the router's import finds them there.
  */
-export function sendFirstLoad(): void {
+function preloadAssets(assets: readonly string[]): void {
+  for (const href of assets) {
+    const link = document.createElement('link');
+    link.rel = href.endsWith('.css') ? 'stylesheet' : 'modulepreload';
+    link.crossOrigin = '';
+    link.href = href;
+    document.head.append(link);
+  }
+}
+
+/**
+ * The inline script's work: on a beta page, with a stored token and no share link open (the
+ * router would send a share link's tab elsewhere), send the first queries as the app would, each
+ * with its printed `queries[operationName]`, and fetch the view's `assets`.
+ */
+export function sendFirstLoad(
+  queries: Record<FirstLoadOperation, string>,
+  assets: readonly string[],
+): void {
   const path = location.pathname.replace(/\/+$/, '').toLowerCase();
   const page = BETA_PAGES.find((p) => p.path === path);
   const token = loadToken();
   if (!page || !token || loadShare()) return;
   const sent = new Map<string, Promise<Response>>();
-  for (const request of firstLoadRequests(page.phase, locationQuery(location.search))) {
-    // as the client's exchanges shape it: `__typename` added (cacheExchange), then fetchExchange
-    const operation = makeOperation(
-      'query',
-      { ...request, query: formatDocument(request.query) },
-      { url: GRAPHQL_URL, requestPolicy: 'network-only', fetchOptions: authorization(token) },
-    );
-    const init = makeFetchOptions(operation, makeFetchBody(operation));
+  for (const { operationName, variables } of firstLoadOperations(
+    page.phase,
+    locationQuery(location.search),
+  )) {
+    const init: RequestInit = {
+      method: 'POST',
+      headers: {
+        // what urql's fetchExchange asks for
+        accept:
+          'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+        'content-type': 'application/json',
+        ...bearer(token),
+      },
+      body: JSON.stringify({ operationName, query: queries[operationName], variables }),
+    };
     const answer = fetch(GRAPHQL_URL, init);
     answer.catch(() => {}); // not taken, its failure is nobody's; taken, the client sees it
-    sent.set(sentKey(GRAPHQL_URL, init), answer);
+    const key = sentKey(GRAPHQL_URL, init);
+    if (key) sent.set(key, answer);
   }
   window.__cortexFirstLoad = sent;
+  preloadAssets(assets);
 }
 
 /**
@@ -118,8 +173,9 @@ export function takeFirstLoad(
   init: RequestInit | undefined,
 ): Promise<Response> | undefined {
   const sent = typeof window === 'undefined' ? undefined : window.__cortexFirstLoad;
-  if (!sent || typeof input !== 'string' || !init) return undefined;
+  if (!sent?.size || typeof input !== 'string' || !init) return undefined;
   const key = sentKey(input, init);
+  if (key === null) return undefined;
   const answer = sent.get(key);
   sent.delete(key);
   return answer;

@@ -291,52 +291,53 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
-  it("sends a first load's KPI query from index.html, before the bundle runs; the app takes its answer", async () => {
+  it("sends a first load's queries and fetches its view from index.html, before the bundle runs", async () => {
     const page = await signedIn('/status');
+    /** GraphQL operations by name, and the beta view's chunk, as the page asks for them. */
     const sent: string[] = [];
     page.on('request', (request) => {
+      if (/\/assets\/BetaDashboardView-[^/]+\.js$/.test(request.url())) sent.push('view chunk');
       if (request.url().endsWith('/graphql')) sent.push(request.postDataJSON()?.operationName);
     });
     // the app's entry bundle is held until the test lets it go: what leaves meanwhile, the page
     // sent without it
     let releaseBundle = () => {};
-    const bundleHeld = new Promise<void>((go) => {
-      releaseBundle = go;
-    });
-    await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
-      await bundleHeld;
-      await route.continue();
-    });
+    const holdBundle = async () => {
+      await page.unrouteAll();
+      const held = new Promise<void>((go) => {
+        releaseBundle = go;
+      });
+      await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+    };
 
-    // a page that is no beta dashboard: no dashboard query, before the bundle or after
+    // a page that is no beta dashboard: no dashboard query and no view chunk, before or after
+    await holdBundle();
+    // (not 'domcontentloaded': that waits for the held bundle)
     await page.goto(`${app.baseUrl}/status`, { waitUntil: 'commit' });
     releaseBundle();
     await page.getByTestId('server-status').waitFor();
     await page.waitForLoadState('networkidle');
-    expect(sent).not.toContain('BetaDashboard');
-    expect(sent).not.toContain('PhaseRange');
+    const firstLoad = ['BetaDashboard', 'PhaseRange', 'view chunk'];
+    expect(sent.filter((name) => firstLoad.includes(name))).toEqual([]);
 
-    // a beta dashboard: its query and the phase's range leave while the bundle is held
-    const heldAgain = new Promise<void>((go) => {
-      releaseBundle = go;
-    });
-    await page.unrouteAll();
-    await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
-      await heldAgain;
-      await route.continue();
-    });
+    // a beta dashboard: its query, the phase's range and its view leave while the bundle is held
+    await holdBundle();
     sent.length = 0;
-    // (not 'domcontentloaded': that waits for the held bundle)
     await page.goto(`${app.baseUrl}/open-beta?days=7`, { waitUntil: 'commit' });
-    await poll(() => [...sent].sort()).toEqual(['BetaDashboard', 'PhaseRange']);
+    await poll(() => [...sent].sort()).toEqual(firstLoad);
     releaseBundle();
-    // the page settles on the open beta's last window (25 Nov) as it does without the script,
-    // and the answers it took were not asked again: the second BetaDashboard is that window's
+    // the page settles on the open beta's last window (25 Nov) as it does without the script;
+    // the answers it took were not asked again (the second BetaDashboard is that window's), and
+    // the router's import found the chunk already there
     await page.waitForURL(/\/open-beta\?days=7&asOf=2026-11-25$/);
     await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
     await chartsDrawn(page);
     expect(sent.filter((name) => name === 'BetaDashboard')).toHaveLength(2);
     expect(sent.filter((name) => name === 'PhaseRange')).toHaveLength(1);
+    expect(sent.filter((name) => name === 'view chunk')).toHaveLength(1);
     await page.context().close();
   });
 

@@ -1,7 +1,7 @@
 import { type Client, createRequest, type RequestPolicy, useQuery } from '@urql/vue';
 import { computed, type Ref } from 'vue';
 import type { LocationQuery } from 'vue-router';
-import { dashboardVariables, firstLoadRequests } from '../first-load';
+import { dashboardVariables, firstLoadOperations } from '../first-load';
 import { graphql, useFragment } from '../gql';
 import type { BetaPhase } from '../gql/graphql';
 import { isEmptyWindow } from '../kpi-cards';
@@ -130,7 +130,11 @@ export function prefetchBetaDashboard(
   phase: BetaPhase,
   query: LocationQuery,
 ): void {
-  for (const request of firstLoadRequests(phase, query)) {
+  for (const operation of firstLoadOperations(phase, query)) {
+    const request =
+      operation.operationName === 'BetaDashboard'
+        ? createRequest(BetaDashboardQuery, operation.variables)
+        : createRequest(PhaseRangeQuery, operation.variables);
     prefetched.add(request.key);
     void client
       .query(request.query, request.variables, { requestPolicy: 'network-only' })
