@@ -44,24 +44,44 @@ export function formatPercent(rate: number | null | undefined): string {
   return rate == null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
 
+/**
+ * Each formatter made once, on first use: `toLocaleString` builds a new Intl formatter on every
+ * call, and a dashboard page formats hundreds of values on its first render (a profile of the
+ * first load showed it as the costliest function of the app's own code). Same output by
+ * definition.
+ */
+const once = <T>(make: () => T) => {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
+const counts = once(() => new Intl.NumberFormat('en-US'));
+const decimals = once(
+  () => new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+);
+const days = once(
+  () =>
+    new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
+
 /** Counts with thousands separators; fractional values (average DAU) to one decimal. */
 export function formatCount(value: number | null | undefined): string {
   if (value == null) return '—';
-  return Number.isInteger(value)
-    ? value.toLocaleString('en-US')
-    : value.toLocaleString('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+  return Number.isInteger(value) ? counts().format(value) : decimals().format(value);
 }
 
 /** `2026-11-26` → `26 Nov 2026`: unambiguous in every locale. */
 export function formatDay(day: string): string {
   const date = new Date(`${day}T00:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return date.toLocaleDateString('en-GB', {
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return days().format(date);
 }
 
 /** Milliseconds as people read latencies: `87 ms`, `1.24 s`. */

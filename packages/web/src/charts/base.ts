@@ -1,5 +1,6 @@
 import type { ApexOptions } from 'apexcharts';
 import type { CsvValue } from '../csv';
+import { formatCount } from '../format';
 
 /**
  * What every chart of the dashboard is made of: apexcharts options and series, plus the CSV of
@@ -108,7 +109,7 @@ export const points = <P extends { day: string }>(
   value: (p: P) => number | null,
 ) => rows.map((p) => ({ x: dayMs(p.day), y: value(p) }));
 
-export const integer = (value: number) => Math.round(value).toLocaleString('en-US');
+export const integer = (value: number) => formatCount(Math.round(value));
 export const percent = (value: number) => `${value.toFixed(1)}%`;
 /** A rate (0–1) drawn on a percent axis; the tooltip then shows one decimal, as the cards. */
 export const asPercent = (rate: number | null) => (rate == null ? null : rate * 100);
