@@ -19,13 +19,13 @@ import {
  * A beta dashboard's first queries, sent before the app's bundle has loaded.
  *
  * On the first load of `/open-beta` or `/closed-beta`, a small script inlined into index.html's
- * head (first-load-script.ts, built by vite.config.ts) sends the page's queries while the browser
- * still fetches and runs the bundle. The app's urql client then hands that answer to the same
- * request (`takeFirstLoad`, urql.ts) instead of sending it again. The script carries no GraphQL
- * library: vite.config.ts prints the two documents at build time with urql's own printer, as
- * the client prints them, and the variables come from the same function as the app's. A request
- * is taken only if its token, operation, query text and variables are the ones the app sends;
- * any other goes to the network as before.
+ * head (first-load-script.ts, built by vite.config.ts) sends the page's queries, and starts
+ * fetching the view's chunks, while the browser still fetches and runs the bundle. The app's urql
+ * client then hands that answer to the same request (`takeFirstLoad`, urql.ts) instead of
+ * sending it again. The script carries no GraphQL library: vite.config.ts prints the two
+ * documents at build time with urql's own printer, as the client prints them, and the variables
+ * come from the same function as the app's. A request is taken only if its token, operation,
+ * query text and variables are the ones the app sends; any other goes to the network as before.
  */
 
 export const GRAPHQL_URL = '/graphql';
