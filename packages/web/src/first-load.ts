@@ -172,7 +172,7 @@ export function takeFirstLoad(
   input: RequestInfo | URL,
   init: RequestInit | undefined,
 ): Promise<Response> | undefined {
-  const sent = typeof window === 'undefined' ? undefined : window.__cortexFirstLoad;
+  const sent = window.__cortexFirstLoad;
   if (!sent?.size || typeof input !== 'string' || !init) return undefined;
   const key = sentKey(input, init);
   if (key === null) return undefined;

@@ -7,6 +7,34 @@ export function formatUtc(iso: string): string {
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/**
+ * Each formatter made once, on first use: `toLocaleString` builds a new Intl formatter on every
+ * call (as `new Intl.…` in a function does), and a dashboard page formats hundreds of values on its first render (a profile of the
+ * first load showed it as the costliest function of the app's own code). Same output by
+ * definition.
+ */
+const once = <T>(make: () => T) => {
+  let made: T | undefined;
+  return () => {
+    made ??= make();
+    return made;
+  };
+};
+const relative = once(() => new Intl.RelativeTimeFormat('en', { numeric: 'auto' }));
+const counts = once(() => new Intl.NumberFormat('en-US'));
+const decimals = once(
+  () => new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
+);
+const days = once(
+  () =>
+    new Intl.DateTimeFormat('en-GB', {
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      timeZone: 'UTC',
+    }),
+);
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['day', 86_400_000],
   ['hour', 3_600_000],
@@ -17,9 +45,8 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 export function relativeTime(iso: string, now: number = Date.now()): string {
   const elapsed = now - new Date(iso).getTime();
   if (Number.isNaN(elapsed)) return '';
-  const format = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
   for (const [unit, ms] of UNITS) {
-    if (Math.abs(elapsed) >= ms) return format.format(-Math.round(elapsed / ms), unit);
+    if (Math.abs(elapsed) >= ms) return relative().format(-Math.round(elapsed / ms), unit);
   }
   return 'just now';
 }
@@ -43,33 +70,6 @@ export function prettyPayload(payload: string): string {
 export function formatPercent(rate: number | null | undefined): string {
   return rate == null ? '—' : `${(rate * 100).toFixed(1)}%`;
 }
-
-/**
- * Each formatter made once, on first use: `toLocaleString` builds a new Intl formatter on every
- * call, and a dashboard page formats hundreds of values on its first render (a profile of the
- * first load showed it as the costliest function of the app's own code). Same output by
- * definition.
- */
-const once = <T>(make: () => T) => {
-  let made: T | undefined;
-  return () => {
-    made ??= make();
-    return made;
-  };
-};
-const counts = once(() => new Intl.NumberFormat('en-US'));
-const decimals = once(
-  () => new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
-);
-const days = once(
-  () =>
-    new Intl.DateTimeFormat('en-GB', {
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      timeZone: 'UTC',
-    }),
-);
 
 /** Counts with thousands separators; fractional values (average DAU) to one decimal. */
 export function formatCount(value: number | null | undefined): string {
