@@ -4,6 +4,7 @@ import type {
   BetaDashboardQueryVariables,
   BetaPhase,
   PhaseRangeQueryVariables,
+  PreviousWindowQueryVariables,
 } from './gql/graphql';
 import {
   asOfInstant,
@@ -42,14 +43,23 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export const authorization = (token: string | null): RequestInit =>
   token ? { headers: bearer(token) } : {};
 
-/** The BetaDashboard query's variables: the window asked, and the one just before it. */
-export const dashboardVariables = (phase: BetaPhase, params: DashboardParams) => ({
+/** The BetaDashboard query's variables: the window asked. */
+export const dashboardVariables = (
+  phase: BetaPhase,
+  params: DashboardParams,
+): BetaDashboardQueryVariables => ({
   days: params.days,
   asOf: asOfInstant(params.asOf),
-  previousAsOf: asOfInstant(previousAsOf(params.days, params.asOf)),
   phase,
   channel: toChannel(params.channel),
 });
+
+/** The PreviousWindow query's variables: the window of the same length just before. */
+export const previousWindowVariables = (
+  phase: BetaPhase,
+  params: DashboardParams,
+): PreviousWindowQueryVariables =>
+  dashboardVariables(phase, { ...params, asOf: previousAsOf(params.days, params.asOf) });
 
 /** A query of a beta page's first load (useBetaDashboard.ts writes the two). */
 export type FirstLoadRequest =

@@ -74,19 +74,26 @@ export function countDelta(current: number, previous: number | null): Delta {
 
 const NO_DATA: Delta = { direction: 'none', text: 'no data in this window' };
 const NO_EARLIER_DATA: Delta = { direction: 'none', text: 'no earlier data' };
+const COMPARING: Delta = { direction: 'none', text: 'comparing…' };
 
 /**
- * The cards of a window against the one before. A window without data on either side has no
- * change to show: "no data in this window" / "no earlier data", never a −100% that only says
- * the phase had ended (or not yet begun).
+ * The cards of a window against the one before (`undefined` while the previous window is still
+ * asked: the numbers show first, their changes read "comparing…"). A window without data on
+ * either side has no change to show: "no data in this window" / "no earlier data", never a −100%
+ * that only says the phase had ended (or not yet begun).
  */
-export function kpiCards(current: KpiSummaries, previous: KpiSummaries | null): KpiCard[] {
-  const cards = cardsOf(current, previous);
+export function kpiCards(
+  current: KpiSummaries,
+  previous: KpiSummaries | null | undefined,
+): KpiCard[] {
+  const cards = cardsOf(current, previous ?? null);
   const none = isEmptyWindow(current)
     ? NO_DATA
-    : previous == null || isEmptyWindow(previous)
-      ? NO_EARLIER_DATA
-      : null;
+    : previous === undefined
+      ? COMPARING
+      : previous === null || isEmptyWindow(previous)
+        ? NO_EARLIER_DATA
+        : null;
   return none ? cards.map((card) => ({ ...card, delta: none })) : cards;
 }
 

@@ -67,20 +67,31 @@ const chartsDrawn = (page: Page) =>
     ),
   );
 
-/** The page's answers wait until the test releases them (`get(operationName)()`). */
-async function holdAnswers(page: Page): Promise<Map<string, () => void>> {
-  const holds = new Map<string, () => void>();
-  const released = (name: string) => new Promise<void>((go) => holds.set(name, go));
-  const kpis = released('BetaDashboard');
-  const range = released('PhaseRange');
+/**
+ * The page's answers wait until the test releases them (`get(operationName)()`); `asked` lists
+ * the held operations in the order the page sent them.
+ */
+async function holdAnswers(page: Page): Promise<Map<string, () => void> & { asked: string[] }> {
+  const holds = Object.assign(new Map<string, () => void>(), { asked: [] as string[] });
+  const held = new Map(
+    ['BetaDashboard', 'PreviousWindow', 'PhaseRange'].map((name) => [
+      name,
+      new Promise<void>((go) => holds.set(name, go)),
+    ]),
+  );
   await page.route('**/graphql', async (route) => {
     const name = route.request().postDataJSON()?.operationName;
-    if (name === 'BetaDashboard') await kpis;
-    if (name === 'PhaseRange') await range;
+    if (held.has(name)) holds.asked.push(name);
+    await held.get(name);
     await route.continue();
   });
   return holds;
 }
+
+const deltas = (page: Page) =>
+  page
+    .getByTestId('kpi-delta')
+    .evaluateAll((all) => all.map((d) => d.textContent?.trim().replace(/\s+/g, ' ')));
 
 const CARD_IDS = CARDS.map((id) => `kpi-card-${id}`);
 const CHART_IDS = ['chart-dau-wau', 'chart-cdr', 'chart-resurrection', 'chart-conversion'];
@@ -111,9 +122,9 @@ describe('beta dashboards', () => {
     await poll(() => cardValues(page)).toEqual(all);
     expect(await apiCards('days: 7, asOf: "2026-11-25T12:00:00Z", phase: OPEN_BETA')).toEqual(all);
     // nothing in the week before: every change says so in words
-    expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
-      'no earlier data',
-    );
+    await poll(() =>
+      page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent(),
+    ).toContain('no earlier data');
     await page.screenshot({ path: join(ARTIFACTS, 'open-beta.png'), fullPage: true });
 
     // server only: sessions d1, d2 (d1 loaded) → 1/2; eve has no server event → dan alone is
@@ -195,11 +206,9 @@ describe('beta dashboards', () => {
     await page.waitForURL(`${app.baseUrl}/closed-beta?days=7&asOf=${today}`);
     // nothing in the 7 days to today nor the 7 before: no −100%, the cards say so
     await poll(() => cardValues(page)).toEqual(['—', '—', '0', '—']);
-    expect(
-      await page
-        .getByTestId('kpi-delta')
-        .evaluateAll((deltas) => deltas.map((d) => d.textContent?.trim().replace(/\s+/g, ' '))),
-    ).toEqual(Array(4).fill('no data in this window vs previous 7 days'));
+    await poll(() => deltas(page)).toEqual(
+      Array(4).fill('no data in this window vs previous 7 days'),
+    );
     await page.getByTestId('ended-phase').waitFor();
     expect(await page.getByTestId('last-window').count()).toBe(0);
     // the window up to today stays put when the window length changes
@@ -231,10 +240,18 @@ describe('beta dashboards', () => {
     expect(await page.getByTestId('kpi-pending').count()).toBe(4);
     const waiting = await boxes();
     expect(waiting.filter((box) => box.endsWith('missing'))).toEqual([]);
+    // the previous window is asked after the window's answer, not beside it
+    expect(holds.asked).toEqual(['BetaDashboard']);
     holds.get('BetaDashboard')?.();
     await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
     await chartsDrawn(page);
     expect(await busy()).toEqual(['false', 'false', 'false', 'false']);
+    expect(await boxes()).toEqual(waiting);
+    // the numbers are there; their changes wait for the previous window, then fill in place
+    expect(await deltas(page)).toEqual(Array(4).fill('comparing… vs previous 7 days'));
+    expect(holds.asked).toEqual(['BetaDashboard', 'PreviousWindow']);
+    holds.get('PreviousWindow')?.();
+    await poll(() => deltas(page)).toEqual(Array(4).fill('no earlier data vs previous 7 days'));
     expect(await boxes()).toEqual(waiting);
 
     // the ended closed beta: while its range is asked, the last-window notice's room is kept
@@ -437,9 +454,9 @@ describe('beta dashboards', () => {
       example,
     );
     // the week before held ana's s1 only (0 of 1 dependent): +66.7 pp, written out
-    expect(await page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent()).toContain(
-      '▲ +66.7 pp',
-    );
+    await poll(() =>
+      page.getByTestId('kpi-card-cdr').getByTestId('kpi-delta').textContent(),
+    ).toContain('▲ +66.7 pp');
     await poll(() => page.getByTestId('ended-phase').count()).toBe(0);
     await chartsDrawn(page);
     // testers, most active days first: ana (2), ben (1), cy (0)

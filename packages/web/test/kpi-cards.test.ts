@@ -109,6 +109,22 @@ describe('kpiCards', () => {
     );
   });
 
+  it('shows the numbers while the previous window is still asked, their changes as comparing', () => {
+    const cards = kpiCards(summaries(), undefined);
+    expect(cards.map((c) => [c.value, c.delta])).toEqual([
+      ['66.7%', { direction: 'none', text: 'comparing…' }],
+      ['50.0%', { direction: 'none', text: 'comparing…' }],
+      ['1', { direction: 'none', text: 'comparing…' }],
+      ['50.0%', { direction: 'none', text: 'comparing…' }],
+    ]);
+    // an empty window has nothing to compare, whatever the previous one holds
+    const empty = summaries({
+      cdr: { rate: null, sessions: 0, dependentSessions: 0 },
+      resurrection: { rate: null, resurrectedUsers: 0, activeUsers: 0, viaContextUsers: 0 },
+    });
+    expect(kpiCards(empty, undefined)[0]?.delta.text).toBe('no data in this window');
+  });
+
   it('knows an empty window', () => {
     const empty = summaries({
       cdr: { rate: null, sessions: 0, dependentSessions: 0 },
