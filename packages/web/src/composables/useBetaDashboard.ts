@@ -150,6 +150,20 @@ function policyAfterPrefetch(key: number, otherwise: RequestPolicy): RequestPoli
   return prefetched.delete(key) ? 'cache-first' : otherwise;
 }
 
+/**
+ * Whether a query's data answers these variables: urql keeps the last answer on screen while the
+ * next window's loads.
+ */
+function answers(
+  query: { data: Ref<unknown>; operation: Ref<{ variables?: unknown } | undefined> },
+  variables: object,
+): boolean {
+  return (
+    query.data.value != null &&
+    JSON.stringify(query.operation.value?.variables) === JSON.stringify(variables)
+  );
+}
+
 export function useBetaDashboard(
   phase: Ref<BetaPhase>,
   params: Ref<DashboardParams>,
@@ -163,12 +177,7 @@ export function useBetaDashboard(
     requestPolicy: () =>
       policyAfterPrefetch(createRequest(BetaDashboardQuery, variables()).key, 'cache-and-network'),
   });
-  /** Whether `kpis` answers the window asked now (urql keeps the last answer while the next loads). */
-  const current = computed(
-    () =>
-      kpis.data.value != null &&
-      JSON.stringify(kpis.operation.value?.variables) === JSON.stringify(variables()),
-  );
+  const current = computed(() => answers(kpis, variables()));
   const before = useQuery({
     query: PreviousWindowQuery,
     variables: () => previousWindowVariables(phase.value, params.value),
@@ -182,15 +191,13 @@ export function useBetaDashboard(
   const data = computed(() => {
     const d = kpis.data.value;
     if (!d) return null;
-    const previous = before.data.value;
-    const previousCurrent =
-      previous != null &&
-      JSON.stringify(before.operation.value?.variables) ===
-        JSON.stringify(previousWindowVariables(phase.value, params.value));
+    const previous = answers(before, previousWindowVariables(phase.value, params.value))
+      ? before.data.value?.previous
+      : undefined;
     return {
       current: useFragment(KpiSummariesFragment, d.current),
       series: useFragment(KpiSeriesFragment, d.current),
-      previous: previousCurrent ? useFragment(KpiSummariesFragment, previous.previous) : undefined,
+      previous: previous && useFragment(KpiSummariesFragment, previous),
     };
   });
   const empty = computed(() => (data.value ? isEmptyWindow(data.value.current) : false));
