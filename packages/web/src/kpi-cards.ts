@@ -74,24 +74,31 @@ export function countDelta(current: number, previous: number | null): Delta {
 
 const NO_DATA: Delta = { direction: 'none', text: 'no data in this window' };
 const NO_EARLIER_DATA: Delta = { direction: 'none', text: 'no earlier data' };
-const COMPARING: Delta = { direction: 'none', text: 'comparing…' };
+const NOT_THERE: Record<'comparing' | 'failed', Delta> = {
+  comparing: { direction: 'none', text: 'comparing…' },
+  failed: { direction: 'none', text: 'change not loaded' },
+};
 
 /**
- * The cards of a window against the one before (`undefined` while the previous window is still
- * asked: the numbers show first, their changes read "comparing…"). A window without data on
- * either side has no change to show: "no data in this window" / "no earlier data", never a −100%
- * that only says the phase had ended (or not yet begun).
+ * The window before, as the cards know it: its summaries, none (`null`), still asked
+ * (`'comparing'`: the page shows the numbers first) or not loaded (`'failed'`).
  */
-export function kpiCards(
-  current: KpiSummaries,
-  previous: KpiSummaries | null | undefined,
-): KpiCard[] {
-  const cards = cardsOf(current, previous ?? null);
+export type PreviousWindow = KpiSummaries | null | keyof typeof NOT_THERE;
+
+/**
+ * The cards of a window against the one before. Until the previous window is there, the changes
+ * say why not. A window without data on either side has no change to show: "no data in this
+ * window" / "no earlier data", never a −100% that only says the phase had ended (or not yet
+ * begun).
+ */
+export function kpiCards(current: KpiSummaries, previous: PreviousWindow): KpiCard[] {
+  const before = typeof previous === 'string' ? null : previous;
+  const cards = cardsOf(current, before);
   const none = isEmptyWindow(current)
     ? NO_DATA
-    : previous === undefined
-      ? COMPARING
-      : previous === null || isEmptyWindow(previous)
+    : typeof previous === 'string'
+      ? NOT_THERE[previous]
+      : before === null || isEmptyWindow(before)
         ? NO_EARLIER_DATA
         : null;
   return none ? cards.map((card) => ({ ...card, delta: none })) : cards;

@@ -274,6 +274,26 @@ describe('beta dashboards', () => {
     await page.context().close();
   });
 
+  it('keeps the numbers and says so when the previous window fails to load', async () => {
+    const page = await signedIn('/status');
+    await page.route('**/graphql', async (route) => {
+      if (route.request().postDataJSON()?.operationName !== 'PreviousWindow') {
+        return route.continue();
+      }
+      await route.fulfill({ json: { errors: [{ message: 'statement timeout' }] } });
+    });
+    await page.goto(`${app.baseUrl}/open-beta?days=7&asOf=2026-11-25`);
+    await poll(() => cardValues(page)).toEqual(['66.7%', '0.0%', '0.4', '50.0%']);
+    await poll(() => deltas(page)).toEqual(Array(4).fill('change not loaded vs previous 7 days'));
+    expect(await page.getByTestId('previous-window-error').textContent()).toContain(
+      'statement timeout',
+    );
+    // the window's own answer stands: its charts draw, no error over them
+    await chartsDrawn(page);
+    expect(await page.getByRole('alert').count()).toBe(1);
+    await page.context().close();
+  });
+
   it('sends the KPI query of a first load before the view chunk is asked for, and only once', async () => {
     const page = await signedIn('/status');
     /** In the order the page sent them: each GraphQL operation's name, and each chunk's. */

@@ -110,7 +110,7 @@ describe('kpiCards', () => {
   });
 
   it('shows the numbers while the previous window is still asked, their changes as comparing', () => {
-    const cards = kpiCards(summaries(), undefined);
+    const cards = kpiCards(summaries(), 'comparing');
     expect(cards.map((c) => [c.value, c.delta])).toEqual([
       ['66.7%', { direction: 'none', text: 'comparing…' }],
       ['50.0%', { direction: 'none', text: 'comparing…' }],
@@ -122,7 +122,14 @@ describe('kpiCards', () => {
       cdr: { rate: null, sessions: 0, dependentSessions: 0 },
       resurrection: { rate: null, resurrectedUsers: 0, activeUsers: 0, viaContextUsers: 0 },
     });
-    expect(kpiCards(empty, undefined)[0]?.delta.text).toBe('no data in this window');
+    expect(kpiCards(empty, 'comparing')[0]?.delta.text).toBe('no data in this window');
+    // the previous window failed to load: the numbers stand, the changes say so
+    expect(kpiCards(summaries(), 'failed').map((c) => [c.value, c.delta.text])).toEqual([
+      ['66.7%', 'change not loaded'],
+      ['50.0%', 'change not loaded'],
+      ['1', 'change not loaded'],
+      ['50.0%', 'change not loaded'],
+    ]);
   });
 
   it('knows an empty window', () => {

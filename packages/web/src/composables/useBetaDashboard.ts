@@ -4,7 +4,7 @@ import type { LocationQuery } from 'vue-router';
 import { dashboardVariables, firstLoadOperations, previousWindowVariables } from '../first-load';
 import { graphql, useFragment } from '../gql';
 import type { BetaPhase } from '../gql/graphql';
-import { isEmptyWindow } from '../kpi-cards';
+import { isEmptyWindow, type PreviousWindow } from '../kpi-cards';
 import type { DashboardParams } from '../window';
 
 /**
@@ -151,17 +151,14 @@ function policyAfterPrefetch(key: number, otherwise: RequestPolicy): RequestPoli
 }
 
 /**
- * Whether a query's data answers these variables: urql keeps the last answer on screen while the
- * next window's loads.
+ * Whether a query's last operation asked these variables: urql keeps the last answer (or error)
+ * on screen while the next window's loads.
  */
-function answers(
-  query: { data: Ref<unknown>; operation: Ref<{ variables?: unknown } | undefined> },
+function asked(
+  query: { operation: Ref<{ variables?: unknown } | undefined> },
   variables: object,
 ): boolean {
-  return (
-    query.data.value != null &&
-    JSON.stringify(query.operation.value?.variables) === JSON.stringify(variables)
-  );
+  return JSON.stringify(query.operation.value?.variables) === JSON.stringify(variables);
 }
 
 export function useBetaDashboard(
@@ -177,27 +174,31 @@ export function useBetaDashboard(
     requestPolicy: () =>
       policyAfterPrefetch(createRequest(BetaDashboardQuery, variables()).key, 'cache-and-network'),
   });
-  const current = computed(() => answers(kpis, variables()));
+  const current = computed(() => kpis.data.value != null && asked(kpis, variables()));
   const before = useQuery({
     query: PreviousWindowQuery,
     variables: () => previousWindowVariables(phase.value, params.value),
     pause: computed(() => !current.value),
     requestPolicy: 'cache-and-network',
   });
-  /**
-   * The current window's summaries and series; the previous window's summaries, undefined until
-   * they answer for this window (the cards then show their changes as loading).
-   */
+  /** The previous window's answer (or failure) for the window asked now, if there is one yet. */
+  const previousAsked = computed(() =>
+    asked(before, previousWindowVariables(phase.value, params.value)),
+  );
+  /** The current window's summaries and series; the previous window's, once they answer. */
   const data = computed(() => {
     const d = kpis.data.value;
     if (!d) return null;
-    const previous = answers(before, previousWindowVariables(phase.value, params.value))
-      ? before.data.value?.previous
-      : undefined;
+    const answer = previousAsked.value ? before.data.value?.previous : undefined;
+    const previous: PreviousWindow = answer
+      ? useFragment(KpiSummariesFragment, answer)
+      : previousAsked.value && before.error.value
+        ? 'failed'
+        : 'comparing';
     return {
       current: useFragment(KpiSummariesFragment, d.current),
       series: useFragment(KpiSeriesFragment, d.current),
-      previous: previous && useFragment(KpiSummariesFragment, previous),
+      previous,
     };
   });
   const empty = computed(() => (data.value ? isEmptyWindow(data.value.current) : false));
@@ -216,7 +217,11 @@ export function useBetaDashboard(
     fetching: kpis.fetching,
     /** Whether `data` answers the window asked now (urql keeps the last answer while the next loads). */
     current,
-    error: computed(() => (kpis.error.value ?? before.error.value)?.message ?? null),
+    error: computed(() => kpis.error.value?.message ?? null),
+    /** Why the previous window, for the cards' changes, did not load (the numbers still show). */
+    previousError: computed(() =>
+      previousAsked.value ? (before.error.value?.message ?? null) : null,
+    ),
     empty,
     /** The phase's first and last day, once asked (null before). */
     range: computed(() => range.data.value?.phaseRange ?? null),
