@@ -9,9 +9,9 @@ export function formatUtc(iso: string): string {
 
 /**
  * Each formatter made once, on first use: `toLocaleString` builds a new Intl formatter on every
- * call (as `new Intl.…` in a function does), and a dashboard page formats hundreds of values on its first render (a profile of the
- * first load showed it as the costliest function of the app's own code). Same output by
- * definition.
+ * call (as `new Intl.…` in a function does), and a dashboard page formats hundreds of values on
+ * its first render (a profile of the first load showed it as the costliest function of the app's
+ * own code). Same output by definition.
  */
 const once = <T>(make: () => T) => {
   let made: T | undefined;

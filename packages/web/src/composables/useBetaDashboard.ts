@@ -175,16 +175,15 @@ export function useBetaDashboard(
       policyAfterPrefetch(createRequest(BetaDashboardQuery, variables()).key, 'cache-and-network'),
   });
   const current = computed(() => kpis.data.value != null && asked(kpis, variables()));
+  const previousVariables = () => previousWindowVariables(phase.value, params.value);
   const before = useQuery({
     query: PreviousWindowQuery,
-    variables: () => previousWindowVariables(phase.value, params.value),
+    variables: previousVariables,
     pause: computed(() => !current.value),
     requestPolicy: 'cache-and-network',
   });
   /** The previous window's answer (or failure) for the window asked now, if there is one yet. */
-  const previousAsked = computed(() =>
-    asked(before, previousWindowVariables(phase.value, params.value)),
-  );
+  const previousAsked = computed(() => asked(before, previousVariables()));
   /** The current window's summaries and series; the previous window's, once they answer. */
   const data = computed(() => {
     const d = kpis.data.value;
